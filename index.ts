@@ -1,0 +1,2 @@
+/** kiln's library API: `import { parse } from "kiln"`. */
+export * from "./parser/index.js";

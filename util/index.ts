@@ -1,0 +1,1 @@
+export { KilnError, assertNever } from "./errors.js";
