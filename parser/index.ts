@@ -6,3 +6,6 @@ export type { Diagnostic, Severity, ParseCode } from "./diagnostics.js";
 export { ParseCodes } from "./diagnostics.js";
 export { parse } from "./parse.js";
 export type { ParseResult, ParseOptions } from "./parse.js";
+export { dump, dumpInstruction, goQuote } from "./dump.js";
+export { renderDiagnostic, renderDiagnostics } from "./codeframe.js";
+export type { RenderOptions } from "./codeframe.js";

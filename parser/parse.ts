@@ -1,8 +1,18 @@
-import type { Dockerfile } from "./ast.js";
-import type { Diagnostic } from "./diagnostics.js";
+/**
+ * `parse(text)`: the line pass, then for each logical line the Chevrotain grammar (envelope)
+ * and the instruction's own argument parser. Never throws on any input: every problem of the
+ * file becomes a diagnostic, all in one pass.
+ */
+import { INSTRUCTION_KINDS, type Dockerfile, type Flag, type Heredoc, type Instruction, type InstructionKind } from "./ast.js";
+import { ParseCodes, type Diagnostic, type ParseCode, type Severity } from "./diagnostics.js";
+import { parseEnvelope, type RawFlag } from "./grammar.js";
+import { INSTRUCTION_PARSERS, type InstructionInput } from "./instructions/index.js";
+import { linePass, toOrigin, type LogicalLine } from "./lines.js";
+import { LineIndex, type SourceRange } from "./range.js";
+import { suggest } from "./suggest.js";
 
 export interface ParseOptions {
-  /** Used in diagnostics rendering only. */
+  /** The file name, for tools that render diagnostics. */
   readonly file?: string;
 }
 
@@ -11,7 +21,113 @@ export interface ParseResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+const KIND_BY_KEYWORD = new Map<string, InstructionKind>(INSTRUCTION_KINDS.map((k) => [k, k]));
+
 /** Parses Dockerfile text. Never throws on user input; every problem is a diagnostic. */
-export function parse(_text: string, _options: ParseOptions = {}): ParseResult {
-  throw new Error("parser under construction");
+export function parse(text: string, _options: ParseOptions = {}): ParseResult {
+  const index = new LineIndex(text);
+  const diagnostics: Diagnostic[] = [];
+  const pass = linePass(text, index, diagnostics);
+  const instructions: Instruction[] = [];
+  for (const line of pass.lines) {
+    const heredocs: Heredoc[] = line.heredocs.map((h) => ({
+      name: h.marker.name,
+      fileDescriptor: h.marker.fileDescriptor,
+      expand: h.marker.expand,
+      chomp: h.marker.chomp,
+      content: h.content,
+      markerRange: index.range(toOrigin(line.segments, h.marker.start), toOrigin(line.segments, h.marker.end)),
+      range: index.range(h.start, h.end),
+    }));
+    const instruction = parseInstruction(line, 0, heredocs, index, pass.escapeChar, diagnostics);
+    if (instruction) instructions.push(instruction);
+  }
+  diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  return {
+    dockerfile: {
+      instructions,
+      directives: pass.directives,
+      comments: pass.comments,
+      escapeChar: pass.escapeChar,
+      range: index.range(0, text.length),
+    },
+    diagnostics,
+  };
+}
+
+/** Removes the quotes and backslash escapes of a flag word, as BuildKit's flag scanner does. */
+function unquoteFlag(text: string): string {
+  let out = "";
+  let quote = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = "";
+      else if (c === "\\" && i + 1 < text.length) out += text[++i];
+      else out += c;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "\\") {
+      if (i + 1 < text.length) out += text[++i];
+    } else out += c;
+  }
+  return out;
+}
+
+function toFlag(raw: RawFlag, base: number, at: (s: number, e: number) => SourceRange): Flag {
+  const text = unquoteFlag(raw.text).slice(2);
+  const eq = text.indexOf("=");
+  return {
+    name: eq < 0 ? text : text.slice(0, eq),
+    value: eq < 0 ? null : text.slice(eq + 1),
+    range: at(base + raw.start, base + raw.end),
+  };
+}
+
+function parseInstruction(
+  line: LogicalLine,
+  base: number,
+  heredocs: readonly Heredoc[],
+  index: LineIndex,
+  escapeChar: "\\" | "`",
+  diagnostics: Diagnostic[],
+): Instruction | null {
+  const text = base === 0 ? line.text : line.text.slice(base);
+  const at = (start: number, end: number): SourceRange =>
+    index.range(toOrigin(line.segments, start), toOrigin(line.segments, end));
+  const env = parseEnvelope(text);
+  const keywordRange = at(base + env.keywordStart, base + env.keywordEnd);
+  const kind = KIND_BY_KEYWORD.get(env.keyword.toUpperCase());
+  if (kind === undefined) {
+    const near = suggest(env.keyword, INSTRUCTION_KINDS);
+    diagnostics.push({
+      code: ParseCodes.unknownInstruction,
+      severity: "error",
+      message: `unknown instruction: ${env.keyword}`,
+      range: keywordRange,
+      ...(near ? { hint: `did you mean ${near}?` } : {}),
+    });
+    return null;
+  }
+  const rawRest = text.slice(env.argumentsStart);
+  const rest = rawRest.trimEnd();
+  const restStart = base + env.argumentsStart;
+  const input: InstructionInput = {
+    kind,
+    keyword: env.keyword,
+    keywordRange,
+    range: index.range(base === 0 ? line.start : toOrigin(line.segments, base), line.end),
+    flags: env.flags.map((f) => toFlag(f, base, at)),
+    rest,
+    restStart,
+    heredocs,
+    escapeChar,
+    at,
+    report(code: ParseCode, message: string, range: SourceRange, severity: Severity = "error", hint?: string) {
+      diagnostics.push(hint ? { code, severity, message, range, hint } : { code, severity, message, range });
+    },
+    parseNested(_nested: string, offset: number) {
+      return parseInstruction(line, offset, heredocs, index, escapeChar, diagnostics);
+    },
+  };
+  return INSTRUCTION_PARSERS[kind](input);
 }

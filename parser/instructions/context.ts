@@ -1,0 +1,107 @@
+/**
+ * What every instruction parser receives, and the helpers they share: ranges from logical
+ * offsets, diagnostics, typed flag reading with "did you mean", and the common AST fields.
+ */
+import type { Flag, Heredoc, Instruction, InstructionKind, Word } from "../ast.js";
+import { ParseCodes, type Diagnostic, type ParseCode, type Severity } from "../diagnostics.js";
+import type { SourceRange } from "../range.js";
+import { suggest } from "../suggest.js";
+
+export interface InstructionInput {
+  readonly kind: InstructionKind;
+  readonly keyword: string;
+  readonly keywordRange: SourceRange;
+  /** The whole instruction in the original text. */
+  readonly range: SourceRange;
+  readonly flags: readonly Flag[];
+  /** Argument text (after flags), trimmed, continuations joined. */
+  readonly rest: string;
+  /** Logical offset of `rest`. */
+  readonly restStart: number;
+  readonly heredocs: readonly Heredoc[];
+  readonly escapeChar: "\\" | "`";
+  /** Maps logical offsets of this line to a SourceRange of the original text. */
+  at(start: number, end: number): SourceRange;
+  report(code: ParseCode, message: string, range: SourceRange, severity?: Severity, hint?: string): void;
+  /** ONBUILD: parses `text` (starting at logical offset `offset`) as an instruction of its own. */
+  parseNested(text: string, offset: number): Instruction | null;
+}
+
+export type FlagType = "string" | "bool" | "list";
+export type FlagSpec = Readonly<Record<string, FlagType>>;
+
+export interface FlagValues {
+  readonly strings: ReadonlyMap<string, string>;
+  readonly bools: ReadonlyMap<string, boolean>;
+  readonly lists: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Checks the instruction's flags against its spec as BuildKit's BFlags does: unknown flags,
+ * missing values, bad booleans and duplicates are errors (lists may repeat).
+ */
+export function readFlags(input: InstructionInput, spec: FlagSpec): FlagValues {
+  const strings = new Map<string, string>();
+  const bools = new Map<string, boolean>();
+  const lists = new Map<string, string[]>();
+  const seen = new Set<string>();
+  const known = Object.keys(spec);
+  for (const flag of input.flags) {
+    const type = spec[flag.name];
+    if (type === undefined) {
+      const near = suggest(flag.name, known);
+      input.report(
+        ParseCodes.unknownFlag,
+        `unknown flag --${flag.name} for ${input.kind}` + (known.length ? "" : ` (${input.kind} takes no flags)`),
+        flag.range,
+        "error",
+        near ? `did you mean --${near}?` : undefined,
+      );
+      continue;
+    }
+    if (type !== "list" && seen.has(flag.name)) {
+      input.report(ParseCodes.invalidFlag, `duplicate flag specified: --${flag.name}`, flag.range);
+      continue;
+    }
+    seen.add(flag.name);
+    switch (type) {
+      case "string":
+        if (flag.value === null) input.report(ParseCodes.invalidFlag, `missing a value on flag --${flag.name}`, flag.range);
+        else strings.set(flag.name, flag.value);
+        break;
+      case "bool": {
+        const v = flag.value === null ? "true" : flag.value.toLowerCase();
+        if (v === "true" || v === "false") bools.set(flag.name, v === "true");
+        else input.report(ParseCodes.invalidFlag, `expecting boolean value for flag --${flag.name}, not: ${flag.value}`, flag.range);
+        break;
+      }
+      case "list":
+        if (flag.value === null) input.report(ParseCodes.invalidFlag, `missing a value on flag --${flag.name}`, flag.range);
+        else lists.set(flag.name, [...(lists.get(flag.name) ?? []), flag.value]);
+        break;
+    }
+  }
+  return { strings, bools, lists };
+}
+
+/** The fields every instruction node has. */
+export function baseFields(input: InstructionInput) {
+  return {
+    keyword: input.keyword,
+    keywordRange: input.keywordRange,
+    range: input.range,
+    flags: input.flags,
+    arguments: { text: input.rest, range: input.at(input.restStart, input.restStart + input.rest.length) } as Word,
+    heredocs: input.heredocs,
+  };
+}
+
+export function word(input: InstructionInput, text: string, start: number, end: number): Word {
+  return { text, range: input.at(start, end) };
+}
+
+export function reportMissing(input: InstructionInput, message: string): void {
+  input.report(ParseCodes.missingArguments, message, input.keywordRange);
+}
+
+export type { Diagnostic };

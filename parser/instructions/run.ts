@@ -1,0 +1,25 @@
+import type { RunInstruction } from "../ast.js";
+import { ParseCodes } from "../diagnostics.js";
+import { parseCommand } from "./command.js";
+import { baseFields, readFlags, reportMissing, type InstructionInput } from "./context.js";
+import { parseMount } from "./mount.js";
+
+const NETWORKS = new Set(["default", "none", "host"]);
+const SECURITY = new Set(["sandbox", "insecure"]);
+
+/** `RUN [--mount=...]... [--network=N] [--security=S] command` (shell, exec or heredoc). */
+export function parseRun(input: InstructionInput): RunInstruction {
+  const flags = readFlags(input, { mount: "list", network: "string", security: "string" });
+  if (input.rest === "" && input.heredocs.length === 0) reportMissing(input, "RUN requires at least one argument");
+  const mounts = input.flags.filter((f) => f.name === "mount" && f.value !== null).map((f) => parseMount(input, f));
+  const network = flags.strings.get("network") ?? null;
+  const security = flags.strings.get("security") ?? null;
+  const flagRange = (name: string) => input.flags.find((f) => f.name === name)!.range;
+  if (network !== null && !network.includes("$") && !NETWORKS.has(network)) {
+    input.report(ParseCodes.invalidFlag, `unsupported network mode "${network}" (use default, none or host)`, flagRange("network"));
+  }
+  if (security !== null && !security.includes("$") && !SECURITY.has(security)) {
+    input.report(ParseCodes.invalidFlag, `unsupported security mode "${security}" (use sandbox or insecure)`, flagRange("security"));
+  }
+  return { kind: "RUN", ...baseFields(input), command: parseCommand(input, input.rest, input.restStart), mounts, network, security };
+}

@@ -1,0 +1,249 @@
+/**
+ * The line pass: turns Dockerfile text into logical instruction lines, the way BuildKit's
+ * scanner does, while remembering where every character came from so later stages can give
+ * exact ranges. Handles the BOM, LF/CRLF/lone-CR line ends, parser directives, comments,
+ * the escape character, line continuations (with comment and empty lines inside them) and
+ * heredoc bodies. It never throws: problems become diagnostics.
+ */
+import type { Comment, Directive } from "./ast.js";
+import { ParseCodes, type Diagnostic } from "./diagnostics.js";
+import { findHeredocMarkers, type HeredocMarker } from "./heredoc.js";
+import type { LineIndex } from "./range.js";
+
+/** A run of logical text copied from the original text at `origin`. */
+export interface Segment {
+  /** Offset in the logical text. */
+  readonly at: number;
+  /** Offset in the original text. */
+  readonly origin: number;
+  readonly length: number;
+}
+
+export interface HeredocBody {
+  readonly marker: HeredocMarker;
+  readonly content: string;
+  /** Original offsets of the body (first body line to end of the terminator line). */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One instruction after continuations are joined. */
+export interface LogicalLine {
+  readonly text: string;
+  readonly segments: readonly Segment[];
+  /** Original offsets: first character of the keyword, end of the last line (or heredoc). */
+  readonly start: number;
+  readonly end: number;
+  readonly heredocs: readonly HeredocBody[];
+}
+
+export interface LinePassResult {
+  readonly lines: readonly LogicalLine[];
+  readonly directives: readonly Directive[];
+  readonly comments: readonly Comment[];
+  readonly escapeChar: "\\" | "`";
+}
+
+interface PhysicalLine {
+  /** Offset of the first character. */
+  readonly start: number;
+  /** Offset just past the content (before the line end). */
+  readonly end: number;
+}
+
+const DIRECTIVE = /^#[ \t\v\f]*([a-zA-Z][a-zA-Z0-9]*)[ \t\v\f]*=[ \t\v\f]*(.+?)[ \t\v\f]*$/;
+const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
+
+function splitPhysicalLines(text: string, from: number): PhysicalLine[] {
+  const lines: PhysicalLine[] = [];
+  let start = from;
+  const n = text.length;
+  for (let i = from; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lines.push({ start, end: i });
+      start = i + 1;
+    } else if (c === 13) {
+      lines.push({ start, end: i });
+      if (text.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+    }
+  }
+  if (start < n) lines.push({ start, end: n });
+  return lines;
+}
+
+function isBlank(c: number): boolean {
+  // unicode.IsSpace for the characters that matter in Dockerfiles.
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || c === 10 || c === 0x85 || c === 0xa0;
+}
+
+function firstNonBlank(text: string, start: number, end: number): number {
+  let i = start;
+  while (i < end && isBlank(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * Where the continuation marker starts, or -1: the escape character as the last non-blank
+ * (space/tab) character, not itself escaped (BuildKit: `([^\\])\\[ \t]*$|^\\[ \t]*$`).
+ */
+function continuationAt(text: string, start: number, end: number, escape: number): number {
+  let i = end - 1;
+  while (i >= start && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  if (i < start || text.charCodeAt(i) !== escape) return -1;
+  if (i > start && text.charCodeAt(i - 1) === escape) return -1;
+  return i;
+}
+
+export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic[]): LinePassResult {
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const physical = splitPhysicalLines(text, bom);
+  const directives: Directive[] = [];
+  const comments: Comment[] = [];
+  const lines: LogicalLine[] = [];
+  let escapeChar: "\\" | "`" = "\\";
+  let escape = 92;
+  let lookingForDirectives = true;
+  const seen = new Set<string>();
+
+  const addComment = (line: PhysicalLine, hash: number): void => {
+    const body = firstNonBlank(text, hash + 1, line.end);
+    comments.push({ text: text.slice(body, line.end).trimEnd(), range: index.range(hash, line.end) });
+  };
+
+  for (let li = 0; li < physical.length; li++) {
+    const line = physical[li]!;
+    const first = firstNonBlank(text, line.start, line.end);
+    const isComment = first < line.end && text.charCodeAt(first) === 35; // '#'
+
+    if (lookingForDirectives) {
+      const m = isComment ? DIRECTIVE.exec(text.slice(first, line.end)) : null;
+      const name = m?.[1]?.toLowerCase();
+      if (m && name && KNOWN_DIRECTIVES.has(name)) {
+        const range = index.range(first, line.end);
+        const value = m[2]!;
+        if (seen.has(name)) {
+          diagnostics.push({
+            code: ParseCodes.duplicateDirective,
+            severity: "error",
+            message: `only one ${name} parser directive can be used`,
+            range,
+          });
+        } else {
+          seen.add(name);
+          if (name === "escape") {
+            if (value === "\\" || value === "`") {
+              escapeChar = value;
+              escape = value.charCodeAt(0);
+            } else {
+              diagnostics.push({
+                code: ParseCodes.invalidDirective,
+                severity: "error",
+                message: `invalid escape token '${value}' does not match \` or \\`,
+                range,
+              });
+            }
+          }
+          directives.push({ name: name as Directive["name"], value, range });
+        }
+        continue;
+      }
+      lookingForDirectives = false;
+    }
+
+    if (isComment) {
+      addComment(line, first);
+      continue;
+    }
+    if (first === line.end) continue; // empty line
+
+    // An instruction: join continuation lines.
+    const segments: Segment[] = [];
+    let logical = "";
+    const append = (from: number, to: number): void => {
+      if (to <= from) return;
+      const last = segments[segments.length - 1];
+      if (last && last.origin + last.length === from && last.at + last.length === logical.length) {
+        segments[segments.length - 1] = { at: last.at, origin: last.origin, length: last.length + (to - from) };
+      } else {
+        segments.push({ at: logical.length, origin: from, length: to - from });
+      }
+      logical += text.slice(from, to);
+    };
+
+    let cont = continuationAt(text, first, line.end, escape);
+    append(first, cont >= 0 ? cont : line.end);
+    let lastEnd = line.end;
+    let emptyContinuation: number[] = [];
+    while (cont >= 0 && li + 1 < physical.length) {
+      const next = physical[++li]!;
+      const nFirst = firstNonBlank(text, next.start, next.end);
+      lastEnd = next.end;
+      if (nFirst < next.end && text.charCodeAt(nFirst) === 35) {
+        addComment(next, nFirst);
+        continue;
+      }
+      if (nFirst === next.end) {
+        emptyContinuation.push(next.start);
+        continue;
+      }
+      cont = continuationAt(text, next.start, next.end, escape);
+      append(next.start, cont >= 0 ? cont : next.end);
+    }
+    for (const at of emptyContinuation) {
+      diagnostics.push({
+        code: ParseCodes.emptyContinuation,
+        severity: "warning",
+        message: "empty continuation line (empty continuation lines will become errors in a future release)",
+        range: index.range(at, at),
+      });
+    }
+    emptyContinuation = [];
+
+    const start = first;
+    const markers = findHeredocMarkers(logical);
+    const heredocs: HeredocBody[] = [];
+    for (const marker of markers) {
+      const bodyStart = li + 1 < physical.length ? physical[li + 1]!.start : text.length;
+      let content = "";
+      let terminated = false;
+      while (li + 1 < physical.length) {
+        const body = physical[++li]!;
+        lastEnd = body.end;
+        let candidate = text.slice(body.start, body.end);
+        if (marker.chomp) candidate = candidate.replace(/^\t+/, "");
+        if (candidate === marker.name) {
+          terminated = true;
+          break;
+        }
+        content += candidate + "\n";
+      }
+      if (!terminated) {
+        diagnostics.push({
+          code: ParseCodes.unterminatedHeredoc,
+          severity: "error",
+          message: `unterminated heredoc: no line "${marker.name}" closes <<${marker.chomp ? "-" : ""}${marker.name}`,
+          range: index.range(toOrigin(segments, marker.start), toOrigin(segments, marker.end)),
+        });
+      }
+      heredocs.push({ marker, content, start: bodyStart, end: lastEnd });
+    }
+    lines.push({ text: logical, segments, start, end: lastEnd, heredocs });
+  }
+  return { lines, directives, comments, escapeChar };
+}
+
+/** Maps an offset of a logical line to the original text. */
+export function toOrigin(segments: readonly Segment[], at: number): number {
+  if (segments.length === 0) return 0;
+  let lo = 0;
+  let hi = segments.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (segments[mid]!.at <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  const s = segments[lo]!;
+  return s.origin + Math.min(Math.max(at - s.at, 0), s.length);
+}

@@ -1,0 +1,126 @@
+/**
+ * The ways BuildKit splits an instruction's argument text into words. Each keeps the offsets of
+ * every word in the logical line so the AST can point at it.
+ */
+
+export interface RawWord {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+function isSpace(c: string): boolean {
+  return c === " " || c === "\t" || c === "\n" || c === "\v" || c === "\f" || c === "\r" || c === "\u0085" || c === "\u00a0";
+}
+
+/** BuildKit's `[\t\v\f\r ]+` splitting (FROM, EXPOSE, COPY/ADD/VOLUME shell form). */
+export function whitespaceWords(text: string, base = 0): RawWord[] {
+  const words: RawWord[] = [];
+  const re = /[^\t\v\f\r ]+/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    words.push({ text: m[0], start: base + m.index, end: base + m.index + m[0].length });
+  }
+  return words;
+}
+
+/**
+ * Shell-like words with quotes kept (BuildKit's `parseWords`, used by ENV, LABEL and ARG): a
+ * quoted part may contain blanks; the escape character and the character after it are kept.
+ */
+export function parseWords(text: string, escape: string, base = 0): RawWord[] {
+  const words: RawWord[] = [];
+  let word = "";
+  let start = -1;
+  let quote = "";
+  let blankOK = false;
+  let inQuote = false;
+  const n = text.length;
+  const flush = (end: number): void => {
+    if (start >= 0 && (blankOK || word.length > 0)) words.push({ text: word, start: base + start, end: base + end });
+    word = "";
+    start = -1;
+    blankOK = false;
+  };
+  for (let pos = 0; pos < n; pos++) {
+    let ch = text[pos]!;
+    if (start < 0) {
+      if (isSpace(ch)) continue;
+      start = pos;
+    }
+    if (!inQuote) {
+      if (isSpace(ch)) {
+        flush(pos);
+        continue;
+      }
+      if (ch === "'" || ch === '"') {
+        quote = ch;
+        blankOK = true;
+        inQuote = true;
+      }
+      if (ch === escape) {
+        if (pos + 1 === n) continue; // an escape at the very end is dropped
+        word += ch;
+        ch = text[++pos]!;
+      }
+      word += ch;
+      continue;
+    }
+    if (ch === quote) inQuote = false;
+    if (ch === escape && quote !== "'") {
+      if (pos + 1 === n) {
+        inQuote = false;
+        continue;
+      }
+      word += ch;
+      ch = text[++pos]!;
+    }
+    word += ch;
+  }
+  flush(n);
+  return words;
+}
+
+/** Words split on unquoted blanks with quotes and escapes kept as written (heredoc detection). */
+export function splitRawWords(text: string, escape: string): RawWord[] {
+  const words: RawWord[] = [];
+  let start = -1;
+  let quote = "";
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text[i]! : " ";
+    if (quote) {
+      if (c === quote) quote = "";
+      else if (c === escape && quote === '"') i++;
+      continue;
+    }
+    if (isSpace(c)) {
+      if (start >= 0) words.push({ text: text.slice(start, Math.min(i, text.length)), start, end: Math.min(i, text.length) });
+      start = -1;
+      continue;
+    }
+    if (start < 0) start = i;
+    if (c === "'" || c === '"') quote = c;
+    else if (c === escape) i++;
+  }
+  return words;
+}
+
+export type JsonArrayResult =
+  | { readonly kind: "array"; readonly values: string[] }
+  /** Valid JSON array with a non-string element: an error in Docker. */
+  | { readonly kind: "not-strings" }
+  | { readonly kind: "not-json" };
+
+/** BuildKit's parseJSON: a JSON array of strings and nothing after it. */
+export function parseJsonArray(text: string): JsonArrayResult {
+  const t = text.trimStart();
+  if (!t.startsWith("[")) return { kind: "not-json" };
+  let v: unknown;
+  try {
+    v = JSON.parse(t);
+  } catch {
+    return { kind: "not-json" };
+  }
+  if (!Array.isArray(v)) return { kind: "not-json" };
+  if (!v.every((x) => typeof x === "string")) return { kind: "not-strings" };
+  return { kind: "array", values: v as string[] };
+}
