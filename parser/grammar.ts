@@ -10,19 +10,30 @@
 import { createToken, CstParser, Lexer, type CstNode, type IToken } from "chevrotain";
 
 const Blank = createToken({ name: "Blank", pattern: /[ \t\v\f\r]+/ });
+/** The instruction keyword: the first run of non-blank characters. */
+const Keyword = createToken({ name: "Keyword", pattern: /[^ \t\v\f\r]+/, push_mode: "flags" });
 /** `--` alone: ends the flags. */
-const FlagEnd = createToken({ name: "FlagEnd", pattern: /--(?![^ \t\v\f\r])/ });
+const FlagEnd = createToken({ name: "FlagEnd", pattern: /--(?![^ \t\v\f\r])/, push_mode: "arguments" });
 /** `--name[=value]`, quotes and backslash escapes allowed in the value. */
 const Flag = createToken({
   name: "Flag",
   pattern: /--(?:[^ \t\v\f\r"'\\]|\\[\s\S]?|"(?:[^"\\]|\\[\s\S]?)*"?|'[^']*'?)+/,
 });
-const Word = createToken({
-  name: "Word",
-  pattern: /(?:[^ \t\v\f\r"'\\]|\\[\s\S]?|"(?:[^"\\]|\\[\s\S]?)*"?|'[^']*'?)+/,
-});
+/**
+ * The arguments: everything from the first non-flag word to the end of the line, as one token.
+ * Docker splits arguments differently per instruction, so that is left to the instruction.
+ */
+const Arguments = createToken({ name: "Arguments", pattern: /[^ \t\v\f\r][\s\S]*/ });
 
-const tokens = [Blank, FlagEnd, Flag, Word];
+const lexerDefinition = {
+  modes: {
+    keyword: [Blank, Keyword],
+    flags: [Blank, FlagEnd, Flag, Arguments],
+    arguments: [Blank, Arguments],
+  },
+  defaultMode: "keyword",
+};
+const tokens = [Blank, Keyword, FlagEnd, Flag, Arguments];
 
 class InstructionGrammar extends CstParser {
   constructor() {
@@ -31,28 +42,20 @@ class InstructionGrammar extends CstParser {
   }
 
   readonly instruction = this.RULE("instruction", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Word, { LABEL: "keyword" }) },
-      { ALT: () => this.CONSUME(Flag, { LABEL: "keyword" }) },
-      { ALT: () => this.CONSUME(FlagEnd, { LABEL: "keyword" }) },
-    ]);
+    this.CONSUME(Keyword, { LABEL: "keyword" });
     this.MANY(() => {
       this.CONSUME(Blank);
-      this.CONSUME2(Flag, { LABEL: "flag" });
+      this.CONSUME(Flag, { LABEL: "flag" });
     });
     this.OPTION(() => {
       this.CONSUME2(Blank);
-      this.CONSUME2(FlagEnd, { LABEL: "flagEnd" });
+      this.CONSUME(FlagEnd, { LABEL: "flagEnd" });
     });
-    this.MANY2(() => {
+    this.OPTION2(() => {
       this.CONSUME3(Blank);
-      this.OR2([
-        { ALT: () => this.CONSUME3(Word, { LABEL: "argument" }) },
-        { ALT: () => this.CONSUME3(Flag, { LABEL: "argument" }) },
-        { ALT: () => this.CONSUME3(FlagEnd, { LABEL: "argument" }) },
-      ]);
+      this.CONSUME(Arguments, { LABEL: "argument" });
     });
-    this.OPTION2(() => this.CONSUME4(Blank));
+    this.OPTION3(() => this.CONSUME4(Blank));
   });
 }
 
@@ -110,7 +113,7 @@ type EnvelopeVisitor = ReturnType<typeof makeVisitor>;
 
 /** Lexes and parses one logical line (leading blanks already removed) into its envelope. */
 export function parseEnvelope(line: string): Envelope {
-  lexer ??= new Lexer(tokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
+  lexer ??= new Lexer(lexerDefinition, { positionTracking: "onlyOffset", ensureOptimizations: false });
   grammar ??= new InstructionGrammar();
   visitor ??= makeVisitor(grammar.getBaseCstVisitorConstructor() as never);
   const lexed = lexer.tokenize(line);
