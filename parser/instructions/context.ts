@@ -40,7 +40,10 @@ export interface FlagValues {
  * Checks the instruction's flags against its spec as BuildKit's BFlags does: unknown flags,
  * missing values, bad booleans and duplicates are errors (lists may repeat).
  */
+const NO_FLAGS: FlagValues = { strings: new Map(), bools: new Map(), lists: new Map() };
+
 export function readFlags(input: InstructionInput, spec: FlagSpec): FlagValues {
+  if (input.flags.length === 0) return NO_FLAGS;
   const strings = new Map<string, string>();
   const bools = new Map<string, boolean>();
   const lists = new Map<string, string[]>();
