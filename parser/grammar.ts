@@ -1,45 +1,52 @@
 /**
- * The Chevrotain lexer and grammar-only CstParser for one logical instruction line, and the
- * CST visitor that turns the CST into an instruction envelope: keyword, flags, and where the
+ * The Chevrotain lexer and grammar-only CstParser over a file's logical lines, and the CST
+ * visitor that turns the CST into one envelope per instruction: keyword, flags, and where the
  * arguments start. What the arguments mean is each instruction's business
  * (`parser/instructions/*`), because Docker splits them differently per instruction.
  *
- * The lexer is total (every character belongs to some token) and the grammar accepts every
- * token sequence, so a line never fails here; meaning errors are reported later with ranges.
+ * The logical lines (continuations already joined by the line pass) are lexed and parsed in one
+ * go, joined by "\n", so Chevrotain's per-call costs are paid once per file. The lexer is total
+ * (every character belongs to some token) and the grammar accepts every token sequence, so
+ * nothing fails here; meaning errors are reported later with ranges.
  */
 import { createToken, CstParser, Lexer, type CstNode, type IToken } from "chevrotain";
 
 const Blank = createToken({ name: "Blank", pattern: /[ \t\v\f\r]+/ });
-/** The instruction keyword: the first run of non-blank characters. */
-const Keyword = createToken({ name: "Keyword", pattern: /[^ \t\v\f\r]+/, push_mode: "flags" });
+/** Separates logical lines; ends the flags/arguments mode of the line. */
+const Newline = createToken({ name: "Newline", pattern: /\n/, pop_mode: true });
+/** The instruction keyword: the first run of non-blank characters of a line. */
+const Keyword = createToken({ name: "Keyword", pattern: /[^ \t\v\f\r\n]+/, push_mode: "line" });
 /** `--` alone: ends the flags. */
-const FlagEnd = createToken({ name: "FlagEnd", pattern: /--(?![^ \t\v\f\r])/, push_mode: "arguments" });
+const FlagEnd = createToken({ name: "FlagEnd", pattern: /--(?![^ \t\v\f\r\n])/ });
 /** `--name[=value]`, quotes and backslash escapes allowed in the value. */
 const Flag = createToken({
   name: "Flag",
-  pattern: /--(?:[^ \t\v\f\r"'\\]|\\[\s\S]?|"(?:[^"\\]|\\[\s\S]?)*"?|'[^']*'?)+/,
+  pattern: /--(?:[^ \t\v\f\r\n"'\\]|\\[^\n]?|"(?:[^"\\\n]|\\[^\n]?)*"?|'[^'\n]*'?)+/,
 });
 /**
  * The arguments: everything from the first non-flag word to the end of the line, as one token.
  * Docker splits arguments differently per instruction, so that is left to the instruction.
  */
-const Arguments = createToken({ name: "Arguments", pattern: /[^ \t\v\f\r][\s\S]*/ });
+const Arguments = createToken({ name: "Arguments", pattern: /[^ \t\v\f\r\n][^\n]*/ });
 
 const lexerDefinition = {
   modes: {
-    keyword: [Blank, Keyword],
-    flags: [Blank, FlagEnd, Flag, Arguments],
-    arguments: [Blank, Arguments],
+    start: [Blank, Newline, Keyword],
+    line: [Blank, Newline, FlagEnd, Flag, Arguments],
   },
-  defaultMode: "keyword",
+  defaultMode: "start",
 };
-const tokens = [Blank, Keyword, FlagEnd, Flag, Arguments];
+const tokens = [Blank, Newline, Keyword, FlagEnd, Flag, Arguments];
 
-class InstructionGrammar extends CstParser {
+class DockerfileGrammar extends CstParser {
   constructor() {
     super(tokens, { maxLookahead: 2 });
     this.performSelfAnalysis();
   }
+
+  readonly dockerfile = this.RULE("dockerfile", () => {
+    this.MANY_SEP({ SEP: Newline, DEF: () => this.SUBRULE(this.instruction) });
+  });
 
   readonly instruction = this.RULE("instruction", () => {
     this.CONSUME(Keyword, { LABEL: "keyword" });
@@ -51,11 +58,17 @@ class InstructionGrammar extends CstParser {
       this.CONSUME2(Blank);
       this.CONSUME(FlagEnd, { LABEL: "flagEnd" });
     });
-    this.OPTION2(() => {
+    // After `--` a word that looks like a flag is an argument, so all three kinds may start
+    // (and continue) the arguments.
+    this.MANY2(() => {
       this.CONSUME3(Blank);
-      this.CONSUME(Arguments, { LABEL: "argument" });
+      this.OR([
+        { ALT: () => this.CONSUME(Arguments, { LABEL: "argument" }) },
+        { ALT: () => this.CONSUME2(Flag, { LABEL: "argument" }) },
+        { ALT: () => this.CONSUME2(FlagEnd, { LABEL: "argument" }) },
+      ]);
     });
-    this.OPTION3(() => this.CONSUME4(Blank));
+    this.OPTION2(() => this.CONSUME4(Blank));
   });
 }
 
@@ -76,10 +89,6 @@ export interface Envelope {
   readonly argumentsStart: number;
 }
 
-let lexer: Lexer | undefined;
-let grammar: InstructionGrammar | undefined;
-let visitor: EnvelopeVisitor | undefined;
-
 interface InstructionChildren {
   keyword: IToken[];
   flag?: IToken[];
@@ -87,43 +96,79 @@ interface InstructionChildren {
   argument?: IToken[];
 }
 
-function makeVisitor(base: new () => { visit(node: CstNode): unknown; validateVisitor(): void }) {
-  class Visitor extends base {
+interface DockerfileChildren {
+  instruction?: CstNode[];
+}
+
+type VisitorBase = new () => { visit(node: CstNode, param?: unknown): unknown; validateVisitor(): void };
+
+/** Turns the CST into envelopes whose offsets are relative to each line's start. */
+function makeVisitor(base: VisitorBase) {
+  class EnvelopeVisitor extends base {
     constructor() {
       super();
       this.validateVisitor();
     }
 
-    instruction(children: InstructionChildren): Envelope {
+    dockerfile(children: DockerfileChildren, lineStarts: readonly number[]): Envelope[] {
+      return (children.instruction ?? []).map((node, i) => this.visit(node, lineStarts[i]) as Envelope);
+    }
+
+    instruction(children: InstructionChildren, lineStart: number): Envelope {
       const keyword = children.keyword[0]!;
-      const flags = (children.flag ?? []).map((t) => ({ text: t.image, start: t.startOffset, end: t.startOffset + t.image.length }));
+      const flags = (children.flag ?? []).map((t) => ({
+        text: t.image,
+        start: t.startOffset - lineStart,
+        end: t.startOffset - lineStart + t.image.length,
+      }));
       const firstArgument = children.argument?.[0];
       return {
         keyword: keyword.image,
-        keywordStart: keyword.startOffset,
-        keywordEnd: keyword.startOffset + keyword.image.length,
+        keywordStart: keyword.startOffset - lineStart,
+        keywordEnd: keyword.startOffset - lineStart + keyword.image.length,
         flags,
-        argumentsStart: firstArgument ? firstArgument.startOffset : Number.POSITIVE_INFINITY,
+        argumentsStart: firstArgument ? firstArgument.startOffset - lineStart : Number.POSITIVE_INFINITY,
       };
     }
   }
-  return new Visitor();
+  return new EnvelopeVisitor();
 }
-type EnvelopeVisitor = ReturnType<typeof makeVisitor>;
 
-/** Lexes and parses one logical line (leading blanks already removed) into its envelope. */
-export function parseEnvelope(line: string): Envelope {
+let lexer: Lexer | undefined;
+let grammar: DockerfileGrammar | undefined;
+let visitor: ReturnType<typeof makeVisitor> | undefined;
+
+function blankSplitFallback(line: string): Envelope {
+  const end = line.search(/[ \t\v\f\r]|$/);
+  return { keyword: line.slice(0, end), keywordStart: 0, keywordEnd: end, flags: [], argumentsStart: line.length };
+}
+
+/**
+ * Lexes and parses logical lines (leading blanks removed, no "\n" inside) into one envelope
+ * per line, in order.
+ */
+export function parseEnvelopes(lines: readonly string[]): Envelope[] {
+  if (lines.length === 0) return [];
   lexer ??= new Lexer(lexerDefinition, { positionTracking: "onlyOffset", ensureOptimizations: false });
-  grammar ??= new InstructionGrammar();
-  visitor ??= makeVisitor(grammar.getBaseCstVisitorConstructor() as never);
-  const lexed = lexer.tokenize(line);
-  grammar.input = lexed.tokens;
-  const cst = grammar.instruction();
-  if (grammar.errors.length > 0 || lexed.errors.length > 0 || !cst) {
-    // Unreachable by construction (total lexer, permissive grammar); keep a safe fallback.
-    const end = line.search(/[ \t\v\f\r]|$/);
-    return { keyword: line.slice(0, end), keywordStart: 0, keywordEnd: end, flags: [], argumentsStart: line.length };
+  grammar ??= new DockerfileGrammar();
+  visitor ??= makeVisitor(grammar.getBaseCstVisitorConstructor() as unknown as VisitorBase);
+  const lineStarts: number[] = [];
+  let at = 0;
+  for (const line of lines) {
+    lineStarts.push(at);
+    at += line.length + 1;
   }
-  const envelope = visitor.visit(cst) as Envelope;
-  return { ...envelope, argumentsStart: Math.min(envelope.argumentsStart, line.length) };
+  const lexed = lexer.tokenize(lines.join("\n"));
+  grammar.input = lexed.tokens;
+  const cst = grammar.dockerfile();
+  const envelopes =
+    grammar.errors.length === 0 && lexed.errors.length === 0 && cst ? (visitor.visit(cst, lineStarts) as Envelope[]) : [];
+  // Unreachable by construction (total lexer, permissive grammar); keep a safe fallback.
+  if (envelopes.length !== lines.length) return lines.map(blankSplitFallback);
+  return envelopes.map((e, i) => (e.argumentsStart > lines[i]!.length ? { ...e, argumentsStart: lines[i]!.length } : e));
+}
+
+/** One logical line (used for ONBUILD triggers). */
+export function parseEnvelope(line: string): Envelope {
+  return parseEnvelopes([line])[0]!;
 }

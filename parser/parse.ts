@@ -5,7 +5,7 @@
  */
 import { INSTRUCTION_KINDS, type Dockerfile, type Flag, type Heredoc, type Instruction, type InstructionKind } from "./ast.js";
 import { ParseCodes, type Diagnostic, type ParseCode, type Severity } from "./diagnostics.js";
-import { parseEnvelope, type RawFlag } from "./grammar.js";
+import { parseEnvelope, parseEnvelopes, type Envelope, type RawFlag } from "./grammar.js";
 import { INSTRUCTION_PARSERS, type InstructionInput } from "./instructions/index.js";
 import { linePass, toOrigin, type LogicalLine } from "./lines.js";
 import { LineIndex, type SourceRange } from "./range.js";
@@ -29,7 +29,9 @@ export function parse(text: string, _options: ParseOptions = {}): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const pass = linePass(text, index, diagnostics);
   const instructions: Instruction[] = [];
-  for (const line of pass.lines) {
+  const envelopes = parseEnvelopes(pass.lines.map((l) => l.text));
+  for (let i = 0; i < pass.lines.length; i++) {
+    const line = pass.lines[i]!;
     const heredocs: Heredoc[] = line.heredocs.map((h) => ({
       name: h.marker.name,
       fileDescriptor: h.marker.fileDescriptor,
@@ -39,7 +41,7 @@ export function parse(text: string, _options: ParseOptions = {}): ParseResult {
       markerRange: index.range(toOrigin(line.segments, h.marker.start), toOrigin(line.segments, h.marker.end)),
       range: index.range(h.start, h.end),
     }));
-    const instruction = parseInstruction(line, 0, heredocs, index, pass.escapeChar, diagnostics);
+    const instruction = parseInstruction(line, 0, envelopes[i]!, heredocs, index, pass.escapeChar, diagnostics);
     if (instruction) instructions.push(instruction);
   }
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
@@ -86,6 +88,7 @@ function toFlag(raw: RawFlag, base: number, at: (s: number, e: number) => Source
 function parseInstruction(
   line: LogicalLine,
   base: number,
+  env: Envelope,
   heredocs: readonly Heredoc[],
   index: LineIndex,
   escapeChar: "\\" | "`",
@@ -94,7 +97,6 @@ function parseInstruction(
   const text = base === 0 ? line.text : line.text.slice(base);
   const at = (start: number, end: number): SourceRange =>
     index.range(toOrigin(line.segments, start), toOrigin(line.segments, end));
-  const env = parseEnvelope(text);
   const keywordRange = at(base + env.keywordStart, base + env.keywordEnd);
   const kind = KIND_BY_KEYWORD.get(env.keyword.toUpperCase());
   if (kind === undefined) {
@@ -125,8 +127,8 @@ function parseInstruction(
     report(code: ParseCode, message: string, range: SourceRange, severity: Severity = "error", hint?: string) {
       diagnostics.push(hint ? { code, severity, message, range, hint } : { code, severity, message, range });
     },
-    parseNested(_nested: string, offset: number) {
-      return parseInstruction(line, offset, heredocs, index, escapeChar, diagnostics);
+    parseNested(nested: string, offset: number) {
+      return parseInstruction(line, offset, parseEnvelope(nested), heredocs, index, escapeChar, diagnostics);
     },
   };
   return INSTRUCTION_PARSERS[kind](input);
