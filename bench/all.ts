@@ -1,0 +1,12 @@
+/**
+ * `npm run bench`: every benchmark, one after the other (startup first, while the machine is
+ * quiet). Benchmarks print medians; they are not tests and never fail the build.
+ */
+import { runParseBench, parseBenchOptionsFromEnv } from "./parse.js";
+import { runStartupBench, startupRunsFromEnv } from "./startup.js";
+
+const started = Date.now();
+runStartupBench(startupRunsFromEnv());
+console.log("");
+runParseBench(parseBenchOptionsFromEnv());
+console.log(`\nbench: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

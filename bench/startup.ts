@@ -1,0 +1,88 @@
+/**
+ * CLI cold start: `node dist/kiln.mjs --version` and `--help`, spawned N times one after the
+ * other, wall time from spawn to exit; median and p90. A bare `node` on an empty module is
+ * measured alongside as the floor nothing in kiln can beat.
+ *
+ * Node 20 reads and parses every certificate in NODE_EXTRA_CA_CERTS before running any
+ * JavaScript (~80 ms here); when that variable is set the runs are repeated without it, so the
+ * numbers show both what users with that setting see and what kiln itself costs.
+ *
+ * Options (env): KILN_BENCH_STARTUP_RUNS (30).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { repoRoot } from "./corpus.js";
+import { fmt, median, percentile } from "./stats.js";
+
+export interface StartupResult {
+  readonly label: string;
+  readonly env: string;
+  readonly medianMs: number;
+  readonly p90Ms: number;
+}
+
+export const kilnBin = join(repoRoot, "dist", "kiln.mjs");
+const goalMs = 100;
+
+function timeRuns(args: readonly string[], env: NodeJS.ProcessEnv, runs: number): number[] {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}: ${r.stderr?.toString()}`);
+    times.push(ms);
+  }
+  return times;
+}
+
+export function runStartupBench(runs: number, log: (line: string) => void = console.log): StartupResult[] {
+  if (!existsSync(kilnBin)) throw new Error(`${kilnBin} is missing: run npm run build first`);
+  const dir = mkdtempSync(join(tmpdir(), "kiln-bench-"));
+  const empty = join(dir, "empty.mjs");
+  writeFileSync(empty, "");
+  const cases = [
+    { label: "node (empty module)", args: [empty] },
+    { label: "kiln --version", args: [kilnBin, "--version"] },
+    { label: "kiln --help", args: [kilnBin, "--help"] },
+  ];
+  const envs: { name: string; env: NodeJS.ProcessEnv }[] = [{ name: "as is", env: { ...process.env } }];
+  if (process.env["NODE_EXTRA_CA_CERTS"]) {
+    const without = { ...process.env };
+    delete without["NODE_EXTRA_CA_CERTS"];
+    envs[0]!.name = "NODE_EXTRA_CA_CERTS set";
+    envs.push({ name: "NODE_EXTRA_CA_CERTS unset", env: without });
+  }
+  const results: StartupResult[] = [];
+  log(`startup: ${runs} runs each, ${process.execPath} (${process.version})`);
+  try {
+    for (const { name, env } of envs) {
+      for (const c of cases) timeRuns(c.args, env, 3); // warm the page cache
+      // Interleave the cases so drifting machine load hits all of them alike.
+      const times = cases.map(() => [] as number[]);
+      for (let i = 0; i < runs; i++) cases.forEach((c, j) => times[j]!.push(...timeRuns(c.args, env, 1)));
+      log(`  environment: ${name}`);
+      cases.forEach((c, j) => {
+        const r = { label: c.label, env: name, medianMs: median(times[j]!), p90Ms: percentile(times[j]!, 90) };
+        results.push(r);
+        const goal = c.label === "kiln --version" ? `   goal < ${goalMs} ms: ${r.medianMs < goalMs ? "PASS" : "FAIL"}` : "";
+        log(`    ${c.label.padEnd(20)} median ${fmt(r.medianMs, 1).padStart(6)} ms  p90 ${fmt(r.p90Ms, 1).padStart(6)} ms${goal}`);
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+export function startupRunsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env["KILN_BENCH_STARTUP_RUNS"]);
+  return Number.isFinite(v) && v > 0 ? Math.floor(v) : 30;
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  runStartupBench(startupRunsFromEnv());
+}
