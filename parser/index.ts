@@ -9,3 +9,4 @@ export type { ParseResult, ParseOptions } from "./parse.js";
 export { dump, dumpInstruction, goQuote } from "./dump.js";
 export { renderDiagnostic, renderDiagnostics } from "./codeframe.js";
 export type { RenderOptions } from "./codeframe.js";
+export { IgnoreMatcher, readIgnoreFile, cleanPath } from "./dockerignore.js";
