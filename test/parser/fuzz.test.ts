@@ -13,7 +13,7 @@
  *
  * KILN_FUZZ_SEED replays a run (the seed is printed); KILN_FUZZ_COUNT sets the number of random
  * cases (default 3000, split over the generators); KILN_FUZZ_BUDGET_MS caps the random part's
- * time (default 14000, so the file stays well under 20 s). On failure the message holds the
+ * time (default 12000, so the file stays under 20 s). On failure the message holds the
  * seed, the case, and the minimal input that still fails the same way.
  */
 import { test } from "uvu";
@@ -39,7 +39,7 @@ function envNumber(name: string, fallback: number): number {
 
 const seed = envNumber("KILN_FUZZ_SEED", randomInt(0, 2 ** 31));
 const count = envNumber("KILN_FUZZ_COUNT", 3000);
-const budgetMs = envNumber("KILN_FUZZ_BUDGET_MS", 14000);
+const budgetMs = envNumber("KILN_FUZZ_BUDGET_MS", 12000);
 console.log(`parser fuzz: seed ${seed}, ${count} random cases (replay: KILN_FUZZ_SEED=${seed})`);
 
 // ---------------------------------------------------------------- properties
