@@ -32,6 +32,18 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A `KilnError` with a second line of advice, printed as `hint: …`. (KilnError itself has no
+ * hint field yet; the boundary prints `hint` from any KilnError that carries one.)
+ */
+export class HintedError extends KilnError {
+  readonly hint: string;
+  constructor(code: string, message: string, hint: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super(code, message, options);
+    this.hint = hint;
+  }
+}
+
 export interface ErrorSink {
   write(text: string): unknown;
 }

@@ -2,21 +2,13 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { KilnError } from "../util/errors.js";
+import { HintedError } from "./errors.js";
 import { readAll, type Io } from "./io.js";
 
 export interface InputText {
   readonly text: string;
   /** How diagnostics name the input: the path as given, or `<stdin>`. */
   readonly name: string;
-}
-
-/** A `KilnError` with a second line of advice, printed as `hint: …` by the error boundary. */
-export class HintedError extends KilnError {
-  readonly hint: string;
-  constructor(code: string, message: string, hint: string, options: { exitCode?: number; cause?: unknown } = {}) {
-    super(code, message, options);
-    this.hint = hint;
-  }
 }
 
 const reasons: Record<string, string> = {

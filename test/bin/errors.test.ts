@@ -1,8 +1,7 @@
 /** The CLI error boundary (bin/errors.ts), in-process. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { reportError, UsageError, ExitCode } from "../../bin/errors.js";
-import { HintedError } from "../../bin/input.js";
+import { reportError, UsageError, ExitCode, HintedError } from "../../bin/errors.js";
 import { KilnError } from "../../util/errors.js";
 
 function capture(err: unknown, env: NodeJS.ProcessEnv = {}): { code: number; text: string } {

@@ -1,0 +1,44 @@
+/**
+ * The CLI bundle's shape: what `kiln --version` loads must not include the parser (or any other
+ * library code a command needs): commands reach it through `await import()` chunks.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { kilnBin } from "./helpers.js";
+
+/** dist/kiln.mjs plus every file it imports statically, transitively. */
+function staticClosure(entry: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (files.has(file)) continue;
+    const text = readFileSync(file, "utf8");
+    files.set(file, text);
+    for (const m of text.matchAll(/^\s*(?:import|export)\s*(?:[^'"();]*?\bfrom\s*)?["'](\.{1,2}\/[^"']+)["']/gm)) {
+      queue.push(resolve(dirname(file), m[1]!));
+    }
+  }
+  return files;
+}
+
+test("the start-up path does not contain the parser or chevrotain", () => {
+  const closure = staticClosure(kilnBin);
+  assert.ok(closure.size >= 1);
+  for (const [file, text] of closure) {
+    assert.not.match(text, /^\/\/ parser\//m, `${file} bundles parser/ code`);
+    assert.not.match(text, /node_modules\/chevrotain\//, `${file} bundles chevrotain`);
+  }
+});
+
+test("the parse command's library code is a lazily imported chunk", () => {
+  const entry = readFileSync(kilnBin, "utf8");
+  const lazy = [...entry.matchAll(/import\(\s*["'](\.\/cli\/[^"']+)["']\s*\)/g)].map((m) => m[1]!);
+  assert.ok(lazy.length > 0, "no dynamic import() of a ./cli/ chunk in dist/kiln.mjs");
+  const chunks = lazy.map((p) => readFileSync(join(dirname(kilnBin), p), "utf8")).join("\n");
+  assert.match(chunks, /^\/\/ parser\/parse\.ts$/m);
+});
+
+test.run();
