@@ -256,7 +256,7 @@ function copyFlags(ctx: Ctx, allowFrom: boolean): string {
   if (rng.chance(0.25)) flags.push(`--chown=${rng.pick(users)}`);
   if (rng.chance(0.12)) flags.push(`--chmod=${rng.pick(["755", "0644", "u+x", "0755"])}`);
   if (rng.chance(0.15)) flags.push("--link");
-  if (rng.chance(0.03)) flags.push("--parents");
+  if (allowFrom && rng.chance(0.03)) flags.push("--parents"); // COPY only: ADD has no --parents
   if (rng.chance(0.03)) flags.push(`--exclude=${rng.pick(["*.md", "node_modules", "**/*.test.ts"])}`);
   return flags.length ? `${flags.join(" ")} ` : "";
 }

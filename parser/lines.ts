@@ -205,7 +205,8 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
     const markers = findHeredocMarkers(logical);
     const heredocs: HeredocBody[] = [];
     for (const marker of markers) {
-      const bodyStart = li + 1 < physical.length ? physical[li + 1]!.start : text.length;
+      // An unterminated heredoc at the end of the text has an empty body at the line's end.
+      const bodyStart = li + 1 < physical.length ? physical[li + 1]!.start : lastEnd;
       let content = "";
       let terminated = false;
       while (li + 1 < physical.length) {
