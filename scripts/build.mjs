@@ -4,7 +4,7 @@
 // that `await import()` loads when that command runs, so `kiln --version` starts fast.
 import { execFileSync } from "node:child_process";
 import { build } from "esbuild";
-import { rmSync, chmodSync, readFileSync } from "node:fs";
+import { rmSync, chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const shim = (name) => fileURLToPath(new URL(`./shims/${name}.mjs`, import.meta.url));
@@ -44,3 +44,21 @@ await build({
   logLevel: "warning",
 });
 chmodSync("dist/kiln.mjs", 0o755);
+
+// The `kiln` launcher. Node 20 parses every certificate named by NODE_EXTRA_CA_CERTS before any
+// JavaScript runs (about 50 ms for a system bundle, more than kiln's whole start-up), yet only
+// registry access needs extra CAs. The launcher hands the setting over as KILN_EXTRA_CA_CERTS,
+// which the registry client loads when it opens a TLS connection.
+writeFileSync(
+  "dist/kiln",
+  `#!/bin/sh
+if [ -n "\${NODE_EXTRA_CA_CERTS:-}" ]; then
+  KILN_EXTRA_CA_CERTS=\${KILN_EXTRA_CA_CERTS:-$NODE_EXTRA_CA_CERTS}
+  export KILN_EXTRA_CA_CERTS
+  unset NODE_EXTRA_CA_CERTS
+fi
+self=$(readlink -f "$0")
+exec node "\${self%/*}/kiln.mjs" "$@"
+`,
+);
+chmodSync("dist/kiln", 0o755);

@@ -7,7 +7,9 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { kiln, repoRoot } from "./helpers.js";
+import { spawnSync } from "node:child_process";
+import { symlinkSync } from "node:fs";
+import { kiln, kilnLauncher, repoRoot } from "./helpers.js";
 
 const fixture = "fixtures/cli/Dockerfile";
 const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
@@ -17,6 +19,21 @@ test("--version prints package.json's version", () => {
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout, `${pkg.version}\n`);
   assert.is(r.stderr, "");
+});
+
+test("the launcher works through a symlink (as npm installs it) and with NODE_EXTRA_CA_CERTS set", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kiln-launcher-"));
+  try {
+    const link = join(dir, "kiln");
+    symlinkSync(kilnLauncher, link);
+    const r = spawnSync(link, ["--version"], { encoding: "utf8", env: { ...process.env, NODE_EXTRA_CA_CERTS: "/nonexistent/ca.pem" } });
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^\d+\.\d+\.\d+/);
+    // Node warns about an unreadable NODE_EXTRA_CA_CERTS at start-up; the launcher moved it aside.
+    assert.not.match(r.stderr, /extra certs/i);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("--help lists the commands and exits 0", () => {

@@ -1,10 +1,11 @@
-/** Runs the bundled CLI (dist/kiln.mjs) as a child process, the way users run it. */
+/** Runs the CLI through its launcher (dist/kiln → dist/kiln.mjs) as a child process, the way users run it. */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** The repository root, from dist/lib/test/bin/helpers.js. */
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 export const kilnBin = fileURLToPath(new URL("../../../kiln.mjs", import.meta.url));
+export const kilnLauncher = fileURLToPath(new URL("../../../kiln", import.meta.url));
 
 export interface RunResult {
   readonly status: number | null;
@@ -21,7 +22,7 @@ export function kiln(
   delete env["KILN_DEBUG"];
   for (const [k, v] of Object.entries(options.env ?? {})) if (v === undefined) delete env[k];
   else env[k] = v;
-  const result = spawnSync(process.execPath, [kilnBin, ...args], {
+  const result = spawnSync(kilnLauncher, [...args], {
     cwd: options.cwd ?? repoRoot,
     input: options.input ?? "",
     env,
