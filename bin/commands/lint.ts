@@ -14,6 +14,7 @@ const thresholds = ["error", "warning", "info", "style", "none"] as const;
 
 export interface LintArgs {
   readonly files?: string[];
+  readonly file?: string;
   readonly format: Format;
   readonly config?: string;
   readonly ignore?: string[];
@@ -37,7 +38,8 @@ export const lintCommand = defineCommand<LintArgs>({
   describe: "Check Dockerfiles against BuildKit's build checks and hadolint's rules",
   builder: (yargs) =>
     yargs
-      .positional("files", { type: "string", array: true, describe: "Dockerfiles, directories or globs (default: Dockerfile); - reads stdin" })
+      .positional("files", { type: "string", array: true, describe: "Dockerfiles, directories or globs (default: Dockerfile)" })
+      .option("file", { alias: "f", type: "string", requiresArg: true, describe: "A Dockerfile to lint, as with kiln parse; -f - reads standard input" })
       .option("format", { alias: "o", type: "string", choices: formats, default: "tty" as Format, requiresArg: true, describe: "Output format" })
       .option("config", { alias: "c", type: "string", requiresArg: true, describe: "Configuration file (default: .kiln-lint.yaml or .hadolint.yaml in the working directory)" })
       .option("ignore", list("Do not report this rule (repeatable)"))
@@ -55,11 +57,12 @@ export const lintCommand = defineCommand<LintArgs>({
       .example("$0 lint", "lint ./Dockerfile")
       .example("$0 lint 'services/**/Dockerfile' --format sarif > lint.sarif", "lint many files for code scanning")
       .example("$0 lint --fix --dry-run", "show what --fix would change")
+      .example("cat Dockerfile | $0 lint -f -", "lint standard input")
       .example("$0 lint --ignore DL3008 --build-arg BASE=alpine:3.20", "skip a rule, resolve an ARG") as never,
   run: async (args, io) => {
     const { runLint } = await import("../../linter/run.js");
     const result = await runLint({
-      files: args.files ?? [],
+      files: [...(args.files ?? []), ...(args.file !== undefined ? [args.file] : [])],
       cwd: io.cwd,
       format: args.format,
       config: args.config,
