@@ -14,3 +14,4 @@ export { Expander } from "./expand.js";
 export { HANDLERS, applyInstruction } from "./handlers/index.js";
 export type { Handler, HandlerContext, HandlerResult, TriggerOrigin } from "./handlers/index.js";
 export * from "./dispatch.js";
+export * from "./cachekey.js";
