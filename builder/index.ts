@@ -15,3 +15,4 @@ export { HANDLERS, applyInstruction } from "./handlers/index.js";
 export type { Handler, HandlerContext, HandlerResult, TriggerOrigin } from "./handlers/index.js";
 export * from "./dispatch.js";
 export * from "./cachekey.js";
+export * from "./context.js";
