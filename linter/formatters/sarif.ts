@@ -1,11 +1,15 @@
 /** `--format sarif`: SARIF 2.1.0, one run, every known rule in `tool.driver.rules`. */
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { LintSeverity, Rule } from "../types.js";
 import { docUri, itemsOf, type FileReport, type FormatOptions } from "./types.js";
 
 const LEVEL: Record<LintSeverity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note", style: "note" };
 
+/** An absolute file becomes a `file://` URI; a relative one a relative reference (no leading `/`). */
 function uriOf(file: string): string {
   if (file === "<stdin>") return "stdin";
+  if (isAbsolute(file)) return pathToFileURL(file).href;
   return file.split(/[\\/]/).map(encodeURIComponent).join("/");
 }
 
@@ -16,7 +20,6 @@ export function formatSarif(reports: readonly FileReport[], options: FormatOptio
     index.set(r.meta.id, i);
     return {
       id: r.meta.id,
-      name: r.meta.id,
       shortDescription: { text: r.meta.summary },
       helpUri: docUri(r.meta.id),
       defaultConfiguration: { level: LEVEL[r.meta.severity] },

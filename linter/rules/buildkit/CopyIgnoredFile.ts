@@ -1,4 +1,4 @@
-import { DockerIgnore } from "../../dockerignore.js";
+import { IgnoreMatcher } from "../../../parser/index.js";
 import type { Rule } from "../../types.js";
 
 /**
@@ -18,7 +18,7 @@ export const CopyIgnoredFile: Rule = {
   check(ctx) {
     if (ctx.dockerignore === null) return;
     const ignore = parsed(ctx.dockerignore);
-    if (ignore.patterns.length === 0 || ignore.hasExclusions) return;
+    if (ignore.empty || ignore.hasExclusions) return;
     for (const stage of ctx.stages) {
       for (const i of stage.instructions) {
         if ((i.kind !== "COPY" && i.kind !== "ADD") || i.from !== null) continue;
@@ -27,7 +27,7 @@ export const CopyIgnoredFile: Rule = {
           if (source.text.startsWith("<<") || /^[a-z][a-z0-9+.-]*:\/\//i.test(source.text) || source.text.startsWith("git@")) continue;
           const path = ctx.resolve(source, i);
           if (path === undefined || path === "") continue;
-          if (!ignore.matchesOrParentMatches(path)) continue;
+          if (!ignore.ignores(path.replace(/^\/+/, ""))) continue;
           ctx.report(this.meta, source.range, `Attempting to ${cmd} file ${JSON.stringify(cleanForMessage(path))} that is excluded by .dockerignore`);
         }
       }
@@ -36,9 +36,9 @@ export const CopyIgnoredFile: Rule = {
 };
 
 /** The same ignore file is typically shared by many Dockerfiles of one run: parse it once. */
-let last: { text: string; ignore: DockerIgnore } | undefined;
-function parsed(text: string): DockerIgnore {
-  if (last?.text !== text) last = { text, ignore: DockerIgnore.parse(text) };
+let last: { text: string; ignore: IgnoreMatcher } | undefined;
+function parsed(text: string): IgnoreMatcher {
+  if (last?.text !== text) last = { text, ignore: IgnoreMatcher.fromFile(text) };
   return last.ignore;
 }
 
