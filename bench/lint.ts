@@ -21,6 +21,8 @@ export interface LintBenchOptions {
 interface Side {
   readonly name: string;
   readonly rules: number | null;
+  /** Files the tool threw on (over all rounds). */
+  crashes?: number;
   readonly fn: (text: string) => number;
   readonly times: number[];
 }
@@ -40,7 +42,23 @@ async function peer(name: string): Promise<Side | string> {
       const mod = (await import(name)) as { default?: { run?: (ctx: string, text: string) => unknown[] }; run?: (ctx: string, text: string) => unknown[] };
       const run = mod.run ?? mod.default?.run;
       if (typeof run !== "function") return "no run() export";
-      return { name, rules: null, fn: (text) => run("/tmp", text).length, times: [] };
+      // dockerfilelint throws on some valid Dockerfiles (e.g. HEALTHCHECK without options):
+      // count those files as done (the time spent still counts) and report how many.
+      const side: Side = {
+        name,
+        rules: null,
+        crashes: 0,
+        fn: (text) => {
+          try {
+            return run("/tmp", text).length;
+          } catch {
+            side.crashes = (side.crashes ?? 0) + 1;
+            return 0;
+          }
+        },
+        times: [],
+      };
+      return side;
     }
     const mod = (await import(name)) as { validate?: (text: string) => unknown[]; default?: { validate?: (text: string) => unknown[] } };
     const validate = mod.validate ?? mod.default?.validate;
@@ -78,7 +96,8 @@ export async function runLintBench(options: LintBenchOptions, log: (line: string
     const med = median(s.times);
     const rate = corpus.length / (med / 1000);
     rates.set(s.name, rate);
-    log(`  ${s.name.padEnd(17)} median ${fmt(med, 1).padStart(8)} ms/round  ${fmt(rate, 0).padStart(7)} files/s  (rounds: ${s.times.map((t) => fmt(t, 0)).join(", ")})`);
+    const crashed = s.crashes ? `  [threw on ${fmt(s.crashes / (options.rounds + 1), 0)} files per round]` : "";
+    log(`  ${s.name.padEnd(17)} median ${fmt(med, 1).padStart(8)} ms/round  ${fmt(rate, 0).padStart(7)} files/s  (rounds: ${s.times.map((t) => fmt(t, 0)).join(", ")})${crashed}`);
   }
   const kiln = rates.get("kiln")!;
   const peers = [...rates.entries()].filter(([n]) => n !== "kiln");
