@@ -75,8 +75,14 @@ class Parser {
     return this.offsets[k]!;
   }
 
+  /** The mapped offset just past the character before `i` (span ends). */
+  posEnd(i: number): number {
+    if (this.offsets === null || i <= 0) return this.pos(i);
+    return this.pos(i - 1) + 1;
+  }
+
   problem(message: string, start: number, end = start): void {
-    this.problems.push({ message, start: this.pos(start), end: this.pos(Math.max(start, end)) });
+    this.problems.push({ message, start: this.pos(start), end: end > start ? this.posEnd(end) : this.pos(start) });
   }
 
   private at(s: string): boolean {
@@ -101,7 +107,7 @@ class Parser {
         const start = this.i;
         let end = t.indexOf("\n", start);
         if (end < 0) end = this.n;
-        this.comments.push({ start: this.pos(start), end: this.pos(end), text: t.slice(start + 1, end) });
+        this.comments.push({ start: this.pos(start), end: this.posEnd(end), text: t.slice(start + 1, end) });
         this.i = end;
       } else break;
     }
@@ -155,7 +161,7 @@ class Parser {
       if (!terminated) this.problem(`here-document delimited by end of script (wanted "${h.delimiter}")`, h.at, h.at + 2);
       h.redirect.heredoc = {
         delimiter: h.delimiter, quoted: h.quoted, stripTabs: h.stripTabs, content, terminated,
-        start: this.pos(start), end: this.pos(end),
+        start: this.pos(start), end: this.posEnd(end),
       };
     }
   }
@@ -177,7 +183,7 @@ class Parser {
         this.problem(`here-document "${h.delimiter}" has no body`, h.at, h.at + 2);
         h.redirect.heredoc = {
           delimiter: h.delimiter, quoted: h.quoted, stripTabs: h.stripTabs, content: "", terminated: false,
-          start: this.pos(this.n), end: this.pos(this.n),
+          start: this.pos(this.n), end: this.posEnd(this.n),
         };
       }
       this.pending = [];
@@ -295,7 +301,7 @@ class Parser {
     const first = this.parseCommand();
     if (first === null) {
       if (timed || negated) {
-        return { type: "pipeline", negated, timed, commands: [], ops: [], start: this.pos(start), end: this.pos(this.i) };
+        return { type: "pipeline", negated, timed, commands: [], ops: [], start: this.pos(start), end: this.posEnd(this.i) };
       }
       return null;
     }
@@ -413,7 +419,7 @@ class Parser {
       redirects.push(r);
       end = this.i;
     }
-    return { redirects, start: this.pos(start), end: this.pos(end) };
+    return { redirects, start: this.pos(start), end: this.posEnd(end) };
   }
 
   private parseIf(): If {
@@ -548,11 +554,11 @@ class Parser {
           break;
         }
       }
-      items.push({ patterns, body, terminator, start: this.pos(itemStart), end: this.pos(this.i) });
+      items.push({ patterns, body, terminator, start: this.pos(itemStart), end: this.posEnd(this.i) });
       if (this.i === itemStart) this.unexpected();
       if (terminator === null) {
         this.skipLinebreaks();
-        if (this.peekReserved() !== "esac") {
+        if (this.i < this.n && this.peekReserved() !== "esac") {
           this.problem("expected ';;' or 'esac' after a case item", this.i);
           if (this.i < this.n && this.text[this.i] === ")") this.i++;
         }
@@ -613,8 +619,8 @@ class Parser {
   private literalWord(start: number, end: number): Word {
     const raw = this.text.slice(start, end);
     return {
-      type: "word", raw, value: raw, start: this.pos(start), end: this.pos(end),
-      parts: [{ type: "literal", value: raw, start: this.pos(start), end: this.pos(end) }],
+      type: "word", raw, value: raw, start: this.pos(start), end: this.posEnd(end),
+      parts: [{ type: "literal", value: raw, start: this.pos(start), end: this.posEnd(end) }],
     };
   }
 
@@ -642,8 +648,8 @@ class Parser {
     const body = this.parseCommand();
     if (body === null) {
       this.problem(`expected a body for function '${name}'`, start, this.i);
-      const empty: SimpleCommand = { type: "simple", assignments: [], words: [], redirects: [], start: this.pos(this.i), end: this.pos(this.i) };
-      return { type: "function", name, body: empty, redirects: [], start: this.pos(start), end: this.pos(this.i) };
+      const empty: SimpleCommand = { type: "simple", assignments: [], words: [], redirects: [], start: this.pos(this.i), end: this.posEnd(this.i) };
+      return { type: "function", name, body: empty, redirects: [], start: this.pos(start), end: this.posEnd(this.i) };
     }
     return { type: "function", name, body, redirects: [], start: this.pos(start), end: body.end };
   }
@@ -700,7 +706,7 @@ class Parser {
       end = this.i;
     }
     if (assignments.length === 0 && words.length === 0 && redirects.length === 0) return null;
-    return { type: "simple", assignments, words, redirects, start: this.pos(start), end: this.pos(end) };
+    return { type: "simple", assignments, words, redirects, start: this.pos(start), end: this.posEnd(end) };
   }
 
   private tryAssignment(): Assignment | null {
@@ -730,15 +736,15 @@ class Parser {
         }
         array.push(w);
       }
-      return { ...base, value: null, array, start: this.pos(start), end: this.pos(this.i) };
+      return { ...base, value: null, array, start: this.pos(start), end: this.posEnd(this.i) };
     }
     const valueStart = this.i;
     const value = this.readWord(this.normalEnd) ?? this.emptyWord(valueStart);
-    return { ...base, value, array: null, start: this.pos(start), end: this.pos(this.i) };
+    return { ...base, value, array: null, start: this.pos(start), end: this.posEnd(this.i) };
   }
 
   private emptyWord(at: number): Word {
-    return { type: "word", raw: "", value: "", parts: [], start: this.pos(at), end: this.pos(at) };
+    return { type: "word", raw: "", value: "", parts: [], start: this.pos(at), end: this.posEnd(at) };
   }
 
   private tryRedirect(): Redirect | null {
@@ -757,7 +763,7 @@ class Parser {
     const fd = prefix !== undefined && /^\d+$/.test(prefix) ? Number(prefix) : null;
     const fdVariable = prefix !== undefined && prefix.startsWith("{") ? prefix.slice(1, -1) : null;
     const redirect: Redirect = {
-      type: "redirect", op, fd, fdVariable, target, heredoc: null, start: this.pos(start), end: this.pos(this.i),
+      type: "redirect", op, fd, fdVariable, target, heredoc: null, start: this.pos(start), end: this.posEnd(this.i),
     };
     if ((op === "<<" || op === "<<-") && target !== null) {
       this.pending.push({
@@ -794,12 +800,12 @@ class Parser {
       this.skipLinebreaks();
       if (this.text[this.i] === ")") this.i++;
       else this.problem(`expected ')' to close '${direction}('`, start, start + 2);
-      const part: WordPart = { type: "process", direction, body, start: this.pos(start), end: this.pos(this.i) };
+      const part: WordPart = { type: "process", direction, body, start: this.pos(start), end: this.posEnd(this.i) };
       return { type: "word", raw: this.text.slice(start, this.i), parts: [part], value: null, start: part.start, end: part.end };
     }
     const parts = this.readParts(end);
     if (this.i === start) return null;
-    return { type: "word", raw: this.text.slice(start, this.i), parts, value: staticValue(parts), start: this.pos(start), end: this.pos(this.i) };
+    return { type: "word", raw: this.text.slice(start, this.i), parts, value: staticValue(parts), start: this.pos(start), end: this.posEnd(this.i) };
   }
 
   private readParts(end: EndTest): WordPart[] {
@@ -809,7 +815,7 @@ class Parser {
     let lit = "";
     const flush = (): void => {
       if (litStart >= 0) {
-        parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.pos(this.i) });
+        parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
         litStart = -1;
         lit = "";
       }
@@ -862,10 +868,10 @@ class Parser {
     if (close < 0) {
       this.problem("unterminated single quote", start, start + 1);
       this.i = this.n;
-      return { type: "single", value: this.text.slice(start + 1), start: this.pos(start), end: this.pos(this.n) };
+      return { type: "single", value: this.text.slice(start + 1), start: this.pos(start), end: this.posEnd(this.n) };
     }
     this.i = close + 1;
-    return { type: "single", value: this.text.slice(start + 1, close), start: this.pos(start), end: this.pos(this.i) };
+    return { type: "single", value: this.text.slice(start + 1, close), start: this.pos(start), end: this.posEnd(this.i) };
   }
 
   /** `"..."` from `start` (the `$` of `$"` or the quote); the content begins at `from`. */
@@ -877,7 +883,7 @@ class Parser {
     let lit = "";
     const flush = (): void => {
       if (litStart >= 0) {
-        parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.pos(this.i) });
+        parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
         litStart = -1;
         lit = "";
       }
@@ -910,7 +916,7 @@ class Parser {
     flush();
     if (this.i >= this.n) this.problem("unterminated double quote", start, start + 1);
     else this.i++;
-    return { type: "double", parts, start: this.pos(start), end: this.pos(this.i) };
+    return { type: "double", parts, start: this.pos(start), end: this.posEnd(this.i) };
   }
 
   /** At a `$`: an expansion or quoted string, or null for a literal `$` (nothing consumed). */
@@ -927,7 +933,7 @@ class Parser {
         const close = this.scanArithmetic(this.i + 3);
         if (close >= 0) {
           this.i = close + 2;
-          return { type: "arithmetic", expression: t.slice(start + 3, close), start: this.pos(start), end: this.pos(this.i) };
+          return { type: "arithmetic", expression: t.slice(start + 3, close), start: this.pos(start), end: this.posEnd(this.i) };
         }
       }
       this.i += 2;
@@ -935,7 +941,7 @@ class Parser {
       this.skipLinebreaks();
       if (t[this.i] === ")") this.i++;
       else this.problem("expected ')' to close '$('", start, start + 2);
-      const sub: CommandSubstitution = { type: "command", backtick: false, body, start: this.pos(start), end: this.pos(this.i) };
+      const sub: CommandSubstitution = { type: "command", backtick: false, body, start: this.pos(start), end: this.posEnd(this.i) };
       return sub;
     }
     if (next === "[") {
@@ -943,7 +949,7 @@ class Parser {
       const stop = close < 0 ? this.n : close;
       if (close < 0) this.problem("expected ']' to close '$['", start, start + 2);
       this.i = Math.min(stop + 1, this.n);
-      return { type: "arithmetic", expression: t.slice(start + 2, stop), start: this.pos(start), end: this.pos(this.i) };
+      return { type: "arithmetic", expression: t.slice(start + 2, stop), start: this.pos(start), end: this.posEnd(this.i) };
     }
     let name = "";
     if (/[A-Za-z_]/.test(next)) {
@@ -955,7 +961,7 @@ class Parser {
     this.i = start + 1 + name.length;
     return {
       type: "param", name, braced: false, prefix: null, subscript: null, op: null, word: null,
-      start: this.pos(start), end: this.pos(this.i),
+      start: this.pos(start), end: this.posEnd(this.i),
     };
   }
 
@@ -973,7 +979,7 @@ class Parser {
     }
     if (j >= this.n) this.problem("unterminated $'...' quote", start, start + 2);
     this.i = Math.min(j + 1, this.n);
-    return { type: "ansi", value, start: this.pos(start), end: this.pos(this.i) };
+    return { type: "ansi", value, start: this.pos(start), end: this.posEnd(this.i) };
   }
 
   private readBraced(): ParamExpansion {
@@ -1025,7 +1031,7 @@ class Parser {
     }
     if (t[this.i] === "}") this.i++;
     else this.problem("expected '}' to close '${'", start, start + 2);
-    return { type: "param", name, braced: true, prefix, subscript, op, word, start: this.pos(start), end: this.pos(this.i) };
+    return { type: "param", name, braced: true, prefix, subscript, op, word, start: this.pos(start), end: this.posEnd(this.i) };
   }
 
   /** `` `...` ``: the body is unescaped (`\\`, `` \` ``, `\$`, and `\"` inside double quotes) and parsed on its own. */
@@ -1055,7 +1061,7 @@ class Parser {
     const body = sub.parseTop();
     this.problems.push(...sub.problems);
     this.comments.push(...sub.comments);
-    return { type: "command", backtick: true, body, start: this.pos(start), end: this.pos(this.i) };
+    return { type: "command", backtick: true, body, start: this.pos(start), end: this.posEnd(this.i) };
   }
 
   /** From just inside `((`: the index of the first `)` of the closing `))`, or -1. */
