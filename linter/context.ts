@@ -1,0 +1,381 @@
+/**
+ * `LintContext`: everything a rule needs about one Dockerfile, built once per file. Stages and
+ * the ARG/ENV scopes are computed lazily, on the first rule that asks, so rules that only look at
+ * the syntax cost nothing extra.
+ *
+ * Resolution follows BuildKit: global ARGs (before the first FROM) are visible to FROM lines
+ * only, together with the predefined platform ARGs; inside a stage an ARG must be re-declared to
+ * be visible (`ARG NAME` takes the global default); `--build-arg` values override defaults; ENV
+ * is inherited from a parent stage (`FROM builder`), ARG is not; ENV wins over ARG of the same
+ * name. A value that depends on anything unknown (an ARG without default, a variable a base
+ * image may set) is `undefined`: rules stay silent rather than guess.
+ */
+import {
+  LineIndex,
+  type Diagnostic,
+  type Dockerfile,
+  type FromInstruction,
+  type Instruction,
+  type SourceRange,
+  type Word,
+} from "../parser/index.js";
+import { processWordWithMatches, type Expansion } from "../parser/shell/index.js";
+import { DEFAULT_CONFIG, type LintConfig } from "./config.js";
+import type { Finding, Fix, Rule, RuleMeta } from "./types.js";
+
+export interface LintOptions {
+  /** How findings name the file (also where `.dockerignore` was looked up by the caller). */
+  readonly file?: string;
+  readonly config?: LintConfig;
+  /** `--build-arg K=V`: overrides ARG defaults during resolution. */
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  /** Contents of the `.dockerignore` that applies to this Dockerfile (null/undefined: none). */
+  readonly dockerignore?: string | null;
+  /** Target platform for TARGETPLATFORM & co. (`os/arch[/variant]`); the host's by default. */
+  readonly platform?: string;
+  /** The rules to run (all registered rules by default). */
+  readonly rules?: readonly Rule[];
+}
+
+export interface Stage {
+  readonly index: number;
+  readonly from: FromInstruction;
+  /** The stage name, lower-cased as BuildKit does (null when the stage has none). */
+  readonly name: string | null;
+  /** The instructions after the FROM, up to the next FROM. */
+  readonly instructions: readonly Instruction[];
+  /** The base image after expanding global ARGs, or undefined when that depends on unknowns. */
+  readonly base: string | undefined;
+  /** The earlier stage this one builds on (`FROM builder`), if any. */
+  readonly parent: Stage | undefined;
+}
+
+/** Where a variable's value comes from. */
+export type BindingSource = "arg" | "env" | "predefined" | "build-arg";
+
+export interface Binding {
+  /** undefined: declared, but its value is not known statically. */
+  readonly value: string | undefined;
+  readonly source: BindingSource;
+  /** The ARG or ENV that declared it (null for predefined ARGs and inherited base values). */
+  readonly at: Instruction | null;
+}
+
+/** The variables visible to one instruction. Immutable; instructions between ARG/ENV share one. */
+export class Scope {
+  constructor(
+    readonly env: ReadonlyMap<string, Binding>,
+    readonly args: ReadonlyMap<string, Binding>,
+    /**
+     * True when every variable that can be set is known (a stage built `FROM scratch`, or from a
+     * stage that is): names not bound here are truly unset. False for external base images,
+     * whose own ENV we cannot see.
+     */
+    readonly closed: boolean,
+  ) {}
+
+  /** ENV wins over ARG of the same name. */
+  get(name: string): Binding | undefined {
+    return this.env.get(name) ?? this.args.get(name);
+  }
+
+  /** Every bound name (for "did you mean" suggestions). */
+  names(): string[] {
+    return [...new Set([...this.env.keys(), ...this.args.keys()])];
+  }
+
+  private _known: Map<string, string> | undefined;
+
+  /** The known values, as an env for parser/shell (computed once per scope). */
+  knownValues(): ReadonlyMap<string, string> {
+    if (this._known) return this._known;
+    const out = new Map<string, string>();
+    for (const [k, b] of this.args) if (b.value !== undefined) out.set(k, b.value);
+    for (const [k, b] of this.env) {
+      if (b.value !== undefined) out.set(k, b.value);
+      else out.delete(k);
+    }
+    this._known = out;
+    return out;
+  }
+}
+
+/** BuildKit's automatic platform ARGs. */
+export const PLATFORM_ARGS = [
+  "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+  "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+] as const;
+
+/** Proxy ARGs: usable in RUN without an ARG instruction, values only from `--build-arg`. */
+export const PROXY_ARGS = [
+  "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
+  "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy",
+] as const;
+
+/** The PATH BuildKit sets when the base image has none. */
+export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+const ARCHES: Record<string, [string, string]> = {
+  x64: ["amd64", ""],
+  arm64: ["arm64", ""],
+  arm: ["arm", "v7"],
+  ia32: ["386", ""],
+  ppc64: ["ppc64le", ""],
+  s390x: ["s390x", ""],
+  riscv64: ["riscv64", ""],
+  loong64: ["loong64", ""],
+};
+
+/** `linux/<arch>[/<variant>]` of this machine (builds are Linux builds whatever the host OS). */
+export function hostPlatform(): string {
+  const [arch, variant] = ARCHES[process.arch] ?? [process.arch, ""];
+  return variant ? `linux/${arch}/${variant}` : `linux/${arch}`;
+}
+
+function platformValues(prefix: "TARGET" | "BUILD", platform: string): [string, string][] {
+  const [os = "linux", arch = "", variant = ""] = platform.split("/");
+  return [
+    [`${prefix}PLATFORM`, platform],
+    [`${prefix}OS`, os],
+    [`${prefix}ARCH`, arch],
+    [`${prefix}VARIANT`, variant],
+  ];
+}
+
+export class LintContext {
+  readonly file: string;
+  readonly config: LintConfig;
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly dockerignore: string | null;
+  readonly findings: Finding[] = [];
+  /** Predefined ARG values (platforms) for this lint run. */
+  readonly predefined: ReadonlyMap<string, string>;
+
+  private _lines: LineIndex | undefined;
+  private _stages: Stage[] | undefined;
+  private _globalArgs: Instruction[] | undefined;
+  private _stageOf: Map<Instruction, Stage> | undefined;
+  private _globalScopes: Map<Instruction, Scope> | undefined;
+  private _finalGlobal: Scope | undefined;
+  private readonly _scopes = new Map<Instruction, Scope>();
+  private readonly _stageEnd = new Map<Stage, Scope>();
+
+  constructor(
+    readonly text: string,
+    readonly dockerfile: Dockerfile,
+    /** The parser's diagnostics for this text. */
+    readonly diagnostics: readonly Diagnostic[],
+    options: LintOptions = {},
+  ) {
+    this.file = options.file ?? "Dockerfile";
+    this.config = options.config ?? DEFAULT_CONFIG;
+    this.buildArgs = options.buildArgs ?? {};
+    this.dockerignore = options.dockerignore ?? null;
+    const host = hostPlatform();
+    const target = options.platform ?? host;
+    this.predefined = new Map([...platformValues("TARGET", target), ...platformValues("BUILD", host)]);
+  }
+
+  get lines(): LineIndex {
+    return (this._lines ??= new LineIndex(this.text));
+  }
+
+  get instructions(): readonly Instruction[] {
+    return this.dockerfile.instructions;
+  }
+
+  /** The ARG instructions (and anything else) before the first FROM. */
+  get globalArgs(): readonly Instruction[] {
+    if (!this._globalArgs) this.buildStages();
+    return this._globalArgs!;
+  }
+
+  get stages(): readonly Stage[] {
+    if (!this._stages) this.buildStages();
+    return this._stages!;
+  }
+
+  /** The stage an instruction belongs to (its FROM included); undefined before the first FROM. */
+  stageOf(at: Instruction): Stage | undefined {
+    if (!this._stageOf) this.buildStages();
+    return this._stageOf!.get(at);
+  }
+
+  /** Records a finding. Severity, suppression and merging are applied afterwards by `lint()`. */
+  report(meta: RuleMeta, range: SourceRange, message: string, fix?: Fix): void {
+    this.findings.push(fix ? { ruleId: meta.id, ids: [meta.id], severity: meta.severity, message, range, fix } : { ruleId: meta.id, ids: [meta.id], severity: meta.severity, message, range });
+  }
+
+  /** A range from offsets of the original text. */
+  range(start: number, end: number): SourceRange {
+    return this.lines.range(start, end);
+  }
+
+  // ------------------------------------------------------------------ resolution
+
+  /**
+   * The variables an instruction sees (before its own effect). FROM lines and instructions before
+   * the first FROM see the global scope. Undefined for instructions not in the file's list (ONBUILD
+   * triggers run in another build).
+   */
+  scope(at: Instruction): Scope | undefined {
+    if (at.kind === "FROM" || this.stageOf(at) === undefined) {
+      this.globalScopes();
+      return at.kind === "FROM" ? this._finalGlobal : this._globalScopes!.get(at);
+    }
+    const cached = this._scopes.get(at);
+    if (cached) return cached;
+    const stage = this.stageOf(at)!;
+    this.stageScopes(stage);
+    return this._scopes.get(at);
+  }
+
+  /** The scope at the end of a stage (what a child stage inherits the ENV of). */
+  stageEndScope(stage: Stage): Scope {
+    this.stageScopes(stage);
+    return this._stageEnd.get(stage)!;
+  }
+
+  /**
+   * Expands a word as BuildKit would at `at`, or undefined when the result depends on a value
+   * that is not known statically, or the word does not expand (a syntax error).
+   */
+  resolve(word: string | Word, at: Instruction): string | undefined {
+    const scope = this.scope(at);
+    if (!scope) return undefined;
+    return resolveIn(typeof word === "string" ? word : word.text, scope, this.dockerfile.escapeChar);
+  }
+
+  /** processWordWithMatches against the known values at `at` (undefined on expansion errors). */
+  expand(word: string | Word, at: Instruction): (Expansion & { scope: Scope }) | undefined {
+    const scope = this.scope(at);
+    if (!scope) return undefined;
+    try {
+      const e = processWordWithMatches(typeof word === "string" ? word : word.text, scope.knownValues(), { escapeChar: this.dockerfile.escapeChar });
+      return { ...e, scope };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private buildStages(): void {
+    const stages: Stage[] = [];
+    const stageOf = new Map<Instruction, Stage>();
+    const globals: Instruction[] = [];
+    const byName = new Map<string, Stage>();
+    let current: { index: number; from: FromInstruction; instructions: Instruction[] } | null = null;
+    const finish = () => {
+      if (!current) return;
+      const from = current.from;
+      const name = from.stageName ? from.stageName.text.toLowerCase() : null;
+      const base = from.image ? this.resolveGlobal(from.image.text) : undefined;
+      const parent = base !== undefined ? byName.get(base.toLowerCase()) : undefined;
+      const stage: Stage = { index: current.index, from, name, instructions: current.instructions, base, parent };
+      stages.push(stage);
+      stageOf.set(from, stage);
+      for (const i of current.instructions) stageOf.set(i, stage);
+      if (name !== null && !byName.has(name)) byName.set(name, stage);
+    };
+    this._stages = stages;
+    this._globalArgs = globals;
+    this._stageOf = stageOf;
+    for (const instruction of this.dockerfile.instructions) {
+      if (instruction.kind === "FROM") {
+        finish();
+        current = { index: stages.length, from: instruction, instructions: [] };
+      } else if (current) current.instructions.push(instruction);
+      else globals.push(instruction);
+    }
+    finish();
+  }
+
+  private resolveGlobal(word: string): string | undefined {
+    this.globalScopes();
+    return resolveIn(word, this._finalGlobal!, this.dockerfile.escapeChar);
+  }
+
+  private globalScopes(): void {
+    if (this._globalScopes) return;
+    const scopes = new Map<Instruction, Scope>();
+    const args = new Map<string, Binding>();
+    for (const [k, v] of this.predefined) args.set(k, { value: v, source: "predefined", at: null });
+    let scope = new Scope(new Map(), args, true);
+    // The globals are the instructions before the first FROM (not this.globalArgs: that needs
+    // stages, which need the global scope to resolve base images).
+    for (const instruction of this.dockerfile.instructions) {
+      if (instruction.kind === "FROM") break;
+      scopes.set(instruction, scope);
+      if (instruction.kind === "ARG") scope = this.applyArg(scope, instruction, null);
+    }
+    this._globalScopes = scopes;
+    this._finalGlobal = scope;
+  }
+
+  private applyArg(scope: Scope, instruction: Extract<Instruction, { kind: "ARG" }>, global: Scope | null): Scope {
+    const args = new Map(scope.args);
+    for (const def of instruction.args) {
+      let b: Binding;
+      const given = Object.hasOwn(this.buildArgs, def.name) ? this.buildArgs[def.name] : undefined;
+      if (given !== undefined) b = { value: given, source: "build-arg", at: instruction };
+      else if (def.defaultValue !== null) {
+        const tmp = new Scope(scope.env, args, scope.closed);
+        b = { value: resolveIn(def.defaultValue, tmp, this.dockerfile.escapeChar), source: "arg", at: instruction };
+      } else if (global) {
+        // `ARG NAME` in a stage takes the global ARG's value, or a predefined one.
+        const g = global.args.get(def.name);
+        b = { value: g?.value, source: g?.source === "predefined" ? "predefined" : "arg", at: instruction };
+      } else {
+        b = { value: undefined, source: "arg", at: instruction };
+      }
+      args.set(def.name, b);
+    }
+    return new Scope(scope.env, args, scope.closed);
+  }
+
+  private stageScopes(stage: Stage): void {
+    if (this._stageEnd.has(stage)) return;
+    this.globalScopes();
+    let env: Map<string, Binding>;
+    let closed: boolean;
+    if (stage.parent && stage.parent.index < stage.index) {
+      const end = this.stageEndScope(stage.parent);
+      env = new Map(end.env);
+      closed = end.closed;
+    } else if (stage.base !== undefined && stage.base.toLowerCase() === "scratch") {
+      env = new Map([["PATH", { value: DEFAULT_PATH, source: "env", at: null }]]);
+      closed = true;
+    } else {
+      // An external image (or one we cannot resolve): its ENV is unknown; PATH surely exists.
+      env = new Map([["PATH", { value: undefined, source: "env", at: null }]]);
+      closed = false;
+    }
+    let scope = new Scope(env, new Map(), closed);
+    for (const instruction of stage.instructions) {
+      this._scopes.set(instruction, scope);
+      if (instruction.kind === "ARG") scope = this.applyArg(scope, instruction, this._finalGlobal!);
+      else if (instruction.kind === "ENV") {
+        const next = new Map(scope.env);
+        for (const pair of instruction.pairs) {
+          const key = resolveIn(pair.key, scope, this.dockerfile.escapeChar) ?? pair.key;
+          next.set(key, { value: resolveIn(pair.value, scope, this.dockerfile.escapeChar), source: "env", at: instruction });
+        }
+        scope = new Scope(next, scope.args, scope.closed);
+      }
+    }
+    this._stageEnd.set(stage, scope);
+  }
+}
+
+/** Expands `word` in `scope`; undefined when a referenced variable's value is not known. */
+export function resolveIn(word: string, scope: Scope, escapeChar: "\\" | "`"): string | undefined {
+  let e: Expansion;
+  try {
+    e = processWordWithMatches(word, scope.knownValues(), { escapeChar });
+  } catch {
+    return undefined;
+  }
+  for (const name of e.unmatched) {
+    if (scope.get(name) !== undefined || !scope.closed) return undefined;
+  }
+  return e.value;
+}

@@ -1,0 +1,126 @@
+/**
+ * `lint(text, options)`: parse, run the rules, then apply configuration and suppressions, merge
+ * findings that two rule sets report for the same thing (`sameAs`), and sort.
+ */
+import { parse, type Diagnostic } from "../parser/index.js";
+import { DEFAULT_CONFIG, type FailureThreshold } from "./config.js";
+import { LintContext, type LintOptions } from "./context.js";
+import { allRules } from "./registry.js";
+import { isSuppressed, parseCheckDirective, readSuppressions } from "./suppress.js";
+import { severityRank, type Finding, type LintSeverity, type Rule } from "./types.js";
+
+export interface LintResult {
+  readonly file: string;
+  readonly text: string;
+  /** Rule findings, sorted by position then rule id. */
+  readonly findings: readonly Finding[];
+  /** The parser's diagnostics (those a rule re-reports, such as empty continuations, excluded). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Parser diagnostic codes that a rule reports instead (so they can be configured like rules). */
+const DIAGNOSTICS_AS_RULES = new Set(["empty-continuation"]);
+
+/** The rules that run under `options`: experimental ones only when enabled; ignored ones never. */
+export function activeRules(ctxRules: readonly Rule[], enabled: (id: string) => boolean, skipped: (id: string) => boolean): Rule[] {
+  return ctxRules.filter((r) => (!r.meta.experimental || enabled(r.meta.id)) && !skipped(r.meta.id));
+}
+
+export function lint(text: string, options: LintOptions = {}): LintResult {
+  const { dockerfile, diagnostics } = parse(text, options.file === undefined ? {} : { file: options.file });
+  const config = options.config ?? DEFAULT_CONFIG;
+  const ctx = new LintContext(text, dockerfile, diagnostics, options);
+  const check = parseCheckDirective(dockerfile);
+  const ignored = new Set(config.ignored.map((s) => s.toLowerCase()));
+  const enable = new Set(config.enable.map((s) => s.toLowerCase()));
+  const suppressions = readSuppressions(dockerfile, !config.disableIgnorePragma);
+
+  const sourceOf = new Map<string, Rule>();
+  const rules = activeRules(
+    options.rules ?? allRules,
+    (id) => enable.has("all") || enable.has(id.toLowerCase()) || check.experimentalAll || check.experimental.has(id.toLowerCase()),
+    (id) => {
+      const lower = id.toLowerCase();
+      return ignored.has(lower) || suppressions.global.has(lower);
+    },
+  );
+  const extra: Diagnostic[] = [];
+  for (const rule of rules) {
+    sourceOf.set(rule.meta.id, rule);
+    if (rule.meta.source === "buildkit" && (check.skipAll || check.skip.has(rule.meta.id.toLowerCase()))) continue;
+    try {
+      rule.check(ctx);
+    } catch (err) {
+      // A rule bug must not hide the other findings; say which rule failed.
+      extra.push({
+        code: "lint-rule-failed",
+        severity: "error",
+        message: `rule ${rule.meta.id} failed: ${err instanceof Error ? err.message : String(err)}`,
+        range: dockerfile.range,
+      });
+    }
+  }
+
+  const overrides = new Map(Object.entries(config.override).map(([k, v]) => [k.toLowerCase(), v]));
+  const kept: Finding[] = [];
+  for (const f of ctx.findings) {
+    const lower = f.ruleId.toLowerCase();
+    if (isSuppressed(suppressions, f.ruleId, f.range.start.offset)) continue;
+    let severity: LintSeverity = overrides.get(lower) ?? f.severity;
+    if (check.error && sourceOf.get(f.ruleId)?.meta.source === "buildkit" && !overrides.has(lower)) severity = "error";
+    kept.push(severity === f.severity ? f : { ...f, severity });
+  }
+
+  const findings = mergeSameAs(kept, sourceOf);
+  findings.sort(compareFindings);
+  const shown = diagnostics.filter((d) => !DIAGNOSTICS_AS_RULES.has(d.code));
+  return { file: ctx.file, text, findings, diagnostics: extra.length ? [...shown, ...extra] : shown };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.range.start.offset - b.range.start.offset ||
+    a.range.end.offset - b.range.end.offset ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+/**
+ * Two findings on the same line whose rules name each other in `sameAs` become one, with both
+ * ids (the first registered rule's message and fix, the higher severity).
+ */
+function mergeSameAs(findings: Finding[], rules: ReadonlyMap<string, Rule>): Finding[] {
+  if (findings.length < 2) return findings;
+  const out: Finding[] = [];
+  const merged = new Set<number>();
+  for (let i = 0; i < findings.length; i++) {
+    if (merged.has(i)) continue;
+    const f = findings[i]!;
+    const same = rules.get(f.ruleId)?.meta.sameAs;
+    if (!same || same.length === 0) {
+      out.push(f);
+      continue;
+    }
+    let result = f;
+    for (let j = i + 1; j < findings.length; j++) {
+      if (merged.has(j)) continue;
+      const g = findings[j]!;
+      const mutual = same.includes(g.ruleId) || (rules.get(g.ruleId)?.meta.sameAs ?? []).includes(f.ruleId);
+      if (!mutual || g.range.start.line !== f.range.start.line || result.ids.includes(g.ruleId)) continue;
+      merged.add(j);
+      const severity = severityRank(g.severity) > severityRank(result.severity) ? g.severity : result.severity;
+      result = { ...result, ids: [...result.ids, g.ruleId], severity, fix: result.fix ?? g.fix };
+      if (result.fix === undefined) delete (result as { fix?: unknown }).fix;
+    }
+    out.push(result);
+  }
+  return out;
+}
+
+/** True when some finding is at or above the threshold (parse errors are handled by the caller). */
+export function failsThreshold(findings: readonly Finding[], threshold: FailureThreshold): boolean {
+  if (threshold === "none") return false;
+  const min = severityRank(threshold);
+  return findings.some((f) => severityRank(f.severity) >= min);
+}

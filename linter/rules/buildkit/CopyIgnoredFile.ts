@@ -1,0 +1,40 @@
+import { DockerIgnore } from "../../dockerignore.js";
+import type { Rule } from "../../types.js";
+
+/**
+ * BuildKit CopyIgnoredFile (experimental): a COPY/ADD source from the build context that
+ * `.dockerignore` excludes. Like BuildKit, silent when the ignore file has `!` exceptions (a file
+ * inside an excluded directory may be re-included), for `--from` copies, URLs, git sources and
+ * heredocs, and for sources whose value is not known.
+ */
+export const CopyIgnoredFile: Rule = {
+  meta: {
+    id: "CopyIgnoredFile",
+    source: "buildkit",
+    severity: "warning",
+    summary: "Attempting to Copy file that is excluded by .dockerignore",
+    experimental: true,
+  },
+  check(ctx) {
+    if (ctx.dockerignore === null) return;
+    const ignore = DockerIgnore.parse(ctx.dockerignore);
+    if (ignore.patterns.length === 0 || ignore.hasExclusions) return;
+    for (const stage of ctx.stages) {
+      for (const i of stage.instructions) {
+        if ((i.kind !== "COPY" && i.kind !== "ADD") || i.from !== null) continue;
+        const cmd = i.kind === "COPY" ? "Copy" : "Add";
+        for (const source of i.sources) {
+          if (source.text.startsWith("<<") || /^[a-z][a-z0-9+.-]*:\/\//i.test(source.text) || source.text.startsWith("git@")) continue;
+          const path = ctx.resolve(source, i);
+          if (path === undefined || path === "") continue;
+          if (!ignore.matchesOrParentMatches(path)) continue;
+          ctx.report(this.meta, source.range, `Attempting to ${cmd} file ${JSON.stringify(cleanForMessage(path))} that is excluded by .dockerignore`);
+        }
+      }
+    }
+  },
+};
+
+function cleanForMessage(path: string): string {
+  return path.replace(/^(\.\/)+/, "").replace(/\/+$/, "") || ".";
+}
