@@ -1,9 +1,10 @@
 import type { Rule } from "../../types.js";
+import { suggest } from "../../../parser/suggest.js";
 import { earlierStageNames } from "./helpers.js";
 
 /**
  * hadolint DL3022: COPY --from should reference a previously defined FROM alias.
- * `--from` names an earlier stage (by alias or index) or an image. A stage defined later, an index out of range, or a bare name that matches no stage is reported; image references with a tag, digest or registry are fine.
+ * `--from` names an earlier stage (by alias or index) or an image. A stage defined later, an index out of range, and a name one typo away from an earlier stage are reported; any other name is an image (`--from=hello-world`) and is fine.
  */
 export const DL3022: Rule = {
   meta: {
@@ -22,16 +23,19 @@ export const DL3022: Rule = {
         if (from === undefined || from === "") continue;
         const flag = i.flags.find((f) => f.name === "from")!;
         if (/^\d+$/.test(from)) {
-          if (Number(from) >= stage.index) ctx.report(this.meta, flag.range, `COPY --from=${from} should reference a previously defined stage`);
+          if (Number(from) > stage.index) ctx.report(this.meta, flag.range, `COPY --from=${from} should reference a previously defined stage`);
           continue;
         }
         const name = from.toLowerCase();
-        if (earlier.has(name)) continue;
-        // A stage defined later, or a bare name that is no stage at all (an image needs a tag or registry to be clear).
-        if (all.has(name) || !/[:/@.]/.test(from)) {
-          if (name === stage.name) continue; // DL3023
-          ctx.report(this.meta, flag.range, `COPY --from should reference a previously defined FROM alias (${from})`);
+        if (earlier.has(name) || name === stage.name) continue; // own alias: DL3023
+        if (all.has(name)) {
+          ctx.report(this.meta, flag.range, `COPY --from should reference a previously defined FROM alias (${from} is defined later)`);
+          continue;
         }
+        // Not a stage: an image (`--from=hello-world` copies from that image), unless it is
+        // obviously a misspelt stage name.
+        const near = /[:/@]/.test(from) ? undefined : suggest(name, [...earlier]);
+        if (near !== undefined) ctx.report(this.meta, flag.range, `COPY --from should reference a previously defined FROM alias (${from}: did you mean ${near}?)`);
       }
     }
   },
