@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, one after the other (startup first, while the machine is
  * quiet). Benchmarks print medians; they are not tests and never fail the build.
  */
+import { lintBenchOptionsFromEnv, runLintBench } from "./lint.js";
 import { runParseBench, parseBenchOptionsFromEnv } from "./parse.js";
 import { runStartupBench, startupRunsFromEnv } from "./startup.js";
 
@@ -9,4 +10,6 @@ const started = Date.now();
 runStartupBench(startupRunsFromEnv());
 console.log("");
 runParseBench(parseBenchOptionsFromEnv());
+console.log("");
+await runLintBench(lintBenchOptionsFromEnv());
 console.log(`\nbench: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

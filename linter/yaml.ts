@@ -92,13 +92,13 @@ function keyValue(text: string): { key: string; value: string } | null {
     if (end < 0 || text[end + 1] !== ":") return null;
     key = text.slice(1, end);
     rest = text.slice(end + 2);
+    if (rest !== "" && !/^\s/.test(rest)) return null;
   } else {
     const m = /^([^:[\]{},#]+?)\s*:(?:\s|$)/.exec(text);
     if (!m) return null;
     key = m[1]!;
     rest = text.slice(m[0].length);
   }
-  if (rest !== "" && !/^\s/.test(rest) && rest !== "") return null;
   return { key, value: rest.trim() };
 }
 

@@ -17,7 +17,7 @@ export const CopyIgnoredFile: Rule = {
   },
   check(ctx) {
     if (ctx.dockerignore === null) return;
-    const ignore = DockerIgnore.parse(ctx.dockerignore);
+    const ignore = parsed(ctx.dockerignore);
     if (ignore.patterns.length === 0 || ignore.hasExclusions) return;
     for (const stage of ctx.stages) {
       for (const i of stage.instructions) {
@@ -34,6 +34,13 @@ export const CopyIgnoredFile: Rule = {
     }
   },
 };
+
+/** The same ignore file is typically shared by many Dockerfiles of one run: parse it once. */
+let last: { text: string; ignore: DockerIgnore } | undefined;
+function parsed(text: string): DockerIgnore {
+  if (last?.text !== text) last = { text, ignore: DockerIgnore.parse(text) };
+  return last.ignore;
+}
 
 function cleanForMessage(path: string): string {
   return path.replace(/^(\.\/)+/, "").replace(/\/+$/, "") || ".";
