@@ -42,14 +42,14 @@ function argWords(cmd: HasWords): readonly Word[] {
   return (cmd as SimpleCommand).words.slice(1);
 }
 
-const cache = new WeakMap<object, Map<string, ParsedArgs>>();
+const cache = new WeakMap<object, WeakMap<OptionSpec, ParsedArgs>>();
+const NO_SPEC: OptionSpec = {};
 
-/** Splits a command's arguments into options and positional arguments. */
-export function parseArgs(cmd: HasWords, spec: OptionSpec = {}): ParsedArgs {
+/** Splits a command's arguments into options and positional arguments (cached per words and spec object). */
+export function parseArgs(cmd: HasWords, spec: OptionSpec = NO_SPEC): ParsedArgs {
   const words = argWords(cmd);
-  const key = JSON.stringify(spec);
   let perCmd = cache.get(words);
-  const hit = perCmd?.get(key);
+  const hit = perCmd?.get(spec);
   if (hit) return hit;
   const options: ParsedOption[] = [];
   const positional: Word[] = [];
@@ -100,10 +100,10 @@ export function parseArgs(cmd: HasWords, spec: OptionSpec = {}): ParsedArgs {
   for (; i < words.length; i++) positional.push(words[i]!);
   const result = { options, positional };
   if (!perCmd) {
-    perCmd = new Map();
+    perCmd = new WeakMap();
     cache.set(words, perCmd);
   }
-  perCmd.set(key, result);
+  perCmd.set(spec, result);
   return result;
 }
 
@@ -112,12 +112,12 @@ export function parseArgs(cmd: HasWords, spec: OptionSpec = {}): ParsedArgs {
  * `"-y"` or `"y"` (a short option, found inside clusters such as `-qy`), `"--yes"` or `"yes"`
  * (a long option, also as `--yes=...`).
  */
-export function hasFlag(cmd: HasWords, flags: string | readonly string[], spec: OptionSpec = {}): boolean {
+export function hasFlag(cmd: HasWords, flags: string | readonly string[], spec: OptionSpec = NO_SPEC): boolean {
   return findFlag(cmd, flags, spec) !== null;
 }
 
 /** The first option matching any of `flags` (see `hasFlag`), or null. */
-export function findFlag(cmd: HasWords, flags: string | readonly string[], spec: OptionSpec = {}): ParsedOption | null {
+export function findFlag(cmd: HasWords, flags: string | readonly string[], spec: OptionSpec = NO_SPEC): ParsedOption | null {
   const wanted = (typeof flags === "string" ? [flags] : flags).map(normalizeFlag);
   for (const o of parseArgs(cmd, spec).options) {
     if (wanted.some((f) => f.name === o.name && f.long === o.long)) return o;
@@ -126,7 +126,7 @@ export function findFlag(cmd: HasWords, flags: string | readonly string[], spec:
 }
 
 /** The values of every occurrence of an option (`-o a -o b` gives ["a", "b"]). */
-export function flagValues(cmd: HasWords, flags: string | readonly string[], spec: OptionSpec = {}): string[] {
+export function flagValues(cmd: HasWords, flags: string | readonly string[], spec: OptionSpec = NO_SPEC): string[] {
   const wanted = (typeof flags === "string" ? [flags] : flags).map(normalizeFlag);
   return parseArgs(cmd, spec)
     .options.filter((o) => o.value !== null && wanted.some((f) => f.name === o.name && f.long === o.long))
@@ -140,17 +140,17 @@ function normalizeFlag(flag: string): { name: string; long: boolean } {
 }
 
 /** The positional arguments (no options), as words. */
-export function args(cmd: HasWords, spec: OptionSpec = {}): readonly Word[] {
+export function args(cmd: HasWords, spec: OptionSpec = NO_SPEC): readonly Word[] {
   return parseArgs(cmd, spec).positional;
 }
 
 /** The positional arguments' static values (null for dynamic ones). */
-export function argValues(cmd: HasWords, spec: OptionSpec = {}): (string | null)[] {
+export function argValues(cmd: HasWords, spec: OptionSpec = NO_SPEC): (string | null)[] {
   return parseArgs(cmd, spec).positional.map((w) => w.value);
 }
 
 /** The first positional argument's value (`apt-get -y install x` gives "install"), or null. */
-export function subcommand(cmd: HasWords, spec: OptionSpec = {}): string | null {
+export function subcommand(cmd: HasWords, spec: OptionSpec = NO_SPEC): string | null {
   return parseArgs(cmd, spec).positional[0]?.value ?? null;
 }
 
@@ -179,6 +179,14 @@ export const WRAPPERS: Readonly<Record<string, OptionSpec>> = {
 /** Arguments of a wrapper that are not the wrapped command: `gosu user cmd`, `timeout 10 cmd`. */
 const WRAPPER_LEADING_ARGS: Readonly<Record<string, number>> = { gosu: 1, "su-exec": 1, timeout: 1 };
 
+const scanSpecs = new Map<string, OptionSpec>();
+/** The wrapper's spec without `stopAtPositional`, made once per wrapper. */
+function scanSpec(name: string, spec: OptionSpec): OptionSpec {
+  let s = scanSpecs.get(name);
+  if (!s) scanSpecs.set(name, (s = { ...spec, stopAtPositional: false }));
+  return s;
+}
+
 export interface Unwrapped {
   /** The wrapped command's name, or null when it is dynamic or missing. */
   readonly name: string | null;
@@ -198,7 +206,7 @@ export function unwrap(cmd: CommandInfo | readonly Word[]): Unwrapped {
     if (name === null || !(name in WRAPPERS)) break;
     const spec = WRAPPERS[name]!;
     const rest = argv.slice(1);
-    const parsed = parseArgs(rest, { ...spec, stopAtPositional: false });
+    const parsed = parseArgs(rest, scanSpec(name, spec));
     // Find where the wrapped command starts: the first positional word, skipping env's A=B.
     let k = 0;
     const lead = WRAPPER_LEADING_ARGS[name] ?? 0;

@@ -1,6 +1,6 @@
 import type { Rule } from "../../types.js";
 import type { Instruction } from "../../../parser/index.js";
-import { runCommands, runs } from "./helpers.js";
+import { runCommands, runInfoOf } from "./helpers.js";
 
 const basename = (p: string) => p.slice(p.lastIndexOf("/") + 1);
 
@@ -27,7 +27,7 @@ export const DL3010: Rule = {
           continue;
         }
         if (i.kind !== "RUN" || copied.size === 0) continue;
-        const info = runs(ctx).find((r) => r.run === i);
+        const info = runInfoOf(ctx, i);
         if (!info) continue;
         for (const c of runCommands(info)) {
           if (c.name !== "tar" || !c.args.some((w) => /^-?[a-zA-Z]*x/.test(w.value ?? "") || w.value === "--extract")) continue;

@@ -1,5 +1,8 @@
 import type { Rule } from "../../types.js";
+import type { OptionSpec } from "../../shell/index.js";
 import { allRunCommands, rangeOf, subcommandOf } from "./helpers.js";
+
+const ZYPPER: OptionSpec = { shortWithValue: "trcR", longWithValue: ["type", "repo", "from", "root", "config"] };
 
 /**
  * hadolint DL3035: Do not use `zypper dist-upgrade`.
@@ -14,7 +17,7 @@ export const DL3035: Rule = {
   },
   check(ctx) {
     for (const c of allRunCommands(ctx, ["zypper"])) {
-      const sub = subcommandOf(c, { shortWithValue: "trcR", longWithValue: ["type", "repo", "from", "root", "config"] });
+      const sub = subcommandOf(c, ZYPPER);
       if (sub === "dist-upgrade" || sub === "dup") ctx.report(this.meta, rangeOf(c), "Do not use zypper dist-upgrade");
     }
   },

@@ -1,12 +1,12 @@
 import type { Rule } from "../../types.js";
 import type { RunInstruction } from "../../../parser/index.js";
 import type { LintContext } from "../../context.js";
-import { runCommands, runs } from "./helpers.js";
+import { runCommands, runInfoOf } from "./helpers.js";
 
 /** A RUN of one plain command (no chain, no heredoc). */
 function simple(ctx: LintContext, run: RunInstruction): boolean {
   if (run.heredocs.length > 0) return false;
-  const info = runs(ctx).find((r) => r.run === run);
+  const info = runInfoOf(ctx, run);
   if (!info) return false;
   return info.sources.length === 1 && runCommands(info).filter((c) => !c.command.inSubstitution).length <= 1;
 }

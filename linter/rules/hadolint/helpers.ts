@@ -33,6 +33,7 @@ export interface RunCommand {
   readonly wrappers: readonly string[];
 }
 
+const NO_SPEC: OptionSpec = {};
 const runCache = new WeakMap<LintContext, RunInfo[]>();
 
 /** The SHELL array in effect at the end of each stage (a child stage inherits its parent's). */
@@ -84,13 +85,42 @@ export function runCommands(info: RunInfo): readonly RunCommand[] {
   return out;
 }
 
-/** Every command of every RUN, optionally only those named `names`. */
-export function allRunCommands(ctx: LintContext, names?: readonly string[]): RunCommand[] {
-  const out: RunCommand[] = [];
-  for (const info of runs(ctx)) {
-    for (const c of runCommands(info)) if (!names || (c.name !== null && names.includes(c.name))) out.push(c);
+const allCache = new WeakMap<LintContext, { all: RunCommand[]; byName: Map<string, RunCommand[]> }>();
+
+/** Every command of every RUN (in file order), optionally only those named `names`. */
+export function allRunCommands(ctx: LintContext, names?: readonly string[]): readonly RunCommand[] {
+  let entry = allCache.get(ctx);
+  if (!entry) {
+    const all: RunCommand[] = [];
+    const byName = new Map<string, RunCommand[]>();
+    for (const info of runs(ctx)) {
+      for (const c of runCommands(info)) {
+        all.push(c);
+        if (c.name === null) continue;
+        let list = byName.get(c.name);
+        if (!list) byName.set(c.name, (list = []));
+        list.push(c);
+      }
+    }
+    entry = { all, byName };
+    allCache.set(ctx, entry);
   }
-  return out;
+  if (!names) return entry.all;
+  if (names.length === 1) return entry.byName.get(names[0]!) ?? [];
+  const byName = entry.byName;
+  return entry.all.filter((c) => c.name !== null && names.includes(c.name) && byName.has(c.name));
+}
+
+const infoCache = new WeakMap<LintContext, Map<RunInstruction, RunInfo>>();
+
+/** The RunInfo of a RUN instruction (also an ONBUILD trigger). */
+export function runInfoOf(ctx: LintContext, run: RunInstruction): RunInfo | undefined {
+  let map = infoCache.get(ctx);
+  if (!map) {
+    map = new Map(runs(ctx).map((r) => [r.run, r]));
+    infoCache.set(ctx, map);
+  }
+  return map.get(run);
 }
 
 /** The Dockerfile range of a command word (or the whole command). */
@@ -99,7 +129,7 @@ export function rangeOf(c: RunCommand, word?: Word) {
 }
 
 /** Positional arguments of the unwrapped command. */
-export function positional(c: RunCommand, spec: OptionSpec = {}): readonly Word[] {
+export function positional(c: RunCommand, spec: OptionSpec = NO_SPEC): readonly Word[] {
   return parseArgs(c.args, spec).positional;
 }
 
@@ -227,12 +257,12 @@ export function isUrl(s: string): boolean {
 }
 
 /** Subcommand (first positional) of an unwrapped command. */
-export function subcommandOf(c: RunCommand, spec: OptionSpec = {}): string | null {
+export function subcommandOf(c: RunCommand, spec: OptionSpec = NO_SPEC): string | null {
   return parseArgs(c.args, spec).positional[0]?.value ?? null;
 }
 
 /** The positional arguments after the subcommand (the packages of `apt-get install a b`). */
-export function afterSubcommand(c: RunCommand, spec: OptionSpec = {}): readonly Word[] {
+export function afterSubcommand(c: RunCommand, spec: OptionSpec = NO_SPEC): readonly Word[] {
   return parseArgs(c.args, spec).positional.slice(1);
 }
 
