@@ -19,6 +19,8 @@ export const DL4006: Rule = {
       let reported = false;
       for (const source of info.sources) {
         if (reported) break;
+        // `RUN ["bash", "-o", "pipefail", "-c", "a | b"]` brings its own options.
+        if (source.origin === "exec" && info.run.command.form === "exec" && shellHasPipefail(info.run.command.args)) continue;
         const from = pipefailFrom(source.script);
         for (const p of pipelines(source.script)) {
           if (from !== null && p.start >= from) continue;
