@@ -302,3 +302,11 @@ export function words(script: Script | List): Word[] {
   });
   return out;
 }
+
+/**
+ * The `cd`, `pushd` and `popd` commands whose directory change outlives them: not inside a
+ * subshell or command substitution (where WORKDIR could not replace them anyway).
+ */
+export function directoryChanges(script: Script | List): CommandInfo[] {
+  return commands(script).filter((c) => (c.name === "cd" || c.name === "pushd" || c.name === "popd") && !c.inSubshell);
+}

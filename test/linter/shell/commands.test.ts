@@ -4,7 +4,7 @@
 // $ (substitution), C (condition), F (function), L (loop), & (background), ! (negated).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { commands, findCommands, parseScript, type CommandInfo } from "../../../linter/shell/index.js";
+import { commands, directoryChanges, findCommands, parseScript, type CommandInfo } from "../../../linter/shell/index.js";
 
 const op = (o: string | null): string => (o === null ? "-" : o === "\n" ? "NL" : o);
 
@@ -48,6 +48,11 @@ test("findCommands finds by quote-removed name in any nesting", () => {
   const s = parseScript(`"apt-get" update && (cd /x && \\apt-get install y) && echo $(apt-get -v)`);
   assert.equal(findCommands(s, "apt-get").map((c) => c.args.map((a) => a.value).join(" ")), ["update", "install y", "-v"]);
   assert.equal(findCommands(s, ["cd", "echo"]).map((c) => c.name), ["cd", "echo"]);
+});
+
+test("directoryChanges: cd/pushd/popd that outlive their command", () => {
+  const s = parseScript("cd /a && (cd /b && make) && x=$(cd /c; pwd) && pushd /d && popd; if true; then cd /e; fi");
+  assert.equal(directoryChanges(s).map((c) => c.args[0]?.value ?? c.name), ["/a", "/d", "popd", "/e"]);
 });
 
 test("commands() is cached per script", () => {

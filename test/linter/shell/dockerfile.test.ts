@@ -187,6 +187,15 @@ for (const [script, until] of pipefail) {
   });
 }
 
+test("a comment before a continuation swallows the joined lines, as the shell sees them", () => {
+  const text = "FROM a\nRUN apt-get update # refresh \\\n    && rm -rf /var/lib/apt/lists/*\n";
+  const { index, runs: list } = runs(text);
+  const src = shellSources(list[0]!, index).sources[0]!;
+  assert.equal(commands(src.script).map((c) => c.name), ["apt-get"]);
+  assert.is(src.script.comments.length, 1);
+  assert.is(show(src.range(src.script.comments[0]!)), "2:20-3:35");
+});
+
 test("findCommands sees commands in heredoc scripts", () => {
   const { index, runs: list } = runs("FROM a\nRUN <<EOF\nset -e\ncd /x\napt-get install -y y\nEOF\n");
   const src = shellSources(list[0]!, index).sources[0]!;
