@@ -11,8 +11,10 @@ const write = (name: string, text: string) => {
   mkdirSync(join(dir, name, ".."), { recursive: true });
   writeFileSync(join(dir, name), text);
 };
-const BAD = "FROM alpine AS Build\nMAINTAINER me\n";
-const GOOD = "FROM alpine AS build\nCMD [\"sh\"]\n";
+// Tagged images, so hadolint's DL3006 stays quiet. MAINTAINER is reported by MaintainerDeprecated
+// and DL4000 (hadolint: error) as one finding.
+const BAD = "FROM alpine:3.20 AS Build\nMAINTAINER me\n";
+const GOOD = "FROM alpine:3.20 AS build\nCMD [\"sh\"]\n";
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -28,26 +30,27 @@ test("findings: code frames and exit 1 (default threshold info)", () => {
   const r = kiln(["lint", "bad/Dockerfile"], { cwd: dir });
   assert.is(r.status, 1);
   assert.match(r.stdout, "warning[StageNameCasing]: Stage name 'Build' should be lowercase");
-  assert.match(r.stdout, "--> bad/Dockerfile:1:16");
-  assert.match(r.stdout, "2 problems (2 warnings)");
+  assert.match(r.stdout, "--> bad/Dockerfile:1:21");
+  assert.match(r.stdout, "2 problems (1 error, 1 warning)");
   assert.not.match(r.stdout, "\x1b[");
 });
 
 test("--failure-threshold error, --ignore, --error", () => {
-  assert.is(kiln(["lint", "bad/Dockerfile", "--failure-threshold", "error"], { cwd: dir }).status, 0);
-  const ignored = kiln(["lint", "bad/Dockerfile", "--ignore", "StageNameCasing", "--ignore", "MaintainerDeprecated"], { cwd: dir });
+  assert.is(kiln(["lint", "bad/Dockerfile", "--failure-threshold", "error"], { cwd: dir }).status, 1);
+  assert.is(kiln(["lint", "bad/Dockerfile", "--failure-threshold", "error", "--warning", "DL4000"], { cwd: dir }).status, 0);
+  const ignored = kiln(["lint", "bad/Dockerfile", "--ignore", "StageNameCasing", "--ignore", "MaintainerDeprecated", "--ignore", "DL4000"], { cwd: dir });
   assert.is(ignored.status, 0);
   const escalated = kiln(["lint", "bad/Dockerfile", "-t", "error", "--error", "MaintainerDeprecated", "--format", "gnu"], { cwd: dir });
   assert.is(escalated.status, 1);
-  assert.match(escalated.stdout, "bad/Dockerfile:2:1: error: Maintainer instruction is deprecated in favor of using label [MaintainerDeprecated]");
+  assert.match(escalated.stdout, "bad/Dockerfile:2:1: error: Maintainer instruction is deprecated in favor of using label [MaintainerDeprecated,DL4000]");
 });
 
 test("config file in the working directory (.hadolint.yaml keys)", () => {
-  write("cfg/.hadolint.yaml", "ignored:\n  - StageNameCasing\nfailure-threshold: error\n");
+  write("cfg/.hadolint.yaml", "ignored:\n  - StageNameCasing\noverride:\n  warning: [DL4000]\nfailure-threshold: error\n");
   write("cfg/Dockerfile", BAD);
   const r = kiln(["lint", "--format", "gnu"], { cwd: join(dir, "cfg") });
   assert.is(r.status, 0);
-  assert.is(r.stdout, "Dockerfile:2:1: warning: Maintainer instruction is deprecated in favor of using label [MaintainerDeprecated]\n");
+  assert.is(r.stdout, "Dockerfile:2:1: warning: Maintainer instruction is deprecated in favor of using label [MaintainerDeprecated,DL4000]\n");
   const bad = kiln(["lint", "--config", "nope.yaml"], { cwd: join(dir, "cfg") });
   assert.is(bad.status, 2);
 });
@@ -74,23 +77,23 @@ test("--build-arg feeds resolution", () => {
 
 test("stdin", () => {
   const r = kiln(["lint", "-f", "-", "--format", "gnu"], { cwd: dir, input: BAD });
-  assert.match(r.stdout, "<stdin>:1:16: warning: Stage name 'Build' should be lowercase [StageNameCasing]");
+  assert.match(r.stdout, "<stdin>:1:21: warning: Stage name 'Build' should be lowercase [StageNameCasing]");
 });
 
 test("--fix --dry-run prints a diff and writes nothing; --fix writes", () => {
-  write("fx/Dockerfile", "from alpine as b\nRUN x\nENV A 1\n");
+  write("fx/Dockerfile", "from alpine:3.20 as b\nRUN x\nENV A 1\n");
   const dry = kiln(["lint", "fx/Dockerfile", "--fix", "--dry-run"], { cwd: dir });
-  assert.is(dry.stdout, "--- a/fx/Dockerfile\n+++ b/fx/Dockerfile\n@@ -1,3 +1,3 @@\n-from alpine as b\n+FROM alpine AS b\n RUN x\n-ENV A 1\n+ENV A=1\n");
+  assert.is(dry.stdout, "--- a/fx/Dockerfile\n+++ b/fx/Dockerfile\n@@ -1,3 +1,3 @@\n-from alpine:3.20 as b\n+FROM alpine:3.20 AS b\n RUN x\n-ENV A 1\n+ENV A=1\n");
   assert.match(dry.stderr, "3 fixes would be applied");
-  assert.is(readFileSync(join(dir, "fx/Dockerfile"), "utf8"), "from alpine as b\nRUN x\nENV A 1\n");
+  assert.is(readFileSync(join(dir, "fx/Dockerfile"), "utf8"), "from alpine:3.20 as b\nRUN x\nENV A 1\n");
   const real = kiln(["lint", "fx/Dockerfile", "--fix"], { cwd: dir });
-  assert.is(readFileSync(join(dir, "fx/Dockerfile"), "utf8"), "FROM alpine AS b\nRUN x\nENV A=1\n");
+  assert.is(readFileSync(join(dir, "fx/Dockerfile"), "utf8"), "FROM alpine:3.20 AS b\nRUN x\nENV A=1\n");
   assert.is(real.status, 0, real.stdout);
 });
 
 test("CopyIgnoredFile reads .dockerignore next to the Dockerfile", () => {
   write("ig/.dockerignore", "*.env\n");
-  write("ig/Dockerfile", "FROM alpine\nCOPY app.env /\n");
+  write("ig/Dockerfile", "FROM alpine:3.20\nCOPY app.env /\n");
   assert.is(kiln(["lint", "ig/Dockerfile"], { cwd: dir }).status, 0);
   const r = kiln(["lint", "ig/Dockerfile", "--enable", "CopyIgnoredFile", "--format", "gnu"], { cwd: dir });
   assert.match(r.stdout, 'Attempting to Copy file "app.env" that is excluded by .dockerignore');

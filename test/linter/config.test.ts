@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { lint, parseConfig, DEFAULT_CONFIG, mergeConfig } from "../../linter/index.js";
 import { StageNameCasing } from "../../linter/rules/buildkit/StageNameCasing.js";
+import { buildkitRules } from "../../linter/rules/buildkit/index.js";
 import { parseYaml } from "../../linter/yaml.js";
 
 test("yaml subset: maps, block and flow lists, scalars, comments", () => {
@@ -31,34 +32,36 @@ test("unknown keys and bad values are errors with exit status 2", () => {
   assert.throws(() => parseConfig("failure-threshold: loud\n"), /failure-threshold/);
 });
 
+/** These tests exercise configuration and suppression with the BuildKit rules only. */
+const bk = { rules: buildkitRules };
 const SRC = "FROM alpine AS Build\nMAINTAINER me\n";
 
 test("config: ignored and override apply", () => {
-  const base = lint(SRC).findings.map((f) => [f.ruleId, f.severity]);
+  const base = lint(SRC, bk).findings.map((f) => [f.ruleId, f.severity]);
   assert.equal(base, [["StageNameCasing", "warning"], ["MaintainerDeprecated", "warning"]]);
   const config = mergeConfig(DEFAULT_CONFIG, { ignored: ["maintainerdeprecated"], override: { StageNameCasing: "error" } });
-  assert.equal(lint(SRC, { config }).findings.map((f) => [f.ruleId, f.severity]), [["StageNameCasing", "error"]]);
+  assert.equal(lint(SRC, { ...bk, config }).findings.map((f) => [f.ruleId, f.severity]), [["StageNameCasing", "error"]]);
 });
 
 test("suppression: # hadolint ignore= applies to the next instruction only", () => {
   const src = "FROM alpine\n# hadolint ignore=MaintainerDeprecated,DL3000\nMAINTAINER a\nMAINTAINER b\n";
-  assert.equal(lint(src).findings.map((f) => f.range.start.line), [4]);
+  assert.equal(lint(src, bk).findings.map((f) => f.range.start.line), [4]);
 });
 
 test("suppression: # hadolint global ignore= and # kiln ignore=", () => {
-  assert.is(lint("# hadolint global ignore=MaintainerDeprecated\nFROM alpine\nMAINTAINER a\nMAINTAINER b\n").findings.length, 0);
-  assert.is(lint("FROM alpine\n# kiln ignore=MaintainerDeprecated\nMAINTAINER a\n").findings.length, 0);
+  assert.is(lint("# hadolint global ignore=MaintainerDeprecated\nFROM alpine\nMAINTAINER a\nMAINTAINER b\n", bk).findings.length, 0);
+  assert.is(lint("FROM alpine\n# kiln ignore=MaintainerDeprecated\nMAINTAINER a\n", bk).findings.length, 0);
 });
 
 test("suppression: # check=skip= and skip=all, error=true", () => {
-  assert.equal(lint(`# check=skip=StageNameCasing\n${SRC}`).findings.map((f) => f.ruleId), ["MaintainerDeprecated"]);
-  assert.is(lint(`# check=skip=all\n${SRC}`).findings.length, 0);
-  assert.equal(lint(`# check=error=true\n${SRC}`).findings.map((f) => f.severity), ["error", "error"]);
+  assert.equal(lint(`# check=skip=StageNameCasing\n${SRC}`, bk).findings.map((f) => f.ruleId), ["MaintainerDeprecated"]);
+  assert.is(lint(`# check=skip=all\n${SRC}`, bk).findings.length, 0);
+  assert.equal(lint(`# check=error=true\n${SRC}`, bk).findings.map((f) => f.severity), ["error", "error"]);
 });
 
 test("disable-ignore-pragma turns inline pragmas off", () => {
   const config = parseConfig("disable-ignore-pragma: true\n");
-  assert.is(lint("FROM alpine\n# hadolint ignore=MaintainerDeprecated\nMAINTAINER a\n", { config }).findings.length, 1);
+  assert.is(lint("FROM alpine\n# hadolint ignore=MaintainerDeprecated\nMAINTAINER a\n", { ...bk, config }).findings.length, 1);
 });
 
 test("sameAs findings on one line merge into one with both ids", () => {
@@ -74,7 +77,7 @@ test("sameAs findings on one line merge into one with both ids", () => {
 });
 
 test("empty-continuation moves from diagnostics to the NoEmptyContinuation rule", () => {
-  const r = lint("FROM alpine\nRUN a \\\n\n  b\n");
+  const r = lint("FROM alpine\nRUN a \\\n\n  b\n", bk);
   assert.is(r.diagnostics.length, 0);
   assert.equal(r.findings.map((f) => f.ruleId), ["NoEmptyContinuation"]);
 });

@@ -1,0 +1,26 @@
+import type { Rule } from "../../types.js";
+import type { Instruction } from "../../../parser/index.js";
+
+/**
+ * hadolint DL3002: Last user should not be root.
+ * The last USER of the final stage is the user the container runs as; root gives an attacker who gets in the most power.
+ */
+export const DL3002: Rule = {
+  meta: {
+    id: "DL3002",
+    source: "hadolint",
+    severity: "warning",
+    summary: "Last user should not be root",
+  },
+  check(ctx) {
+    const stage = ctx.stages[ctx.stages.length - 1];
+    if (!stage) return;
+    let last: Instruction | null = null;
+    for (const i of stage.instructions) if (i.kind === "USER") last = i;
+    if (last === null || last.kind !== "USER" || !last.user) return;
+    const user = ctx.resolve(last.user, last);
+    if (user === undefined) return;
+    const name = user.split(":")[0]!;
+    if (name === "root" || name === "0") ctx.report(this.meta, last.range, "Last USER should not be root");
+  },
+};

@@ -1,0 +1,29 @@
+import type { Rule } from "../../types.js";
+import type { OptionSpec } from "../../shell/index.js";
+import { afterSubcommand, allRunCommands, pattern, rangeOf, subcommandOf } from "./helpers.js";
+
+const APT: OptionSpec = { shortWithValue: "otc", longWithValue: ["option", "target-release", "default-release", "config-file"] };
+
+/**
+ * hadolint DL3008: Pin versions in apt-get install.
+ * Unpinned packages install whatever version the mirror has that day, so two builds of the same Dockerfile differ. `pkg=${VERSION}` counts as pinned; packages that are only a variable are not reported; local `.deb` files are fine.
+ */
+export const DL3008: Rule = {
+  meta: {
+    id: "DL3008",
+    source: "hadolint",
+    severity: "warning",
+    summary: "Pin versions in apt-get install",
+  },
+  check(ctx) {
+    for (const c of allRunCommands(ctx, ["apt-get"])) {
+      if (subcommandOf(c, APT) !== "install") continue;
+      const unpinned = afterSubcommand(c, APT).filter((w) => {
+        const p = pattern(w);
+        return p !== null && !p.includes("=") && !/\.deb$/.test(p) && !p.startsWith("/") && !p.startsWith("./");
+      });
+      if (unpinned.length === 0) continue;
+      ctx.report(this.meta, rangeOf(c, unpinned[0]), `Pin versions in apt-get install: use \`apt-get install <package>=<version>\` (${unpinned.map((w) => w.value ?? w.raw).join(", ")})`);
+    }
+  },
+};

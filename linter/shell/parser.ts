@@ -1,0 +1,1141 @@
+/**
+ * A tolerant parser for POSIX sh and the bash subset found in Dockerfiles. It never throws:
+ * anything it cannot make sense of becomes a `SyntaxProblem` and parsing goes on, so lint rules
+ * always get an AST. The grammar follows POSIX "Shell Command Language" (lists, and-or lists,
+ * pipelines, compound commands, heredocs) with bash's `[[ ]]`, `(( ))`, `$'..'`, `function`,
+ * `select`, `|&`, `&>`, here-strings, process substitution and array assignments.
+ *
+ * Tokenisation is done on the fly (the shell's tokens depend on where they appear); each method
+ * reads from `this.i` and leaves it after what it consumed.
+ */
+import type {
+  AndOr, AndOrOp, Assignment, Case, CaseItem, Command, CommandSubstitution, DoubleQuoted,
+  FunctionDefinition, If, IfClause, List, ListItem, ParamExpansion, Pipeline,
+  Redirect, RedirectOp, Script, Separator, ShellComment, SimpleCommand, SyntaxProblem, Word, WordPart,
+} from "./ast.js";
+
+export interface ParseScriptOptions {
+  /**
+   * Maps each offset of `text` (0..text.length) to the offset reported in the AST. Used for
+   * backtick bodies, whose text is unescaped; rarely needed by callers.
+   */
+  readonly offsets?: ArrayLike<number>;
+}
+
+/** Parses a shell script. Never throws. */
+export function parseScript(text: string, options: ParseScriptOptions = {}): Script {
+  const p = new Parser(text, options.offsets ?? null);
+  const body = p.parseTop();
+  return { type: "script", text, body, comments: p.comments, problems: p.problems };
+}
+
+const BLANK = new Set([" ", "\t", "\r"]);
+const META = new Set([" ", "\t", "\r", "\n", ";", "&", "|", "(", ")", "<", ">"]);
+const STOP_WORDS = new Set(["then", "elif", "else", "fi", "do", "done", "esac", "}"]);
+const RESERVED = new Set([
+  "if", "then", "elif", "else", "fi", "do", "done", "case", "esac", "while", "until", "for", "in",
+  "{", "}", "!", "[[", "]]", "function", "select", "time",
+]);
+const SPECIAL_PARAMS = "@*#?-$!0";
+const REDIRECT = /(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(&>>|&>|<<<|<<-|<<|<>|<&|>>|>&|>\||<|>)/y;
+const ASSIGNMENT = /([A-Za-z_][A-Za-z0-9_]*)(\[[^\]\n]*\])?(\+?)=/y;
+const PARAM_OP = /(:-|:=|:\?|:\+|-|=|\?|\+|##|#|%%|%|\/\/|\/#|\/%|\/|\^\^|\^|,,|,|:|@)/y;
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+
+interface PendingHeredoc {
+  readonly redirect: Redirect;
+  /** Index of the `<<` operator in this parser's text. */
+  readonly at: number;
+  readonly delimiter: string;
+  readonly quoted: boolean;
+  readonly stripTabs: boolean;
+}
+
+type EndTest = (i: number) => boolean;
+
+class Parser {
+  i = 0;
+  readonly n: number;
+  readonly problems: SyntaxProblem[] = [];
+  readonly comments: ShellComment[] = [];
+  private pending: PendingHeredoc[] = [];
+
+  constructor(
+    readonly text: string,
+    private readonly offsets: ArrayLike<number> | null,
+  ) {
+    this.n = text.length;
+  }
+
+  // ---- positions and problems -------------------------------------------------------------
+
+  pos(i: number): number {
+    if (this.offsets === null) return i;
+    const k = Math.max(0, Math.min(i, this.offsets.length - 1));
+    return this.offsets[k]!;
+  }
+
+  /** The mapped offset just past the character before `i` (span ends). */
+  posEnd(i: number): number {
+    if (this.offsets === null || i <= 0) return this.pos(i);
+    return this.pos(i - 1) + 1;
+  }
+
+  problem(message: string, start: number, end = start): void {
+    this.problems.push({ message, start: this.pos(start), end: end > start ? this.posEnd(end) : this.pos(start) });
+  }
+
+  private at(s: string): boolean {
+    return this.text.startsWith(s, this.i);
+  }
+
+  private isDelimiter(k: number): boolean {
+    const c = this.text[k];
+    return c === undefined || META.has(c);
+  }
+
+  // ---- blanks, comments, newlines ----------------------------------------------------------
+
+  /** Skips blanks, line continuations and a comment (which ends before the newline). */
+  skipBlanks(): void {
+    const t = this.text;
+    while (this.i < this.n) {
+      const c = t[this.i]!;
+      if (BLANK.has(c)) this.i++;
+      else if (c === "\\" && t[this.i + 1] === "\n") this.i += 2;
+      else if (c === "#") {
+        const start = this.i;
+        let end = t.indexOf("\n", start);
+        if (end < 0) end = this.n;
+        this.comments.push({ start: this.pos(start), end: this.posEnd(end), text: t.slice(start + 1, end) });
+        this.i = end;
+      } else break;
+    }
+  }
+
+  /** Skips blanks and line continuations only (no comments): for look-ahead. */
+  private skipSpaces(): void {
+    while (this.i < this.n) {
+      const c = this.text[this.i]!;
+      if (BLANK.has(c)) this.i++;
+      else if (c === "\\" && this.text[this.i + 1] === "\n") this.i += 2;
+      else break;
+    }
+  }
+
+  /** Skips blanks, comments and newlines, reading heredoc bodies after each newline. */
+  skipLinebreaks(): void {
+    for (;;) {
+      this.skipBlanks();
+      if (this.text[this.i] !== "\n") return;
+      this.i++;
+      this.readHeredocBodies();
+    }
+  }
+
+  private readHeredocBodies(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    this.pending = [];
+    const t = this.text;
+    for (const h of pending) {
+      const start = this.i;
+      let content = "";
+      let terminated = false;
+      let end = this.n;
+      while (this.i < this.n) {
+        let eol = t.indexOf("\n", this.i);
+        if (eol < 0) eol = this.n;
+        let line = t.slice(this.i, eol);
+        if (h.stripTabs) line = line.replace(/^\t+/, "");
+        if (line === h.delimiter || line === h.delimiter + "\r") {
+          terminated = true;
+          end = this.i;
+          this.i = Math.min(eol + 1, this.n);
+          break;
+        }
+        content += line + "\n";
+        this.i = Math.min(eol + 1, this.n);
+        end = this.i;
+      }
+      if (!terminated) this.problem(`here-document delimited by end of script (wanted "${h.delimiter}")`, h.at, h.at + 2);
+      h.redirect.heredoc = {
+        delimiter: h.delimiter, quoted: h.quoted, stripTabs: h.stripTabs, content, terminated,
+        start: this.pos(start), end: this.posEnd(end),
+      };
+    }
+  }
+
+  // ---- lists --------------------------------------------------------------------------------
+
+  parseTop(): List {
+    const start = this.i;
+    const items: ListItem[] = [];
+    for (;;) {
+      items.push(...this.parseCompoundList().items);
+      this.skipLinebreaks();
+      if (this.i >= this.n) break;
+      this.unexpected();
+    }
+    if (this.pending.length > 0) {
+      // A heredoc whose body never came (no newline after the command).
+      for (const h of this.pending) {
+        this.problem(`here-document "${h.delimiter}" has no body`, h.at, h.at + 2);
+        h.redirect.heredoc = {
+          delimiter: h.delimiter, quoted: h.quoted, stripTabs: h.stripTabs, content: "", terminated: false,
+          start: this.pos(this.n), end: this.posEnd(this.n),
+        };
+      }
+      this.pending = [];
+    }
+    return this.list(items, start);
+  }
+
+  private list(items: ListItem[], start: number): List {
+    const first = items[0];
+    const last = items[items.length - 1];
+    return {
+      type: "list",
+      items,
+      start: first ? first.command.start : this.pos(start),
+      end: last ? last.command.end : this.pos(start),
+    };
+  }
+
+  /** Reports and skips one token that cannot start a command here. */
+  private unexpected(): void {
+    const start = this.i;
+    const t = this.text;
+    let len = 1;
+    for (const op of [";;&", ";;", ";&", "&&", "||", "|&"]) {
+      if (t.startsWith(op, start)) {
+        len = op.length;
+        break;
+      }
+    }
+    const word = this.peekReserved();
+    if (word !== null) len = word.length;
+    this.i = start + len;
+    this.problem(`syntax error near unexpected token '${t.slice(start, start + len)}'`, start, start + len);
+  }
+
+  private atStop(): boolean {
+    if (this.i >= this.n) return true;
+    const c = this.text[this.i];
+    if (c === ")") return true;
+    if (this.at(";;") || this.at(";&")) return true;
+    const w = this.peekReserved();
+    return w !== null && STOP_WORDS.has(w);
+  }
+
+  /** A compound list: and-or lists separated by `;`, `&` or newlines, up to a stop token. */
+  parseCompoundList(): List {
+    this.skipLinebreaks();
+    const start = this.i;
+    const items: ListItem[] = [];
+    for (;;) {
+      this.skipLinebreaks();
+      if (this.atStop()) break;
+      const before = this.i;
+      const command = this.parseAndOr();
+      if (command === null) {
+        if (this.i === before) this.unexpected();
+        continue;
+      }
+      this.skipBlanks();
+      const c = this.text[this.i];
+      let separator: Separator | null = null;
+      if (c === ";" && !this.at(";;") && !this.at(";&")) separator = ";";
+      else if (c === "&" && !this.at("&&")) separator = "&";
+      else if (c === "\n") separator = "\n";
+      items.push({ command, separator });
+      if (separator === null) break;
+      this.i++;
+      if (separator === "\n") this.readHeredocBodies();
+    }
+    return this.list(items, start);
+  }
+
+  private parseAndOr(): AndOr | null {
+    const first = this.parsePipeline();
+    if (first === null) return null;
+    const pipelines = [first];
+    const ops: AndOrOp[] = [];
+    for (;;) {
+      this.skipBlanks();
+      const op = this.at("&&") ? "&&" : this.at("||") ? "||" : null;
+      if (op === null) break;
+      const opAt = this.i;
+      this.i += 2;
+      this.skipLinebreaks();
+      const next = this.parsePipeline();
+      if (next === null) {
+        this.problem(`expected a command after '${op}'`, opAt, opAt + 2);
+        break;
+      }
+      ops.push(op);
+      pipelines.push(next);
+    }
+    return { type: "and-or", pipelines, ops, start: first.start, end: pipelines[pipelines.length - 1]!.end };
+  }
+
+  private parsePipeline(): Pipeline | null {
+    this.skipBlanks();
+    const start = this.i;
+    let timed = false;
+    let negated = false;
+    if (this.peekReserved() === "time") {
+      timed = true;
+      this.i += 4;
+      this.skipBlanks();
+      if (this.at("-p") && this.isDelimiter(this.i + 2)) {
+        this.i += 2;
+        this.skipBlanks();
+      }
+    }
+    while (this.peekReserved() === "!") {
+      negated = !negated;
+      this.i++;
+      this.skipBlanks();
+    }
+    const first = this.parseCommand();
+    if (first === null) {
+      if (timed || negated) {
+        return { type: "pipeline", negated, timed, commands: [], ops: [], start: this.pos(start), end: this.posEnd(this.i) };
+      }
+      return null;
+    }
+    const commands: Command[] = [first];
+    const ops: ("|" | "|&")[] = [];
+    for (;;) {
+      this.skipBlanks();
+      if (this.text[this.i] !== "|" || this.at("||")) break;
+      const op = this.at("|&") ? "|&" : "|";
+      const opAt = this.i;
+      this.i += op.length;
+      this.skipLinebreaks();
+      const next = this.parseCommand();
+      if (next === null) {
+        this.problem(`expected a command after '${op}'`, opAt, opAt + op.length);
+        break;
+      }
+      ops.push(op);
+      commands.push(next);
+    }
+    return {
+      type: "pipeline", negated, timed, commands, ops,
+      start: timed || negated ? this.pos(start) : first.start,
+      end: commands[commands.length - 1]!.end,
+    };
+  }
+
+  // ---- commands -----------------------------------------------------------------------------
+
+  /** The reserved word at the current position (after blanks), if any; does not consume it. */
+  peekReserved(): string | null {
+    this.skipBlanks();
+    const t = this.text;
+    let j = this.i;
+    while (j < this.n && !META.has(t[j]!) && !"'\"\\$`".includes(t[j]!)) j++;
+    if (j === this.i || !this.isDelimiter(j)) return null;
+    const w = t.slice(this.i, j);
+    return RESERVED.has(w) ? w : null;
+  }
+
+  private expect(word: string, construct: string, openAt: number): boolean {
+    this.skipLinebreaks();
+    if (this.peekReserved() === word) {
+      this.i += word.length;
+      return true;
+    }
+    this.problem(`expected '${word}' to close '${construct}'`, this.i >= this.n ? openAt : this.i, this.i >= this.n ? openAt + construct.length : this.i);
+    return false;
+  }
+
+  private parseCommand(): Command | null {
+    this.skipBlanks();
+    if (this.i >= this.n) return null;
+    const start = this.i;
+    const t = this.text;
+    const c = t[this.i]!;
+    if (c === "(") {
+      if (t[this.i + 1] === "(") {
+        const close = this.scanArithmetic(this.i + 2);
+        if (close >= 0) {
+          const expression = t.slice(this.i + 2, close);
+          this.i = close + 2;
+          return { type: "arithmetic-command", expression, ...this.withRedirects(start) };
+        }
+      }
+      this.i++;
+      const body = this.parseCompoundList();
+      this.skipLinebreaks();
+      if (t[this.i] === ")") this.i++;
+      else this.problem("expected ')' to close '('", start, start + 1);
+      return { type: "subshell", body, ...this.withRedirects(start) };
+    }
+    const word = this.peekReserved();
+    switch (word) {
+      case "if":
+        return this.parseIf();
+      case "for":
+      case "select":
+        return this.parseFor(word);
+      case "while":
+      case "until":
+        return this.parseWhile(word);
+      case "case":
+        return this.parseCase();
+      case "{": {
+        this.i++;
+        const body = this.parseCompoundList();
+        this.expect("}", "{", start);
+        return { type: "group", body, ...this.withRedirects(start) };
+      }
+      case "[[":
+        return this.parseTest();
+      case "function":
+        return this.parseFunctionKeyword();
+      case null:
+        break;
+      default:
+        if (STOP_WORDS.has(word)) return null;
+    }
+    return this.parseSimple();
+  }
+
+  /** Reads redirections after a compound command and returns the span and the redirects. */
+  private withRedirects(start: number): { redirects: Redirect[]; start: number; end: number } {
+    let end = this.i;
+    const redirects: Redirect[] = [];
+    for (;;) {
+      const save = this.i;
+      this.skipSpaces();
+      const r = this.tryRedirect();
+      if (r === null) {
+        this.i = save;
+        break;
+      }
+      redirects.push(r);
+      end = this.i;
+    }
+    return { redirects, start: this.pos(start), end: this.posEnd(end) };
+  }
+
+  private parseIf(): If {
+    const start = this.i;
+    this.i += 2;
+    const clauses: IfClause[] = [];
+    const condition = this.parseCompoundList();
+    this.expect("then", "if", start);
+    clauses.push({ condition, body: this.parseCompoundList() });
+    let elseBody: List | null = null;
+    for (;;) {
+      this.skipLinebreaks();
+      const w = this.peekReserved();
+      if (w === "elif") {
+        const at = this.i;
+        this.i += 4;
+        const cond = this.parseCompoundList();
+        this.expect("then", "elif", at);
+        clauses.push({ condition: cond, body: this.parseCompoundList() });
+        continue;
+      }
+      if (w === "else") {
+        this.i += 4;
+        elseBody = this.parseCompoundList();
+      }
+      break;
+    }
+    this.expect("fi", "if", start);
+    return { type: "if", clauses, elseBody, ...this.withRedirects(start) };
+  }
+
+  private parseFor(keyword: "for" | "select"): Command {
+    const start = this.i;
+    const t = this.text;
+    this.i += keyword.length;
+    this.skipBlanks();
+    if (keyword === "for" && this.at("((")) {
+      const close = this.scanArithmetic(this.i + 2);
+      let expression: string;
+      if (close >= 0) {
+        expression = t.slice(this.i + 2, close);
+        this.i = close + 2;
+      } else {
+        this.problem("expected '))' to close 'for (('", this.i, this.i + 2);
+        expression = t.slice(this.i + 2);
+        this.i = this.n;
+      }
+      this.skipBlanks();
+      if (t[this.i] === ";") this.i++;
+      this.expect("do", "for", start);
+      const body = this.parseCompoundList();
+      this.expect("done", "for", start);
+      return { type: "arithmetic-for", expression, body, ...this.withRedirects(start) };
+    }
+    const nameWord = this.readWord(this.normalEnd);
+    if (nameWord === null) this.problem(`expected a variable name after '${keyword}'`, start, start + keyword.length);
+    const variable = nameWord?.value ?? nameWord?.raw ?? "";
+    this.skipLinebreaks();
+    let items: Word[] | null = null;
+    if (this.peekReserved() === "in") {
+      this.i += 2;
+      items = [];
+      for (;;) {
+        this.skipBlanks();
+        const w = this.readWord(this.normalEnd);
+        if (w === null) break;
+        items.push(w);
+      }
+    }
+    this.skipBlanks();
+    if (t[this.i] === ";" && !this.at(";;")) this.i++;
+    this.expect("do", keyword, start);
+    const body = this.parseCompoundList();
+    this.expect("done", keyword, start);
+    return { type: "for", keyword, variable, items, body, ...this.withRedirects(start) };
+  }
+
+  private parseWhile(keyword: "while" | "until"): Command {
+    const start = this.i;
+    this.i += keyword.length;
+    const condition = this.parseCompoundList();
+    this.expect("do", keyword, start);
+    const body = this.parseCompoundList();
+    this.expect("done", keyword, start);
+    return { type: "while", until: keyword === "until", condition, body, ...this.withRedirects(start) };
+  }
+
+  private parseCase(): Case {
+    const start = this.i;
+    const t = this.text;
+    this.i += 4;
+    this.skipBlanks();
+    const word = this.readWord(this.normalEnd);
+    if (word === null) this.problem("expected a word after 'case'", start, start + 4);
+    this.skipLinebreaks();
+    if (this.peekReserved() === "in") this.i += 2;
+    else this.problem("expected 'in' after 'case WORD'", start, start + 4);
+    const items: CaseItem[] = [];
+    for (;;) {
+      this.skipLinebreaks();
+      if (this.i >= this.n) {
+        this.problem("expected 'esac' to close 'case'", start, start + 4);
+        break;
+      }
+      if (this.peekReserved() === "esac") {
+        this.i += 4;
+        break;
+      }
+      const itemStart = this.i;
+      if (t[this.i] === "(") this.i++;
+      const patterns: Word[] = [];
+      for (;;) {
+        this.skipBlanks();
+        const w = this.readWord(this.patternEnd);
+        if (w !== null) patterns.push(w);
+        this.skipBlanks();
+        if (t[this.i] === "|") {
+          this.i++;
+          continue;
+        }
+        break;
+      }
+      if (t[this.i] === ")") this.i++;
+      else this.problem("expected ')' after a case pattern", this.i);
+      const body = this.parseCompoundList();
+      this.skipLinebreaks();
+      let terminator: CaseItem["terminator"] = null;
+      for (const op of [";;&", ";;", ";&"] as const) {
+        if (this.at(op)) {
+          terminator = op;
+          this.i += op.length;
+          break;
+        }
+      }
+      items.push({ patterns, body, terminator, start: this.pos(itemStart), end: this.posEnd(this.i) });
+      if (this.i === itemStart) this.unexpected();
+      if (terminator === null) {
+        this.skipLinebreaks();
+        if (this.i < this.n && this.peekReserved() !== "esac") {
+          this.problem("expected ';;' or 'esac' after a case item", this.i);
+          if (this.i < this.n && this.text[this.i] === ")") this.i++;
+        }
+      }
+    }
+    return { type: "case", word, items, ...this.withRedirects(start) };
+  }
+
+  private parseTest(): Command {
+    const start = this.i;
+    const t = this.text;
+    this.i += 2;
+    const words: Word[] = [];
+    let closed = false;
+    for (;;) {
+      this.skipLinebreaks();
+      if (this.i >= this.n) break;
+      if (this.at("]]") && this.isDelimiter(this.i + 2)) {
+        this.i += 2;
+        closed = true;
+        break;
+      }
+      const opLen = this.at("&&") || this.at("||") ? 2 : "()<>".includes(t[this.i]!) ? 1 : 0;
+      if (opLen > 0) {
+        words.push(this.literalWord(this.i, this.i + opLen));
+        this.i += opLen;
+        continue;
+      }
+      const regex = words.length > 0 && words[words.length - 1]!.value === "=~";
+      let depth = 0;
+      const end: EndTest = regex
+        ? (k) => {
+            const c = t[k];
+            if (c === undefined || c === "\n") return true;
+            if (c === "(") depth++;
+            else if (c === ")") {
+              if (depth === 0) return true;
+              depth--;
+            }
+            return depth === 0 && BLANK.has(c);
+          }
+        : (k) => {
+            const c = t[k];
+            return c === undefined || BLANK.has(c) || c === "\n" || c === ";" || c === ")" || c === "<" || c === ">" ||
+              t.startsWith("&&", k) || t.startsWith("||", k);
+          };
+      const w = this.readWord(end);
+      if (w === null) {
+        this.i++;
+        continue;
+      }
+      words.push(w);
+    }
+    if (!closed) this.problem("expected ']]' to close '[['", start, start + 2);
+    return { type: "test", words, ...this.withRedirects(start) };
+  }
+
+  private literalWord(start: number, end: number): Word {
+    const raw = this.text.slice(start, end);
+    return {
+      type: "word", raw, value: raw, start: this.pos(start), end: this.posEnd(end),
+      parts: [{ type: "literal", value: raw, start: this.pos(start), end: this.posEnd(end) }],
+    };
+  }
+
+  private parseFunctionKeyword(): FunctionDefinition {
+    const start = this.i;
+    this.i += "function".length;
+    this.skipBlanks();
+    const name = this.readWord(this.normalEnd);
+    if (name === null) this.problem("expected a function name", start, start + 8);
+    this.skipBlanks();
+    if (this.text[this.i] === "(") {
+      const j = this.skipBlankFrom(this.i + 1);
+      if (this.text[j] === ")") this.i = j + 1;
+    }
+    return this.functionBody(start, name?.value ?? name?.raw ?? "");
+  }
+
+  private skipBlankFrom(k: number): number {
+    while (k < this.n && BLANK.has(this.text[k]!)) k++;
+    return k;
+  }
+
+  private functionBody(start: number, name: string): FunctionDefinition {
+    this.skipLinebreaks();
+    const body = this.parseCommand();
+    if (body === null) {
+      this.problem(`expected a body for function '${name}'`, start, this.i);
+      const empty: SimpleCommand = { type: "simple", assignments: [], words: [], redirects: [], start: this.pos(this.i), end: this.posEnd(this.i) };
+      return { type: "function", name, body: empty, redirects: [], start: this.pos(start), end: this.posEnd(this.i) };
+    }
+    return { type: "function", name, body, redirects: [], start: this.pos(start), end: body.end };
+  }
+
+  private parseSimple(): Command | null {
+    const start = this.i;
+    const t = this.text;
+    const assignments: Assignment[] = [];
+    const words: Word[] = [];
+    const redirects: Redirect[] = [];
+    let end = this.i;
+    for (;;) {
+      this.skipBlanks();
+      if (this.i >= this.n) break;
+      const c = t[this.i]!;
+      if (c === "\n" || c === ";" || c === ")" || c === "|") break;
+      if (c === "&" && !this.at("&>")) break;
+      const r = this.tryRedirect();
+      if (r !== null) {
+        redirects.push(r);
+        end = this.i;
+        continue;
+      }
+      if (c === "(") {
+        if (words.length === 1 && assignments.length === 0 && redirects.length === 0) {
+          const j = this.skipBlankFrom(this.i + 1);
+          const name = words[0]!.value;
+          if (t[j] === ")" && name !== null) {
+            this.i = j + 1;
+            return this.functionBody(start, name);
+          }
+        }
+        this.problem("syntax error near unexpected token '('", this.i, this.i + 1);
+        this.i++;
+        end = this.i;
+        continue;
+      }
+      if (words.length === 0) {
+        const a = this.tryAssignment();
+        if (a !== null) {
+          assignments.push(a);
+          end = this.i;
+          continue;
+        }
+      }
+      const w = this.readWord(this.normalEnd);
+      if (w === null) {
+        this.problem(`syntax error near unexpected token '${c}'`, this.i, this.i + 1);
+        this.i++;
+        end = this.i;
+        continue;
+      }
+      words.push(w);
+      end = this.i;
+    }
+    if (assignments.length === 0 && words.length === 0 && redirects.length === 0) return null;
+    return { type: "simple", assignments, words, redirects, start: this.pos(start), end: this.posEnd(end) };
+  }
+
+  private tryAssignment(): Assignment | null {
+    ASSIGNMENT.lastIndex = this.i;
+    const m = ASSIGNMENT.exec(this.text);
+    if (m === null) return null;
+    const start = this.i;
+    this.i += m[0].length;
+    const base = { type: "assignment" as const, name: m[1]!, append: m[3] === "+", subscript: m[2] ? m[2].slice(1, -1) : null };
+    if (this.text[this.i] === "(") {
+      this.i++;
+      const array: Word[] = [];
+      for (;;) {
+        this.skipLinebreaks();
+        if (this.i >= this.n) {
+          this.problem("expected ')' to close an array assignment", start, this.i);
+          break;
+        }
+        if (this.text[this.i] === ")") {
+          this.i++;
+          break;
+        }
+        const w = this.readWord(this.normalEnd);
+        if (w === null) {
+          this.i++;
+          continue;
+        }
+        array.push(w);
+      }
+      return { ...base, value: null, array, start: this.pos(start), end: this.posEnd(this.i) };
+    }
+    const valueStart = this.i;
+    const value = this.readWord(this.normalEnd) ?? this.emptyWord(valueStart);
+    return { ...base, value, array: null, start: this.pos(start), end: this.posEnd(this.i) };
+  }
+
+  private emptyWord(at: number): Word {
+    return { type: "word", raw: "", value: "", parts: [], start: this.pos(at), end: this.posEnd(at) };
+  }
+
+  private tryRedirect(): Redirect | null {
+    REDIRECT.lastIndex = this.i;
+    const m = REDIRECT.exec(this.text);
+    if (m === null) return null;
+    const prefix = m[1];
+    const op = m[2] as RedirectOp;
+    if (prefix !== undefined && op.startsWith("&")) return null;
+    if ((op === "<" || op === ">") && prefix === undefined && this.text[this.i + 1] === "(") return null;
+    const start = this.i;
+    this.i += m[0].length;
+    this.skipBlanks();
+    const target = this.readWord(this.normalEnd);
+    if (target === null) this.problem(`expected a word after '${op}'`, start, start + m[0].length);
+    const fd = prefix !== undefined && /^\d+$/.test(prefix) ? Number(prefix) : null;
+    const fdVariable = prefix !== undefined && prefix.startsWith("{") ? prefix.slice(1, -1) : null;
+    const redirect: Redirect = {
+      type: "redirect", op, fd, fdVariable, target, heredoc: null, start: this.pos(start), end: this.posEnd(this.i),
+    };
+    if ((op === "<<" || op === "<<-") && target !== null) {
+      this.pending.push({
+        redirect,
+        at: start,
+        delimiter: delimiterOf(target),
+        quoted: /['"\\]/.test(target.raw),
+        stripTabs: op === "<<-",
+      });
+    }
+    return redirect;
+  }
+
+  // ---- words --------------------------------------------------------------------------------
+
+  readonly normalEnd: EndTest = (k) => {
+    const c = this.text[k];
+    return c === undefined || META.has(c);
+  };
+
+  private readonly patternEnd: EndTest = (k) => {
+    const c = this.text[k];
+    return c === undefined || c === " " || c === "\t" || c === "\n" || c === "|" || c === ")" || c === ";";
+  };
+
+  /** Reads one word ending where `end` says (outside quotes and expansions); null if empty. */
+  readWord(end: EndTest): Word | null {
+    const start = this.i;
+    // Process substitution is a word of its own.
+    if ((this.at("<(") || this.at(">(")) && end === this.normalEnd) {
+      const direction = this.text[this.i] as "<" | ">";
+      this.i += 2;
+      const body = this.parseCompoundList();
+      this.skipLinebreaks();
+      if (this.text[this.i] === ")") this.i++;
+      else this.problem(`expected ')' to close '${direction}('`, start, start + 2);
+      const part: WordPart = { type: "process", direction, body, start: this.pos(start), end: this.posEnd(this.i) };
+      return { type: "word", raw: this.text.slice(start, this.i), parts: [part], value: null, start: part.start, end: part.end };
+    }
+    const parts = this.readParts(end);
+    if (this.i === start) return null;
+    return { type: "word", raw: this.text.slice(start, this.i), parts, value: staticValue(parts), start: this.pos(start), end: this.posEnd(this.i) };
+  }
+
+  private readParts(end: EndTest): WordPart[] {
+    const t = this.text;
+    const parts: WordPart[] = [];
+    let litStart = -1;
+    let lit = "";
+    const flush = (): void => {
+      if (litStart >= 0) {
+        parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
+        litStart = -1;
+        lit = "";
+      }
+    };
+    const addLit = (from: number, value: string, to: number): void => {
+      if (litStart < 0) litStart = from;
+      lit += value;
+      this.i = to;
+    };
+    while (this.i < this.n && !end(this.i)) {
+      const c = t[this.i]!;
+      if (c === "\\") {
+        const next = t[this.i + 1];
+        if (next === "\n") addLit(this.i, "", this.i + 2);
+        else if (next === undefined) addLit(this.i, "\\", this.i + 1);
+        else addLit(this.i, next, this.i + 2);
+      } else if (c === "'") {
+        flush();
+        parts.push(this.readSingle());
+      } else if (c === '"') {
+        flush();
+        parts.push(this.readDouble(this.i, this.i + 1));
+      } else if (c === "`") {
+        flush();
+        parts.push(this.readBacktick(false));
+      } else if (c === "$") {
+        const save = this.i;
+        const lead = litStart;
+        const leadValue = lit;
+        flush();
+        const d = this.readDollar(false);
+        if (d === null) {
+          // A literal `$`: glue it back onto the literal before it.
+          if (lead >= 0) {
+            parts.pop();
+            litStart = lead;
+            lit = leadValue;
+          }
+          addLit(save, "$", save + 1);
+        } else parts.push(d);
+      } else addLit(this.i, c, this.i + 1);
+    }
+    flush();
+    return parts;
+  }
+
+  private readSingle(): WordPart {
+    const start = this.i;
+    const close = this.text.indexOf("'", start + 1);
+    if (close < 0) {
+      this.problem("unterminated single quote", start, start + 1);
+      this.i = this.n;
+      return { type: "single", value: this.text.slice(start + 1), start: this.pos(start), end: this.posEnd(this.n) };
+    }
+    this.i = close + 1;
+    return { type: "single", value: this.text.slice(start + 1, close), start: this.pos(start), end: this.posEnd(this.i) };
+  }
+
+  /** `"..."` from `start` (the `$` of `$"` or the quote); the content begins at `from`. */
+  private readDouble(start: number, from: number): DoubleQuoted {
+    const t = this.text;
+    this.i = from;
+    const parts: WordPart[] = [];
+    let litStart = -1;
+    let lit = "";
+    const flush = (): void => {
+      if (litStart >= 0) {
+        parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
+        litStart = -1;
+        lit = "";
+      }
+    };
+    const addLit = (value: string, to: number): void => {
+      if (litStart < 0) litStart = this.i;
+      lit += value;
+      this.i = to;
+    };
+    while (this.i < this.n && t[this.i] !== '"') {
+      const c = t[this.i]!;
+      if (c === "\\") {
+        const next = t[this.i + 1];
+        if (next === "\n") addLit("", this.i + 2);
+        else if (next !== undefined && '$`"\\'.includes(next)) addLit(next, this.i + 2);
+        else addLit("\\", this.i + 1);
+      } else if (c === "$") {
+        const save = this.i;
+        flush();
+        const d = this.readDollar(true);
+        if (d === null) {
+          this.i = save;
+          addLit("$", save + 1);
+        } else parts.push(d);
+      } else if (c === "`") {
+        flush();
+        parts.push(this.readBacktick(true));
+      } else addLit(c, this.i + 1);
+    }
+    flush();
+    if (this.i >= this.n) this.problem("unterminated double quote", start, start + 1);
+    else this.i++;
+    return { type: "double", parts, start: this.pos(start), end: this.posEnd(this.i) };
+  }
+
+  /** At a `$`: an expansion or quoted string, or null for a literal `$` (nothing consumed). */
+  private readDollar(inDouble: boolean): WordPart | null {
+    const t = this.text;
+    const start = this.i;
+    const next = t[this.i + 1];
+    if (next === undefined) return null;
+    if (next === "'" && !inDouble) return this.readAnsi();
+    if (next === '"' && !inDouble) return this.readDouble(start, start + 2);
+    if (next === "{") return this.readBraced();
+    if (next === "(") {
+      if (t[this.i + 2] === "(") {
+        const close = this.scanArithmetic(this.i + 3);
+        if (close >= 0) {
+          this.i = close + 2;
+          return { type: "arithmetic", expression: t.slice(start + 3, close), start: this.pos(start), end: this.posEnd(this.i) };
+        }
+      }
+      this.i += 2;
+      const body = this.parseCompoundList();
+      this.skipLinebreaks();
+      if (t[this.i] === ")") this.i++;
+      else this.problem("expected ')' to close '$('", start, start + 2);
+      const sub: CommandSubstitution = { type: "command", backtick: false, body, start: this.pos(start), end: this.posEnd(this.i) };
+      return sub;
+    }
+    if (next === "[") {
+      const close = t.indexOf("]", start + 2);
+      const stop = close < 0 ? this.n : close;
+      if (close < 0) this.problem("expected ']' to close '$['", start, start + 2);
+      this.i = Math.min(stop + 1, this.n);
+      return { type: "arithmetic", expression: t.slice(start + 2, stop), start: this.pos(start), end: this.posEnd(this.i) };
+    }
+    let name = "";
+    if (/[A-Za-z_]/.test(next)) {
+      NAME.lastIndex = start + 1;
+      name = NAME.exec(t)![0];
+    } else if (/[0-9]/.test(next) || SPECIAL_PARAMS.includes(next)) {
+      name = next;
+    } else return null;
+    this.i = start + 1 + name.length;
+    return {
+      type: "param", name, braced: false, prefix: null, subscript: null, op: null, word: null,
+      start: this.pos(start), end: this.posEnd(this.i),
+    };
+  }
+
+  private readAnsi(): WordPart {
+    const t = this.text;
+    const start = this.i;
+    let j = start + 2;
+    let value = "";
+    while (j < this.n && t[j] !== "'") {
+      if (t[j] === "\\" && j + 1 < this.n) {
+        const [v, len] = ansiEscape(t, j + 1);
+        value += v;
+        j += 1 + len;
+      } else value += t[j++];
+    }
+    if (j >= this.n) this.problem("unterminated $'...' quote", start, start + 2);
+    this.i = Math.min(j + 1, this.n);
+    return { type: "ansi", value, start: this.pos(start), end: this.posEnd(this.i) };
+  }
+
+  private readBraced(): ParamExpansion {
+    const t = this.text;
+    const start = this.i;
+    this.i += 2;
+    let prefix: ParamExpansion["prefix"] = null;
+    const c0 = t[this.i];
+    const c1 = t[this.i + 1];
+    if ((c0 === "#" || c0 === "!") && c1 !== undefined && c1 !== "}" && !(c0 === "#" && (c1 === ":" || c1 === "-" && t[this.i + 2] === "}"))) {
+      prefix = c0;
+      this.i++;
+    }
+    let name = "";
+    const c = t[this.i];
+    if (c !== undefined && /[A-Za-z_]/.test(c)) {
+      NAME.lastIndex = this.i;
+      name = NAME.exec(t)![0];
+    } else if (c !== undefined && /[0-9]/.test(c)) {
+      name = /^[0-9]+/.exec(t.slice(this.i, this.i + 20))![0];
+    } else if (c !== undefined && SPECIAL_PARAMS.includes(c)) {
+      name = c;
+    }
+    if (name === "") this.problem("bad substitution", start, this.i + 1);
+    this.i += name.length;
+    let subscript: string | null = null;
+    if (t[this.i] === "[") {
+      let depth = 0;
+      let j = this.i;
+      for (; j < this.n; j++) {
+        if (t[j] === "[") depth++;
+        else if (t[j] === "]" && --depth === 0) break;
+      }
+      subscript = t.slice(this.i + 1, j);
+      this.i = Math.min(j + 1, this.n);
+    }
+    let op: string | null = null;
+    let word: WordPart[] | null = null;
+    if (t[this.i] !== "}") {
+      PARAM_OP.lastIndex = this.i;
+      const m = PARAM_OP.exec(t);
+      if (m !== null) {
+        op = m[0];
+        this.i += op.length;
+      } else if (this.i < this.n) {
+        this.problem("bad substitution", start, this.i + 1);
+      }
+      word = this.readParts((k) => t[k] === "}");
+    }
+    if (t[this.i] === "}") this.i++;
+    else this.problem("expected '}' to close '${'", start, start + 2);
+    return { type: "param", name, braced: true, prefix, subscript, op, word, start: this.pos(start), end: this.posEnd(this.i) };
+  }
+
+  /** `` `...` ``: the body is unescaped (`\\`, `` \` ``, `\$`, and `\"` inside double quotes) and parsed on its own. */
+  private readBacktick(inDouble: boolean): CommandSubstitution {
+    const t = this.text;
+    const start = this.i;
+    let j = start + 1;
+    let inner = "";
+    const map: number[] = [];
+    while (j < this.n && t[j] !== "`") {
+      const next = t[j + 1];
+      if (t[j] === "\\" && next !== undefined && ("\\`$".includes(next) || (inDouble && next === '"'))) {
+        map.push(this.pos(j + 1));
+        inner += next;
+        j += 2;
+      } else {
+        map.push(this.pos(j));
+        inner += t[j];
+        j++;
+      }
+    }
+    map.push(this.pos(j));
+    if (j >= this.n) this.problem("unterminated backquote", start, start + 1);
+    else j++;
+    this.i = j;
+    const sub = new Parser(inner, map);
+    const body = sub.parseTop();
+    this.problems.push(...sub.problems);
+    this.comments.push(...sub.comments);
+    return { type: "command", backtick: true, body, start: this.pos(start), end: this.posEnd(this.i) };
+  }
+
+  /** From just inside `((`: the index of the first `)` of the closing `))`, or -1. */
+  private scanArithmetic(from: number): number {
+    const t = this.text;
+    let depth = 0;
+    for (let j = from; j < this.n; j++) {
+      const c = t[j];
+      if (c === "(") depth++;
+      else if (c === ")") {
+        if (depth === 0) return t[j + 1] === ")" ? j : -1;
+        depth--;
+      } else if (c === "'" || c === '"') {
+        const close = t.indexOf(c, j + 1);
+        if (close < 0) return -1;
+        j = close;
+      } else if (c === "\\") j++;
+    }
+    return -1;
+  }
+}
+
+/** The static value of a word's parts, or null when any part is an expansion. */
+export function staticValue(parts: readonly WordPart[]): string | null {
+  let out = "";
+  for (const p of parts) {
+    switch (p.type) {
+      case "literal":
+      case "single":
+      case "ansi":
+        out += p.value;
+        break;
+      case "double": {
+        const inner = staticValue(p.parts);
+        if (inner === null) return null;
+        out += inner;
+        break;
+      }
+      default:
+        return null;
+    }
+  }
+  return out;
+}
+
+/** A heredoc delimiter after quote removal; `$` stays literal. */
+function delimiterOf(word: Word): string {
+  let out = "";
+  const add = (parts: readonly WordPart[], raw: string, base: number): void => {
+    for (const p of parts) {
+      if (p.type === "literal" || p.type === "single" || p.type === "ansi") out += p.value;
+      else if (p.type === "double") add(p.parts, raw, base);
+      else out += raw.slice(p.start - base, p.end - base);
+    }
+  };
+  add(word.parts, word.raw, word.start);
+  return out;
+}
+
+/** Decodes one `$'...'` escape after the backslash at `k`: [value, characters consumed]. */
+function ansiEscape(t: string, k: number): [string, number] {
+  const c = t[k]!;
+  const simple: Record<string, string> = {
+    a: "\x07", b: "\b", e: "\x1b", E: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v",
+    "\\": "\\", "'": "'", '"': '"', "?": "?",
+  };
+  if (c in simple) return [simple[c]!, 1];
+  let m: RegExpExecArray | null;
+  if (c === "x" && (m = /^[0-9a-fA-F]{1,2}/.exec(t.slice(k + 1, k + 3)))) return [String.fromCharCode(parseInt(m[0], 16)), 1 + m[0].length];
+  if ((c === "u" || c === "U") && (m = /^[0-9a-fA-F]{1,8}/.exec(t.slice(k + 1, k + (c === "u" ? 5 : 9))))) {
+    const cp = parseInt(m[0], 16);
+    return [cp <= 0x10ffff ? String.fromCodePoint(cp) : "", 1 + m[0].length];
+  }
+  if ((m = /^[0-7]{1,3}/.exec(t.slice(k, k + 3)))) return [String.fromCharCode(parseInt(m[0], 8) & 0xff), m[0].length];
+  if (c === "c" && k + 1 < t.length) return [String.fromCharCode(t.charCodeAt(k + 1) & 0x1f), 2];
+  return ["\\" + c, 1];
+}

@@ -1,0 +1,312 @@
+/**
+ * The flat view lint rules use: every simple command of a script, in any nesting (compound
+ * commands, functions, command and process substitutions), in source order, with its name,
+ * arguments and where it sits (list, and-or list, pipeline, enclosing constructs).
+ */
+import type {
+  AndOr, Command, CompoundCommand, FunctionDefinition, List, Node, Pipeline, Redirect, Script,
+  SimpleCommand, Word, WordPart, Assignment,
+} from "./ast.js";
+
+/** The operator written right before or after a command. */
+export type Operator = "|" | "|&" | "&&" | "||" | ";" | "&" | "\n";
+
+/** A construct that encloses a command. */
+export type Enclosing = CompoundCommand | FunctionDefinition | Extract<WordPart, { type: "command" | "process" }>;
+
+export interface CommandInfo {
+  readonly command: SimpleCommand;
+  /** The command name after quote removal (`"apt-get"` → `apt-get`); null when dynamic or absent. */
+  readonly name: string | null;
+  /** The words: argv[0] is the name. Empty for a command of only assignments/redirections. */
+  readonly argv: readonly Word[];
+  /** argv without the name. */
+  readonly args: readonly Word[];
+  readonly assignments: readonly Assignment[];
+  readonly redirects: readonly Redirect[];
+
+  /** The list (sequence of `;` / `&` / newline separated items) the command is in. */
+  readonly list: List;
+  readonly listIndex: number;
+  /** The and-or list (`a && b || c`) and the index of this command's pipeline in it. */
+  readonly andOr: AndOr;
+  readonly andOrIndex: number;
+  /** The pipeline and this command's index in it. */
+  readonly pipeline: Pipeline;
+  readonly pipelineIndex: number;
+  /**
+   * The operator right before the command: `|` inside a pipeline, else `&&`/`||` inside an
+   * and-or list, else the previous list item's separator; null for the first command of a list.
+   */
+  readonly after: Operator | null;
+  /** The operator right after the command (same rules), or null. */
+  readonly before: Operator | null;
+  /** Part of a pipeline of two or more commands. */
+  readonly inPipeline: boolean;
+  /** Its list item ends with `&`. */
+  readonly background: boolean;
+  /** Its pipeline is negated with `!`. */
+  readonly negated: boolean;
+
+  /** Enclosing constructs, outermost first. */
+  readonly ancestors: readonly Enclosing[];
+  /** Inside `( )`, `$( )`, backticks or `<( )`: changes (cd, variables) do not outlive it. */
+  readonly inSubshell: boolean;
+  /** Inside `$( )`, backticks or `<( )`. */
+  readonly inSubstitution: boolean;
+  /** Inside the condition of `if`/`elif`/`while`/`until`. */
+  readonly inCondition: boolean;
+  /** Inside a function body. */
+  readonly inFunction: boolean;
+  /** Inside a `for`, `select`, `while` or `until` loop body. */
+  readonly inLoop: boolean;
+}
+
+interface Frame {
+  readonly ancestors: readonly Enclosing[];
+  readonly inSubshell: boolean;
+  readonly inSubstitution: boolean;
+  readonly inCondition: boolean;
+  readonly inFunction: boolean;
+  readonly inLoop: boolean;
+}
+
+const TOP: Frame = { ancestors: [], inSubshell: false, inSubstitution: false, inCondition: false, inFunction: false, inLoop: false };
+
+const cache = new WeakMap<Script | List, readonly CommandInfo[]>();
+
+/** Every simple command of the script (or list), in source order. Cached per script. */
+export function commands(script: Script | List): readonly CommandInfo[] {
+  const hit = cache.get(script);
+  if (hit) return hit;
+  const out: CommandInfo[] = [];
+  walkList(script.type === "script" ? script.body : script, TOP, out);
+  out.sort((a, b) => a.command.start - b.command.start);
+  cache.set(script, out);
+  return out;
+}
+
+/** The commands named `name` (or any of `names`). */
+export function findCommands(script: Script | List, name: string | readonly string[]): CommandInfo[] {
+  const names = typeof name === "string" ? [name] : name;
+  return commands(script).filter((c) => c.name !== null && names.includes(c.name));
+}
+
+function enter(frame: Frame, node: Enclosing, change: Partial<Frame>): Frame {
+  return { ...frame, ...change, ancestors: [...frame.ancestors, node] };
+}
+
+function walkList(list: List, frame: Frame, out: CommandInfo[]): void {
+  list.items.forEach((item, listIndex) => {
+    const andOr = item.command;
+    andOr.pipelines.forEach((pipeline, andOrIndex) => {
+      pipeline.commands.forEach((command, pipelineIndex) => {
+        const after: Operator | null =
+          pipelineIndex > 0 ? pipeline.ops[pipelineIndex - 1]!
+          : andOrIndex > 0 ? andOr.ops[andOrIndex - 1]!
+          : listIndex > 0 ? list.items[listIndex - 1]!.separator
+          : null;
+        const before: Operator | null =
+          pipelineIndex < pipeline.commands.length - 1 ? pipeline.ops[pipelineIndex]!
+          : andOrIndex < andOr.pipelines.length - 1 ? andOr.ops[andOrIndex]!
+          : item.separator;
+        const position = {
+          list, listIndex, andOr, andOrIndex, pipeline, pipelineIndex, after, before,
+          inPipeline: pipeline.commands.length > 1,
+          background: item.separator === "&",
+          negated: pipeline.negated,
+        };
+        walkCommand(command, position, frame, out);
+      });
+    });
+  });
+}
+
+type Position = Pick<CommandInfo,
+  "list" | "listIndex" | "andOr" | "andOrIndex" | "pipeline" | "pipelineIndex" | "after" | "before" | "inPipeline" | "background" | "negated">;
+
+function walkCommand(command: Command, position: Position, frame: Frame, out: CommandInfo[]): void {
+  switch (command.type) {
+    case "simple": {
+      const argv = command.words;
+      out.push({
+        command,
+        name: argv[0]?.value ?? null,
+        argv,
+        args: argv.slice(1),
+        assignments: command.assignments,
+        redirects: command.redirects,
+        ...position,
+        ...frame,
+      });
+      for (const w of argv) walkWord(w, frame, out);
+      for (const a of command.assignments) {
+        if (a.value) walkWord(a.value, frame, out);
+        for (const w of a.array ?? []) walkWord(w, frame, out);
+      }
+      walkRedirects(command.redirects, frame, out);
+      return;
+    }
+    case "subshell":
+      walkList(command.body, enter(frame, command, { inSubshell: true }), out);
+      break;
+    case "group":
+      walkList(command.body, enter(frame, command, {}), out);
+      break;
+    case "if":
+      for (const clause of command.clauses) {
+        walkList(clause.condition, enter(frame, command, { inCondition: true }), out);
+        walkList(clause.body, enter(frame, command, {}), out);
+      }
+      if (command.elseBody) walkList(command.elseBody, enter(frame, command, {}), out);
+      break;
+    case "for":
+      for (const w of command.items ?? []) walkWord(w, frame, out);
+      walkList(command.body, enter(frame, command, { inLoop: true }), out);
+      break;
+    case "arithmetic-for":
+      walkList(command.body, enter(frame, command, { inLoop: true }), out);
+      break;
+    case "while":
+      walkList(command.condition, enter(frame, command, { inCondition: true, inLoop: true }), out);
+      walkList(command.body, enter(frame, command, { inLoop: true }), out);
+      break;
+    case "case":
+      if (command.word) walkWord(command.word, frame, out);
+      for (const item of command.items) {
+        for (const p of item.patterns) walkWord(p, frame, out);
+        walkList(item.body, enter(frame, command, {}), out);
+      }
+      break;
+    case "function": {
+      const inner = enter(frame, command, { inFunction: true });
+      walkCommand(command.body, position, inner, out);
+      return;
+    }
+    case "test":
+      for (const w of command.words) walkWord(w, frame, out);
+      break;
+    case "arithmetic-command":
+      break;
+  }
+  walkRedirects(command.redirects, frame, out);
+}
+
+function walkRedirects(redirects: readonly Redirect[], frame: Frame, out: CommandInfo[]): void {
+  for (const r of redirects) if (r.target) walkWord(r.target, frame, out);
+}
+
+function walkWord(word: Word, frame: Frame, out: CommandInfo[]): void {
+  walkParts(word.parts, frame, out);
+}
+
+function walkParts(parts: readonly WordPart[], frame: Frame, out: CommandInfo[]): void {
+  for (const p of parts) {
+    switch (p.type) {
+      case "double":
+        walkParts(p.parts, frame, out);
+        break;
+      case "param":
+        if (p.word) walkParts(p.word, frame, out);
+        break;
+      case "command":
+      case "process":
+        walkList(p.body, enter(frame, p, { inSubshell: true, inSubstitution: true }), out);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/**
+ * Calls `visit` for every node of the tree, parents before children. Return false from
+ * `visit` to skip a node's children.
+ */
+export function visit(node: Node, visitor: (node: Node, parent: Node | null) => boolean | void): void {
+  const go = (n: Node, parent: Node | null): void => {
+    if (visitor(n, parent) === false) return;
+    for (const child of children(n)) go(child, n);
+  };
+  go(node, null);
+}
+
+/** The direct children of a node. */
+export function children(n: Node): Node[] {
+  switch (n.type) {
+    case "script":
+      return [n.body];
+    case "list":
+      return n.items.map((i) => i.command);
+    case "and-or":
+      return [...n.pipelines];
+    case "pipeline":
+      return [...n.commands];
+    case "simple":
+      return [...n.assignments, ...n.words, ...n.redirects];
+    case "subshell":
+    case "group":
+      return [n.body, ...n.redirects];
+    case "if":
+      return [...n.clauses.flatMap((c) => [c.condition, c.body]), ...(n.elseBody ? [n.elseBody] : []), ...n.redirects];
+    case "for":
+      return [...(n.items ?? []), n.body, ...n.redirects];
+    case "arithmetic-for":
+      return [n.body, ...n.redirects];
+    case "while":
+      return [n.condition, n.body, ...n.redirects];
+    case "case":
+      return [...(n.word ? [n.word] : []), ...n.items.flatMap((i) => [...i.patterns, i.body]), ...n.redirects];
+    case "function":
+      return [n.body, ...n.redirects];
+    case "arithmetic-command":
+      return [...n.redirects];
+    case "arithmetic":
+      return [];
+    case "test":
+      return [...n.words, ...n.redirects];
+    case "word":
+      return [...n.parts];
+    case "assignment":
+      return [...(n.value ? [n.value] : []), ...(n.array ?? [])];
+    case "redirect":
+      return n.target ? [n.target] : [];
+    case "double":
+      return [...n.parts];
+    case "param":
+      return [...(n.word ?? [])];
+    case "command":
+    case "process":
+      return [n.body];
+    case "literal":
+    case "single":
+    case "ansi":
+      return [];
+  }
+}
+
+/** Every pipeline of two or more commands, in any nesting. */
+export function pipelines(script: Script | List): Pipeline[] {
+  const out: Pipeline[] = [];
+  visit(script, (n) => {
+    if (n.type === "pipeline" && n.commands.length > 1) out.push(n);
+  });
+  return out;
+}
+
+/** Every word of the script in source order (arguments, assignment values, redirect targets...). */
+export function words(script: Script | List): Word[] {
+  const out: Word[] = [];
+  visit(script, (n) => {
+    if (n.type === "word") out.push(n);
+  });
+  return out;
+}
+
+/**
+ * The `cd`, `pushd` and `popd` commands whose directory change outlives them: not inside a
+ * subshell or command substitution (where WORKDIR could not replace them anyway).
+ */
+export function directoryChanges(script: Script | List): CommandInfo[] {
+  return commands(script).filter((c) => (c.name === "cd" || c.name === "pushd" || c.name === "popd") && !c.inSubshell);
+}
