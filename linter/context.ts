@@ -35,6 +35,8 @@ export interface LintOptions {
   readonly platform?: string;
   /** The rules to run (all registered rules by default). */
   readonly rules?: readonly Rule[];
+  /** Also run the `shellcheck` binary on every RUN script (`--shellcheck`). */
+  readonly shellcheck?: boolean;
 }
 
 export interface Stage {

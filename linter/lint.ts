@@ -6,6 +6,7 @@ import { parse, type Diagnostic } from "../parser/index.js";
 import { DEFAULT_CONFIG, type FailureThreshold } from "./config.js";
 import { LintContext, type LintOptions } from "./context.js";
 import { allRules } from "./registry.js";
+import { shellcheckRun } from "./shellcheck.js";
 import { isSuppressed, parseCheckDirective, readSuppressions } from "./suppress.js";
 import { severityRank, type Finding, type LintSeverity, type Rule } from "./types.js";
 
@@ -21,9 +22,18 @@ export interface LintResult {
 /** Parser diagnostic codes that a rule reports instead (so they can be configured like rules). */
 const DIAGNOSTICS_AS_RULES = new Set(["empty-continuation"]);
 
-/** The rules that run under `options`: experimental ones only when enabled; ignored ones never. */
+/** A rule's own id and the ids that mean the same thing in the other rule set. */
+function idsOf(rule: Rule | undefined, id: string): readonly string[] {
+  return rule?.meta.sameAs ? [id, ...rule.meta.sameAs] : [id];
+}
+
+/**
+ * The rules that run under `options`: experimental ones only when enabled; ignored ones never.
+ * Ignoring either id of a `sameAs` pair ignores both (a .hadolint.yaml `ignored: [DL4000]`
+ * also silences MaintainerDeprecated).
+ */
 export function activeRules(ctxRules: readonly Rule[], enabled: (id: string) => boolean, skipped: (id: string) => boolean): Rule[] {
-  return ctxRules.filter((r) => (!r.meta.experimental || enabled(r.meta.id)) && !skipped(r.meta.id));
+  return ctxRules.filter((r) => (!r.meta.experimental || enabled(r.meta.id)) && !idsOf(r, r.meta.id).some(skipped));
 }
 
 export function lint(text: string, options: LintOptions = {}): LintResult {
@@ -65,13 +75,15 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   const kept: Finding[] = [];
   for (const f of ctx.findings) {
     const lower = f.ruleId.toLowerCase();
-    if (isSuppressed(suppressions, f.ruleId, f.range.start.offset)) continue;
+    if (idsOf(sourceOf.get(f.ruleId), f.ruleId).some((id) => isSuppressed(suppressions, id, f.range.start.offset))) continue;
     let severity: LintSeverity = overrides.get(lower) ?? f.severity;
     if (check.error && sourceOf.get(f.ruleId)?.meta.source === "buildkit" && !overrides.has(lower)) severity = "error";
     kept.push(severity === f.severity ? f : { ...f, severity });
   }
 
   const findings = mergeSameAs(kept, sourceOf);
+  // shellcheck's SC findings apply suppressions and the configuration themselves.
+  if (options.shellcheck) findings.push(...shellcheckRun(ctx));
   findings.sort(compareFindings);
   const shown = diagnostics.filter((d) => !DIAGNOSTICS_AS_RULES.has(d.code));
   return { file: ctx.file, text, findings, diagnostics: extra.length ? [...shown, ...extra] : shown };

@@ -30,6 +30,8 @@ export interface LintRunOptions {
   readonly buildArgs?: readonly string[];
   readonly platform?: string | undefined;
   readonly fix?: boolean;
+  /** Run shellcheck on RUN scripts too (exit 2 when the binary is missing). */
+  readonly shellcheck?: boolean;
   readonly dryRun?: boolean;
   readonly color?: boolean;
   readonly version?: string;
@@ -176,6 +178,7 @@ export async function runLint(options: LintRunOptions): Promise<LintRunResult> {
       buildArgs,
       dockerignore: file === "-" ? readDockerignoreFor(join(options.cwd, "Dockerfile")) : readDockerignoreFor(resolve(options.cwd, file)),
       ...(options.platform ? { platform: options.platform } : {}),
+      ...(options.shellcheck ? { shellcheck: true } : {}),
     };
     let result = lint(text, lintOptions);
     if (options.fix) {

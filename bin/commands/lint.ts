@@ -27,6 +27,7 @@ export interface LintArgs {
   readonly "build-arg"?: string[];
   readonly platform?: string;
   readonly fix: boolean;
+  readonly shellcheck: boolean;
   readonly "dry-run": boolean;
   readonly color?: boolean;
 }
@@ -52,6 +53,7 @@ export const lintCommand = defineCommand<LintArgs>({
       .option("build-arg", list("NAME=VALUE used to resolve ARGs (repeatable)"))
       .option("platform", { type: "string", requiresArg: true, describe: "Target platform for TARGETPLATFORM & co. (default: this machine's)" })
       .option("fix", { type: "boolean", default: false, describe: "Rewrite files with the safe, mechanical fixes" })
+      .option("shellcheck", { type: "boolean", default: false, describe: "Also run shellcheck on every RUN script (needs the shellcheck binary)" })
       .option("dry-run", { type: "boolean", default: false, describe: "With --fix: print a unified diff instead of writing" })
       .option("color", { type: "boolean", describe: "Colour the tty output (default: when stdout is a colour terminal)" })
       .example("$0 lint", "lint ./Dockerfile")
@@ -73,6 +75,7 @@ export const lintCommand = defineCommand<LintArgs>({
       buildArgs: args["build-arg"] ?? [],
       platform: args.platform,
       fix: args.fix,
+      shellcheck: args.shellcheck,
       dryRun: args["dry-run"],
       color: args.color ?? wantsColor(io.stdout, io.env),
       version: version(),

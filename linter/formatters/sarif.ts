@@ -26,6 +26,14 @@ export function formatSarif(reports: readonly FileReport[], options: FormatOptio
       properties: { source: r.meta.source, severity: r.meta.severity, ...(r.meta.sameAs ? { sameAs: r.meta.sameAs } : {}) },
     };
   });
+  // shellcheck's SC codes are not registered rules: describe each one that occurs.
+  for (const r of reports) {
+    for (const i of itemsOf(r)) {
+      if (index.has(i.ruleId) || !/^SC\d+$/.test(i.ruleId)) continue;
+      index.set(i.ruleId, descriptors.length);
+      descriptors.push({ id: i.ruleId, shortDescription: { text: `shellcheck ${i.ruleId}` }, helpUri: `https://www.shellcheck.net/wiki/${i.ruleId}`, properties: { source: "shellcheck" } });
+    }
+  }
   const results = reports.flatMap((r) =>
     itemsOf(r).map((i) => {
       const { start, end } = i.range;

@@ -1,4 +1,5 @@
 /** `kiln lint` end to end: the bundled CLI in a temporary directory. */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +18,22 @@ const BAD = "FROM alpine:3.20 AS Build\nMAINTAINER me\n";
 const GOOD = "FROM alpine:3.20 AS build\nCMD [\"sh\"]\n";
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test("--shellcheck adds shellcheck's findings at Dockerfile positions, in SARIF with a rule entry", () => {
+  if (spawnSync("shellcheck", ["--version"]).status !== 0) {
+    console.log("  (skipped: shellcheck is not installed)");
+    return;
+  }
+  write("sc/Dockerfile", "FROM alpine:3.20\nRUN echo \\\n  $1\nCMD [\"sh\"]\n");
+  const plain = kiln(["lint", "sc/Dockerfile", "--format", "gnu"], { cwd: dir });
+  assert.is(plain.status, 0, plain.stdout + plain.stderr);
+  const r = kiln(["lint", "--shellcheck", "sc/Dockerfile", "--format", "gnu"], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.is(r.stdout, "sc/Dockerfile:3:3: info: Double quote to prevent globbing and word splitting. [SC2086]\n");
+  const sarif = JSON.parse(kiln(["lint", "--shellcheck", "sc/Dockerfile", "--format", "sarif"], { cwd: dir }).stdout);
+  const rules = sarif.runs[0].tool.driver.rules as { id: string; helpUri: string }[];
+  assert.is(rules.find((x) => x.id === "SC2086")?.helpUri, "https://www.shellcheck.net/wiki/SC2086");
+});
 
 test("clean file: exit 0, no output", () => {
   write("Dockerfile", GOOD);
