@@ -459,6 +459,16 @@ export class LayoutStore implements ImageStore {
     return this.recordFor(desc.digest);
   }
 
+  /** Deletes the given blobs unless something references them (undoing a failed operation's writes). */
+  async discardBlobs(digests: readonly Digest[]): Promise<void> {
+    await this.rollback([...digests]);
+  }
+
+  /** A temp file path under tmp/ that names this process (removed by the next lock holder if it dies). */
+  tempPath(kind: string): string {
+    return tempName(this.paths.tmp, kind.replace(/[^a-z0-9-]/gi, "-"));
+  }
+
   /** Deletes blobs a failed write created, unless something now references them. */
   private async rollback(created: Digest[]): Promise<void> {
     if (created.length === 0) return;

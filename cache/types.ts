@@ -86,6 +86,10 @@ export interface ImageStore {
   /** A whole small blob (manifest, config), verified. */
   readBlob(digest: Digest, options?: { size?: number; what?: string }): Promise<Buffer>;
   hasBlob(digest: Digest): Promise<boolean>;
+  /** Deletes these blobs unless index.json reaches them: undoes a failed operation's putBlob calls. */
+  discardBlobs(digests: readonly Digest[]): Promise<void>;
+  /** A fresh path under tmp/ named after this process, for spool files (cleaned if the process dies). */
+  tempPath(kind: string): string;
 
   // images
   writeImage(image: Image, options?: WriteOptions): Promise<ImageRecord>;
