@@ -97,6 +97,8 @@ export class LayoutStore implements ImageStore {
   private readonly held = new AsyncLocalStorage<boolean>();
   private lease: { path: string; since: number } | undefined;
   private cleanedTemp = false;
+  /** Temp files removed when the lock was first taken, reported by the next prune. */
+  private unreportedTemp = 0;
   private exitHook: (() => void) | undefined;
 
   constructor(root: string, options: OpenStoreOptions = {}) {
@@ -163,7 +165,7 @@ export class LayoutStore implements ImageStore {
     try {
       if (!this.cleanedTemp) {
         this.cleanedTemp = true;
-        await this.cleanTemp();
+        this.unreportedTemp += (await this.cleanTemp()).count;
       }
       return await this.held.run(true, fn);
     } finally {
@@ -742,7 +744,9 @@ export class LayoutStore implements ImageStore {
         await this.dropStaleCompressed(graph);
         await fsyncDir(this.paths.blobs);
       }
-      return { blobs: removed, reclaimedBytes: removed.reduce((n, b) => n + b.size, 0), tempFiles: temp.count };
+      const tempFiles = temp.count + this.unreportedTemp;
+      if (!options.dryRun) this.unreportedTemp = 0;
+      return { blobs: removed, reclaimedBytes: removed.reduce((n, b) => n + b.size, 0), tempFiles };
     });
   }
 

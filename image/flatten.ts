@@ -51,6 +51,22 @@ async function writeAll(fh: FileHandle, chunk: Buffer, position: number): Promis
   while (off < chunk.byteLength) off += (await fh.write(chunk, off, chunk.byteLength - off, position + off)).bytesWritten;
 }
 
+/**
+ * A tar error in a layer whose blob does not verify is reported as the verification failure:
+ * the blob is corrupt, the tar format is only where it showed.
+ */
+async function betterError(err: unknown, layers: readonly Layer[]): Promise<unknown> {
+  if (!(err instanceof KilnError) || err.code !== "invalid-tar") return err;
+  for (const layer of layers) {
+    try {
+      for await (const _ of await layer.open()) void _;
+    } catch (verify) {
+      if (verify instanceof KilnError) return verify;
+    }
+  }
+  return err;
+}
+
 /** The flattened filesystem of `layers` (base first) as a tar stream. */
 export async function flattenLayers(layers: readonly Layer[], options: FlattenOptions): Promise<Readable> {
   const nodes = new Map<string, Node>();
@@ -122,7 +138,7 @@ export async function flattenLayers(layers: readonly Layer[], options: FlattenOp
   } catch (err) {
     await spool.close().catch(() => {});
     await unlink(options.spoolFile).catch(() => {});
-    throw err;
+    throw await betterError(err, layers);
   }
   await spool.sync();
   await spool.close();

@@ -108,6 +108,8 @@ export async function* readTar(input: Readable | AsyncIterable<Uint8Array>, what
     }
   } catch (err) {
     throw tarError(what, sourceError ?? err);
+  } finally {
+    if (!source.readableEnded) source.destroy();
   }
   if (sourceError) throw tarError(what, sourceError);
   if (count === 0) throw new KilnError("invalid-tar", `${what}: the archive is empty (no tar entries)`);

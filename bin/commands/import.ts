@@ -166,7 +166,9 @@ export const importCommand = defineCommand<ImportArgs>({
       .option("platform", { type: "string", requiresArg: true, describe: "os/arch[/variant] of the image (default: this machine's)" })
       .example("$0 import rootfs.tar kiln.local/busybox:latest", "name the image")
       .example("$0 import - app:1 -c 'CMD [\"/bin/sh\"]' < rootfs.tar.gz", "from stdin, with a CMD"),
-  run: async (args, io) => {
+  run: async (rawArgs, io) => {
+    // yargs hands a lone "-" positional over as ""
+    const args = { ...rawArgs, file: rawArgs.file === "" ? "-" : rawArgs.file };
     const [{ withStore }, image, { parseTagName }] = await Promise.all([import("../store.js"), import("../../image/index.js"), import("../../cache/index.js")]);
     // everything that can be refused is refused before the store is touched
     const names = args.reference ? [parseTagName(args.reference)] : [];

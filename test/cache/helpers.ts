@@ -1,4 +1,5 @@
 /** Helpers for the store tests: temp roots, store listings, small images built from tar entries. */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -60,4 +61,15 @@ export async function makeImage(layers: TarEntry[][], cmd: string[] = ["sh"]): P
 
 export function file(path: string, text: string, mode = 0o644): TarEntry {
   return { type: "file", path, body: Buffer.from(text), mode };
+}
+
+/**
+ * True when `name` is on PATH. Tests that need a real tool skip without it, except on CI
+ * (CI=true), where a missing tool is an error.
+ */
+export function haveTool(name: string): boolean {
+  const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).status === 0;
+  if (!found && process.env["CI"] === "true") throw new Error(`${name} is required on CI (apt-get install ${name === "busybox" ? "busybox-static" : name})`);
+  if (!found) console.warn(`(skipping: ${name} is not installed)`);
+  return found;
 }

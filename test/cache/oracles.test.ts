@@ -7,14 +7,7 @@ import { spawnSync } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { openStore } from "../../cache/index.js";
-import { file, makeImage, tempDir } from "./helpers.js";
-
-export function haveTool(name: string): boolean {
-  const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).status === 0;
-  if (!found && process.env["CI"] === "true") throw new Error(`${name} is required on CI (apt-get install ${name})`);
-  if (!found) console.warn(`(skipping: ${name} is not installed)`);
-  return found;
-}
+import { file, haveTool, makeImage, tempDir } from "./helpers.js";
 
 function run(cmd: string, args: string[], cwd?: string): string {
   const r = spawnSync(cmd, args, { encoding: "utf8", ...(cwd ? { cwd } : {}) });
