@@ -16,6 +16,7 @@ import {
   Annotation,
   classifyMediaType,
   DigestHasher,
+  digestOf,
   DigestTransform,
   digestHex,
   layerFromOpener,
@@ -327,9 +328,21 @@ export class LayoutStore implements ImageStore {
   }
 
   async readBlob(digest: Digest, options: { size?: number; what?: string } = {}): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await this.getBlob(digest, options)) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+    const path = this.blobPath(digest);
+    const what = options.what ?? `blob ${digest}`;
+    let data: Buffer;
+    try {
+      data = await readFile(path);
+    } catch (err) {
+      if (isErrno(err, "ENOENT")) throw new KilnError("blob-missing", `${what} is missing from the store (${path})`);
+      throw err;
+    }
+    if (options.size !== undefined && options.size !== data.byteLength) {
+      throw new KilnError("digest-mismatch", `${what}: expected ${options.size} bytes (${digest}), got ${data.byteLength} bytes`);
+    }
+    const got = digestOf(data, digest.startsWith("sha512:") ? "sha512" : "sha256");
+    if (got !== digest) throw new KilnError("digest-mismatch", `${what}: expected ${digest}, got ${got}`);
+    return data;
   }
 
   private async blobSize(digest: Digest): Promise<number | undefined> {

@@ -4,6 +4,7 @@
  * store exactly as it was.
  */
 import { spawnSync } from "node:child_process";
+import { Readable } from "node:stream";
 import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -14,24 +15,40 @@ import { createTar, digestHex, type Digest, type TarEntry } from "../../image/in
 import { collect, readTar } from "../image/helpers.js";
 import { haveTool, listing, tempDir } from "../cache/helpers.js";
 import { kilnBin, repoRoot } from "./helpers.js";
+import { main } from "../../bin/main.js";
+import type { Io } from "../../bin/io.js";
 
 const t = tempDir("kiln-cli-store-");
 const root = join(t.dir, "root");
 
-function kiln(args: string[], input?: Buffer | string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [kilnBin, "--root", root, ...args], {
+/**
+ * Runs the CLI in-process (bin/main.ts, as the binary does, with a captured Io) against the
+ * temp store: spawning ~70 processes would cost half a minute. The busybox test at the end runs
+ * the real bundled binary.
+ */
+async function kiln(args: string[], input?: Buffer | string, env: Record<string, string> = {}) {
+  const out: Buffer[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    stdin: Readable.from([Buffer.from(input ?? "")], { objectMode: false }),
+    stdout: { write: (c: string | Uint8Array) => out.push(Buffer.from(c)) },
+    stderr: { write: (c: string) => err.push(c) },
     cwd: t.dir,
-    input: input ?? "",
     env: { ...process.env, NO_COLOR: "1", KILN_DEBUG: "", ...env },
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 60_000,
-  });
+  };
+  const status = await main(["--root", root, ...args], io);
+  const bytes = Buffer.concat(out);
+  return { status, stdout: bytes.toString("utf8"), stdoutBytes: bytes, stderr: err.join("") };
+}
+
+function spawnKiln(args: string[]) {
+  const r = spawnSync(process.execPath, [kilnBin, "--root", root, ...args], { cwd: t.dir, env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout.toString("utf8"), stdoutBytes: r.stdout, stderr: r.stderr.toString("utf8") };
 }
 
-function ok(args: string[], input?: Buffer | string, env?: Record<string, string>) {
-  const r = kiln(args, input, env);
+async function ok(args: string[], input?: Buffer | string, env?: Record<string, string>) {
+  const r = await kiln(args, input, env);
   assert.is(r.status, 0, `kiln ${args.join(" ")}: ${r.stderr}`);
   return r;
 }
@@ -71,26 +88,26 @@ test.after(() => t.cleanup());
 test("import (file and gzip on stdin) → export keeps content, modes, owners and links", async () => {
   const tar = await tarOf(rootfs);
   writeFileSync(join(t.dir, "rootfs.tar"), tar);
-  const id = ok(["import", "rootfs.tar", "rt:plain"]).stdout.trim();
+  const id = (await ok(["import", "rootfs.tar", "rt:plain"])).stdout.trim();
   assert.match(id, /^sha256:[0-9a-f]{64}$/);
-  const id2 = ok(["import", "-", "rt:gzip"], gzipSync(tar)).stdout.trim();
+  const id2 = (await ok(["import", "-", "rt:gzip"], gzipSync(tar))).stdout.trim();
   assert.is(id2.length, id.length);
   const want = summarize(await readTar(tar));
   for (const name of ["rt:plain", "rt:gzip"]) {
-    const r = ok(["export", name]);
+    const r = await ok(["export", name]);
     const got = summarize(await readTar(r.stdoutBytes));
     assert.equal(got, want, name);
   }
-  ok(["export", "rt:plain", "-o", "out.tar"]);
+  await ok(["export", "rt:plain", "-o", "out.tar"]);
   assert.equal(summarize(await readTar(readFileSync(join(t.dir, "out.tar")))), want);
   // same tarball, same layer: both images share the one blob
-  const layers = (n: string) => JSON.parse(ok(["inspect", n]).stdout)[0].RootFS.Layers;
-  assert.equal(layers("rt:plain"), layers("rt:gzip"));
+  const layers = async (n: string) => JSON.parse((await ok(["inspect", n])).stdout)[0].RootFS.Layers;
+  assert.equal(await layers("rt:plain"), await layers("rt:gzip"));
 });
 
 test("import --change and --message set the config; inspect and its --format", async () => {
   writeFileSync(join(t.dir, "small.tar"), await tarOf([{ type: "file", path: "a", body: Buffer.from("a") }]));
-  ok([
+  await ok([
     "import", "small.tar", "localhost:5000/app:v1",
     "-c", 'CMD ["/bin/sh", "-c", "echo hi"]',
     "-c", "ENV A=1 PATH=/usr/bin:/bin",
@@ -105,7 +122,7 @@ test("import --change and --message set the config; inspect and its --format", a
     "-c", "ONBUILD RUN echo built",
     "-m", "hello import",
   ], undefined, { SOURCE_DATE_EPOCH: "1700000000" });
-  const [info] = JSON.parse(ok(["inspect", "localhost:5000/app:v1"]).stdout);
+  const [info] = JSON.parse((await ok(["inspect", "localhost:5000/app:v1"])).stdout);
   assert.equal(info.RepoTags, ["localhost:5000/app:v1"]);
   assert.match(info.RepoDigests[0], /^localhost:5000\/app@sha256:/);
   assert.is(info.Created, "2023-11-14T22:13:20Z");
@@ -122,62 +139,62 @@ test("import --change and --message set the config; inspect and its --format", a
   assert.is(info.Os, "linux");
   assert.is(info.RootFS.Type, "layers");
   assert.is(info.Size, 2048);
-  const f = (tpl: string) => ok(["inspect", "--format", tpl, "localhost:5000/app:v1"]).stdout;
-  assert.is(f("{{.Config.Env}}"), "[A=1 PATH=/usr/bin:/bin B=1-x]\n");
-  assert.is(f("{{json .Config.Cmd}}"), '["/bin/sh","-c","echo hi"]\n');
-  assert.is(f('{{index .Config.Labels "k"}}'), "v\n");
-  assert.is(f("{{range .RepoTags}}{{.}} {{end}}"), "localhost:5000/app:v1 \n");
-  assert.is(f("{{.Id}}"), `${info.Id}\n`);
-  const hist = ok(["history", "localhost:5000/app:v1"]).stdout.split("\n");
+  const f = async (tpl: string) => (await ok(["inspect", "--format", tpl, "localhost:5000/app:v1"])).stdout;
+  assert.is(await f("{{.Config.Env}}"), "[A=1 PATH=/usr/bin:/bin B=1-x]\n");
+  assert.is(await f("{{json .Config.Cmd}}"), '["/bin/sh","-c","echo hi"]\n');
+  assert.is(await f('{{index .Config.Labels "k"}}'), "v\n");
+  assert.is(await f("{{range .RepoTags}}{{.}} {{end}}"), "localhost:5000/app:v1 \n");
+  assert.is(await f("{{.Id}}"), `${info.Id}\n`);
+  const hist = (await ok(["history", "localhost:5000/app:v1"])).stdout.split("\n");
   assert.match(hist[0]!, /^IMAGE\s+CREATED\s+CREATED BY\s+SIZE\s+COMMENT$/);
   assert.match(hist[1]!, new RegExp(`^${digestHex(info.Id as Digest).slice(0, 12)}\\s+\\d+ \\w+ ago\\s+2.05kB\\s+hello import$`));
-  assert.is(ok(["history", "-q", "localhost:5000/app:v1"]).stdout, `${digestHex(info.Id as Digest).slice(0, 12)}\n`);
-  const missing = kiln(["inspect", "localhost:5000/app:v1", "nothere"]);
+  assert.is((await ok(["history", "-q", "localhost:5000/app:v1"])).stdout, `${digestHex(info.Id as Digest).slice(0, 12)}\n`);
+  const missing = await kiln(["inspect", "localhost:5000/app:v1", "nothere"]);
   assert.is(missing.status, 1);
   assert.match(missing.stderr, /No such image: nothere/);
   assert.is(JSON.parse(missing.stdout).length, 1);
 });
 
-test("images: table, -q, --no-trunc, json, template, filters", () => {
-  const table = ok(["images"]).stdout.split("\n");
+test("images: table, -q, --no-trunc, json, template, filters", async () => {
+  const table = (await ok(["images"])).stdout.split("\n");
   assert.match(table[0]!, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE$/);
   assert.ok(table.some((l) => /^localhost:5000\/app\s+v1\s+[0-9a-f]{12}\s+.+ ago\s+2.05kB$/.test(l)), table.join("\n"));
   assert.ok(table.some((l) => /^rt\s+plain\s+/.test(l)));
-  for (const id of ok(["images", "-q"]).stdout.trim().split("\n")) assert.match(id, /^[0-9a-f]{12}$/);
-  for (const id of ok(["images", "-q", "--no-trunc"]).stdout.trim().split("\n")) assert.match(id, /^sha256:[0-9a-f]{64}$/);
-  const json = ok(["images", "--format", "json"]).stdout.trim().split("\n").map((l) => JSON.parse(l));
+  for (const id of (await ok(["images", "-q"])).stdout.trim().split("\n")) assert.match(id, /^[0-9a-f]{12}$/);
+  for (const id of (await ok(["images", "-q", "--no-trunc"])).stdout.trim().split("\n")) assert.match(id, /^sha256:[0-9a-f]{64}$/);
+  const json = (await ok(["images", "--format", "json"])).stdout.trim().split("\n").map((l) => JSON.parse(l));
   assert.ok(json.some((r) => r.Repository === "rt" && r.Tag === "gzip" && /^[0-9a-f]{12}$/.test(r.ID)));
-  assert.is(ok(["images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=rt:*"]).stdout.split("\n").sort().join(" ").trim(), "rt:gzip rt:plain");
-  assert.is(ok(["images", "--format", "{{.Repository}}", "--filter", "reference=localhost:5000/*"]).stdout, "localhost:5000/app\n");
-  assert.is(ok(["images", "rt", "-q"]).stdout.trim().split("\n").length, 2);
-  assert.is(ok(["images", "--filter", "dangling=true", "-q"]).stdout, "");
-  assert.is(kiln(["images", "--filter", "bogus=1"]).status, 2);
+  assert.is((await ok(["images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=rt:*"])).stdout.split("\n").sort().join(" ").trim(), "rt:gzip rt:plain");
+  assert.is((await ok(["images", "--format", "{{.Repository}}", "--filter", "reference=localhost:5000/*"])).stdout, "localhost:5000/app\n");
+  assert.is((await ok(["images", "rt", "-q"])).stdout.trim().split("\n").length, 2);
+  assert.is((await ok(["images", "--filter", "dangling=true", "-q"])).stdout, "");
+  assert.is((await kiln(["images", "--filter", "bogus=1"])).status, 2);
 });
 
-test("tag and rmi behave like docker", () => {
-  ok(["tag", "rt:plain", "other/repo:1"]);
-  ok(["tag", "rt:plain", "rt:extra"]);
-  const id = ok(["inspect", "--format", "{{.Id}}", "rt:plain"]).stdout.trim();
+test("tag and rmi behave like docker", async () => {
+  await ok(["tag", "rt:plain", "other/repo:1"]);
+  await ok(["tag", "rt:plain", "rt:extra"]);
+  const id = (await ok(["inspect", "--format", "{{.Id}}", "rt:plain"])).stdout.trim();
   // an ID named in several repositories needs -f
-  const conflict = kiln(["rmi", digestHex(id as Digest).slice(0, 12)]);
+  const conflict = await kiln(["rmi", digestHex(id as Digest).slice(0, 12)]);
   assert.is(conflict.status, 1);
   assert.match(conflict.stderr, /conflict: unable to delete [0-9a-f]{12} \(must be forced\) - image is referenced in multiple repositories/);
   // a name only untags while other names remain
-  assert.is(ok(["rmi", "other/repo:1"]).stdout, "Untagged: other/repo:1\n");
-  assert.is(ok(["rmi", "rt:extra"]).stdout, "Untagged: rt:extra\n");
+  assert.is((await ok(["rmi", "other/repo:1"])).stdout, "Untagged: other/repo:1\n");
+  assert.is((await ok(["rmi", "rt:extra"])).stdout, "Untagged: rt:extra\n");
   // rt:plain and rt:gzip are the same image (same tarball, same config? no: different comments)
-  const r = ok(["rmi", "rt:plain"]);
+  const r = await ok(["rmi", "rt:plain"]);
   assert.match(r.stdout, /^Untagged: rt:plain\nDeleted: sha256:[0-9a-f]{64}\n$/);
-  const gone = kiln(["rmi", "rt:plain"]);
+  const gone = await kiln(["rmi", "rt:plain"]);
   assert.is(gone.status, 1);
   assert.match(gone.stderr, /No such image: rt:plain/);
   // -f on an ID with names in several repositories
-  ok(["tag", "rt:gzip", "elsewhere:1"]);
-  const gzId = ok(["inspect", "--format", "{{.Id}}", "rt:gzip"]).stdout.trim();
-  const forced = ok(["rmi", "-f", gzId]).stdout;
+  await ok(["tag", "rt:gzip", "elsewhere:1"]);
+  const gzId = (await ok(["inspect", "--format", "{{.Id}}", "rt:gzip"])).stdout.trim();
+  const forced = (await ok(["rmi", "-f", gzId])).stdout;
   assert.match(forced, /Untagged: elsewhere:1\nUntagged: rt:gzip\nDeleted: sha256:/);
-  assert.is(kiln(["tag", "nothere", "x:1"]).status, 1);
-  const bad = kiln(["tag", "localhost:5000/app:v1", "Bad:Name"]);
+  assert.is((await kiln(["tag", "nothere", "x:1"])).status, 1);
+  const bad = await kiln(["tag", "localhost:5000/app:v1", "Bad:Name"]);
   assert.is(bad.status, 1);
   assert.match(bad.stderr, /invalid image reference "Bad:Name"/);
 });
@@ -204,7 +221,7 @@ test("faults leave the store exactly as it was", async () => {
   ];
   for (const [name, args, input, message] of cases) {
     const before = listing(root);
-    const r = kiln(args, input);
+    const r = await kiln(args, input);
     assert.is.not(r.status, 0, name);
     assert.match(r.stderr, message, `${name}: ${r.stderr}`);
     assert.equal(listing(root), before, `${name} left the store as it was`);
@@ -213,37 +230,37 @@ test("faults leave the store exactly as it was", async () => {
 
 test("missing and corrupt blobs are named, not crashed on", async () => {
   writeFileSync(join(t.dir, "m.tar"), await tarOf([{ type: "file", path: "m", body: Buffer.from("m") }]));
-  ok(["import", "m.tar", "m:1"]);
-  const [info] = JSON.parse(ok(["inspect", "m:1"]).stdout);
+  await ok(["import", "m.tar", "m:1"]);
+  const [info] = JSON.parse((await ok(["inspect", "m:1"])).stdout);
   const blob = join(root, "blobs", "sha256", digestHex(info.RootFS.Layers[0] as Digest));
   const saved = readFileSync(blob);
   writeFileSync(blob, Buffer.concat([saved.subarray(0, saved.length - 1), Buffer.from([saved[saved.length - 1]! ^ 1])]));
-  const corrupt = kiln(["export", "m:1", "-o", "m-out.tar"]);
+  const corrupt = await kiln(["export", "m:1", "-o", "m-out.tar"]);
   assert.is(corrupt.status, 1);
   assert.match(corrupt.stderr, new RegExp(`expected ${info.RootFS.Layers[0]}`));
   unlinkSync(blob);
-  const missing = kiln(["export", "m:1", "-o", "m-out.tar"]);
+  const missing = await kiln(["export", "m:1", "-o", "m-out.tar"]);
   assert.is(missing.status, 1);
   assert.match(missing.stderr, /is missing from the store/);
   assert.not.ok(listing(t.dir).some((l) => l.startsWith("m-out.tar")), "no partial output file");
   writeFileSync(blob, saved);
 });
 
-test("system df and prune", () => {
+test("system df and prune", async () => {
   writeFileSync(join(t.dir, "d.tar"), readFileSync(join(t.dir, "small.tar")));
-  ok(["import", "d.tar", "-m", "dangling one"]); // no name: dangling
-  assert.match(ok(["images", "--filter", "dangling=true"]).stdout, /<none>\s+<none>/);
-  const df = ok(["system", "df"]).stdout;
+  await ok(["import", "d.tar", "-m", "dangling one"]); // no name: dangling
+  assert.match((await ok(["images", "--filter", "dangling=true"])).stdout, /<none>\s+<none>/);
+  const df = (await ok(["system", "df"])).stdout;
   assert.match(df, /^TYPE\s+TOTAL\s+ACTIVE\s+SIZE\s+RECLAIMABLE\n/);
   assert.match(df, /\nImages\s+\d+\s+\d+\s+/);
   writeFileSync(join(root, "tmp", "blob.999999998.1.0123456789ab"), "stale");
-  const pruned = ok(["system", "prune", "-f"]).stdout;
+  const pruned = (await ok(["system", "prune", "-f"])).stdout;
   assert.match(pruned, /Deleted Images:\ndeleted: sha256:[0-9a-f]{64}\n/);
   assert.match(pruned, /Removed 1 stale temp file/);
   assert.not.ok(listing(root).some((l) => l.includes("999999998")), "the dead process's temp file is gone");
   assert.match(pruned, /Total reclaimed space: /);
-  assert.is(ok(["images", "--filter", "dangling=true", "-q"]).stdout, "");
-  assert.match(ok(["system", "prune"]).stdout, /Total reclaimed space: 0B/);
+  assert.is((await ok(["images", "--filter", "dangling=true", "-q"])).stdout, "");
+  assert.match((await ok(["system", "prune"])).stdout, /Total reclaimed space: 0B/);
 });
 
 test("the busybox fixture imports as kiln.local/busybox:latest and skopeo reads it", async () => {
@@ -251,8 +268,10 @@ test("the busybox fixture imports as kiln.local/busybox:latest and skopeo reads 
   const out = join(t.dir, "busybox.tar");
   const script = spawnSync("sh", [join(repoRoot, "fixtures/images/make-busybox-rootfs.sh"), out], { encoding: "utf8" });
   assert.is(script.status, 0, script.stderr);
-  ok(["import", out, "kiln.local/busybox:latest", "-c", 'CMD ["sh"]']);
-  const entries = summarize(await readTar(ok(["export", "kiln.local/busybox"]).stdoutBytes));
+  await ok(["import", out, "kiln.local/busybox:latest", "-c", 'CMD ["sh"]']);
+  const exported = spawnKiln(["export", "kiln.local/busybox"]);
+  assert.is(exported.status, 0, exported.stderr);
+  const entries = summarize(await readTar(exported.stdoutBytes));
   assert.match(entries["bin/busybox"]!, /^file 755 0:0 /);
   assert.match(entries["bin/sh"]!, /^symlink 777 0:0 \/bin\/busybox/);
   assert.match(entries["home/app"]!, /^directory 755 1000:1000/);
@@ -262,7 +281,7 @@ test("the busybox fixture imports as kiln.local/busybox:latest and skopeo reads 
   if (!haveTool("skopeo")) return;
   const sk = spawnSync("skopeo", ["inspect", `oci:${root}:kiln.local/busybox:latest`], { encoding: "utf8" });
   assert.is(sk.status, 0, sk.stderr);
-  const id = ok(["inspect", "--format", "{{.Descriptor.digest}}", "kiln.local/busybox"]).stdout.trim();
+  const id = (await ok(["inspect", "--format", "{{.Descriptor.digest}}", "kiln.local/busybox"])).stdout.trim();
   assert.is(JSON.parse(sk.stdout).Digest, id);
 });
 
