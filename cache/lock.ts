@@ -79,7 +79,7 @@ async function ageMs(path: string): Promise<number> {
 }
 
 /** Removes `path` if it still holds the same dead record (or is still empty), serialised by `<path>.break`. */
-async function breakStale(path: string, seen: LockRecord | null, emptyGraceMs: number): Promise<void> {
+async function breakStale(path: string, seen: LockRecord | null, emptyGraceMs: number): Promise<boolean> {
   const breaker = `${path}.break`;
   const me: LockRecord = { ...currentOwner(), token: randomToken(), time: Date.now() };
   if (!(await tryCreate(breaker, me))) {
@@ -87,13 +87,14 @@ async function breakStale(path: string, seen: LockRecord | null, emptyGraceMs: n
     if (other !== "missing" && (other === null ? (await ageMs(breaker)) > emptyGraceMs : !ownerAlive(other) && (await ageMs(breaker)) > 1000)) {
       await unlink(breaker).catch(() => {});
     }
-    return; // someone else is breaking it; retry later
+    return false; // someone else is breaking it; retry later
   }
   try {
     const now = await readRecord(path);
-    if (now === "missing") return;
+    if (now === "missing") return true;
     const same = seen === null ? now === null && (await ageMs(path)) > emptyGraceMs : now !== null && now.token === seen.token;
     if (same) await unlink(path).catch(() => {});
+    return true;
   } finally {
     await unlink(breaker).catch(() => {});
   }
@@ -113,8 +114,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
       if (holder === null) {
         if ((await ageMs(path)) > emptyGraceMs) await breakStale(path, null, emptyGraceMs);
       } else if (!ownerAlive(holder)) {
-        await breakStale(path, holder, emptyGraceMs);
-        continue;
+        if (await breakStale(path, holder, emptyGraceMs)) continue;
       } else if (holder.pid === process.pid && holder.token === record.token) {
         break;
       }
