@@ -622,11 +622,11 @@ export class LayoutStore implements ImageStore {
     return this.withLock(async () => {
       const found = await this.updateIndex(async (manifests) => {
         const keep = manifests.filter((d) => d.digest !== digest);
-        return { manifests: keep, result: keep.length !== manifests.length };
+        return { manifests: keep, result: manifests.find((d) => d.digest === digest) };
       });
       if (!found) throw notFound(digest);
       const graph = await this.references();
-      const mine = await this.walk([{ mediaType: MediaType.OciManifest, digest, size: 0 }], false);
+      const mine = await this.walk([{ mediaType: found.mediaType, digest, size: found.size }], false);
       const removed: BlobInfo[] = [];
       const protect = await this.leaseCutoff();
       for (const d of mine.reachable) {
@@ -676,9 +676,10 @@ export class LayoutStore implements ImageStore {
         missing.add(d.digest);
         return;
       }
+      children = children.filter((c) => c && typeof c === "object");
       edges.set(d.digest, children.map((c) => c.digest));
       for (const c of children) {
-        if (c && typeof c.digest === "string" && c.digest.startsWith("sha256:")) await visit(c, true);
+        if (c && typeof c.digest === "string" && c.digest.startsWith("sha256:") && typeof c.mediaType === "string") await visit(c, true);
       }
     };
     for (const r of roots) await visit(r, checkSize);

@@ -10,6 +10,8 @@ import * as assert from "uvu/assert";
 import {
   digestOf,
   digestHex,
+  editConfig,
+  newIndex,
   layerFromOpener,
   newImage,
   MediaType,
@@ -253,6 +255,23 @@ export function storeConformance(name: string, open: StoreOpener): void {
     } finally {
       await other.close();
     }
+  });
+
+  t("writeIndex stores a multi-platform index; image() picks this machine's linux image", async () => {
+    const arch = ({ x64: "amd64", arm64: "arm64" } as Record<string, string>)[process.arch] ?? process.arch;
+    const mine = await editConfig(await makeImage([[file("p", "mine")]]), (c) => void (c.architecture = arch));
+    const other = await editConfig(await makeImage([[file("p", "other")]]), (c) => void (c.architecture = arch === "s390x" ? "riscv64" : "s390x"));
+    const index = await newIndex([{ item: other }, { item: mine }]);
+    const rec = await store.writeIndex(index, { names: ["multi:1"] });
+    assert.is(rec.kind, "index");
+    assert.is(rec.digest, await index.digest());
+    assert.is(await (await store.image("multi:1")).digest(), await mine.digest());
+    const graph = await store.references();
+    assert.ok(graph.reachable.has(await other.digest()));
+    assert.equal([...graph.missing], []);
+    await store.deleteImage(rec.digest);
+    assert.not.ok(await store.hasBlob(await mine.digest()));
+    assert.not.ok(await store.hasBlob(await other.digest()));
   });
 
   t("withLock is re-entrant and serialises", async () => {

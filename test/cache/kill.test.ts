@@ -29,12 +29,25 @@ function mulberry(seed: number): () => number {
 }
 
 async function runAndKill(root: string, seed: number, delayMs: number): Promise<number> {
+  return (await runWorkers(root, [seed], delayMs))[0]!;
+}
+
+/** Starts one worker per seed on the same store, waits until all are ready, sleeps, kills them all. */
+async function runWorkers(root: string, seeds: number[], delayMs: number): Promise<number[]> {
+  const started = seeds.map((seed) => startWorker(root, seed));
+  await Promise.all(started.map((w) => w.ready));
+  await new Promise((r) => setTimeout(r, delayMs));
+  return Promise.all(started.map((w) => w.kill()));
+}
+
+function startWorker(root: string, seed: number): { ready: Promise<void>; kill(): Promise<number> } {
   const child = spawn(process.execPath, [worker, root, String(seed)], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout.on("data", (c) => (out += c));
   child.stderr.on("data", (c) => (err += c));
-  await new Promise<void>((resolve, reject) => {
+  const exited = new Promise((r) => child.once("exit", r));
+  const ready = new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`worker never got ready: ${err}`)), 20_000);
     child.stdout.on("data", () => {
       if (out.includes("ready")) {
@@ -42,13 +55,17 @@ async function runAndKill(root: string, seed: number, delayMs: number): Promise<
         resolve();
       }
     });
-    child.on("exit", () => reject(new Error(`worker exited early: ${err}`)));
+    void exited.then(() => reject(new Error(`worker exited early: ${err}`)));
   });
-  await new Promise((r) => setTimeout(r, delayMs));
-  child.kill("SIGKILL");
-  await new Promise((r) => child.once("exit", r));
-  assert.not.match(err, /Error/, err);
-  return out.split("\n").filter((l) => l.startsWith("op ")).length;
+  return {
+    ready,
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+      assert.not.match(err, /Error/, err);
+      return out.split("\n").filter((l) => l.startsWith("op ")).length;
+    },
+  };
 }
 
 export async function checkConsistent(store: ImageStore): Promise<number> {
@@ -86,6 +103,17 @@ test("SIGKILL at random instants leaves a consistent store", async () => {
         // the dead worker's lock (if it held one) must not block us
         await store.writeImage(await makeImage([[file("probe", String(i))]]), { names: ["probe:latest"] });
         assert.equal(readdirSync(store.paths.tmp).filter((n) => !n.includes(`.${process.pid}.`)), [], "dead workers' temp files are cleaned");
+      } finally {
+        await store.close();
+      }
+    }
+    // two writers at once, both killed: locks, leases and temp files of both are recovered
+    for (let i = 0; i < 3; i++) {
+      const done = await runWorkers(root, [2000 + i, 3000 + i], 100 + Math.floor(rand() * 500));
+      ops += done.reduce((a, b) => a + b, 0);
+      const store = await openStore(root, { lockTimeoutMs: 15_000 });
+      try {
+        await checkConsistent(store);
       } finally {
         await store.close();
       }
