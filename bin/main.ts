@@ -19,17 +19,25 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
       .scriptName("kiln")
       .usage("kiln: a daemonless Dockerfile compiler\n\nUsage: $0 <command> [options]")
       .version(version())
+      // docker's flags include --no-trunc, --no-cache…: names, not negations of --trunc/--cache
+      .parserConfiguration({ "boolean-negation": false })
       .help()
       .alias("help", "h")
       .strict()
       .demandCommand(1, "no command given")
       .exitProcess(false)
       .wrap(Math.min(100, process.stdout.columns || 80))
+      .option("root", {
+        type: "string",
+        global: true,
+        requiresArg: true,
+        describe: "The image store (KILN_ROOT; default /var/lib/kiln as root, ~/.local/share/kiln otherwise)",
+      })
       .epilogue("Run 'kiln <command> --help' for a command's options. KILN_DEBUG=1 shows stack traces.")
       .fail((message, err) => {
         // Handler errors arrive here too: rethrow them untouched for the boundary below.
         if (err) throw err;
-        const first = args.find((a) => !a.startsWith("-"));
+        const first = commandWord(args);
         throw new UsageError(usageMessage(message, args), first !== undefined && commandNames.has(first) ? first : null);
       });
     for (const command of commands) {
@@ -55,9 +63,22 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
   return status;
 }
 
+/** The first word that is neither an option nor the value of a global option (`--root DIR`). */
+function commandWord(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--root") {
+      i++;
+      continue;
+    }
+    if (!a.startsWith("-")) return a;
+  }
+  return undefined;
+}
+
 /** Rewords yargs' "Unknown argument: x" when x is in the command position. */
 function usageMessage(message: string | undefined, args: readonly string[]): string {
-  const first = args.find((a) => !a.startsWith("-"));
+  const first = commandWord(args);
   if (first !== undefined && !commandNames.has(first) && (!message || /^(Unknown argument|Did you mean)/.test(message))) {
     const near = closest(first, [...commandNames]);
     return `unknown command: ${first}${near ? ` (did you mean ${near}?)` : ""}`;
