@@ -86,6 +86,21 @@ export async function mknod(path: string, type: "char" | "block" | "fifo", major
   await runHelper(["mknod", path, t, String(major), String(minor), (mode & 0o7777).toString(8)]);
 }
 
+export interface NodeRecord {
+  readonly path: string;
+  readonly type: "char" | "block" | "fifo";
+  readonly major: number;
+  readonly minor: number;
+  readonly mode: number;
+}
+
+/** Creates many device nodes / fifos (e.g. overlay whiteouts, char 0/0) in one helper call. */
+export async function mknods(records: readonly NodeRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const parts = records.map((r) => `${r.path}\0${r.type === "char" ? "c" : r.type === "block" ? "b" : "p"}\0${r.major}\0${r.minor}\0${(r.mode & 0o7777).toString(8)}\0`);
+  await runHelper(["mknods"], Buffer.from(parts.join("")));
+}
+
 /** Spawns the helper's `run` command (the sandbox); see sandbox.ts. */
 export function spawnHelper(args: string[], stdio: ("ignore" | "inherit" | "pipe")[]) {
   return spawn(helperPath(), ["run", ...args], { stdio });

@@ -8,3 +8,6 @@ export * from "./helper.js";
 export * from "./state.js";
 export * from "./sandbox.js";
 export * from "./busybox.js";
+export * from "./unpack.js";
+export * from "./diff.js";
+export * from "./snapshots.js";

@@ -13,6 +13,8 @@
  *   kiln-sandbox xattr-set
  *       Reads records path NUL name NUL hexvalue NUL from stdin and lsetxattr()s each.
  *   kiln-sandbox mknod PATH c|b|p MAJOR MINOR MODE
+ *   kiln-sandbox mknods
+ *       Reads records path NUL c|b|p NUL major NUL minor NUL octal-mode NUL from stdin.
  *
  * Every mount happens inside the new mount namespace after "/" was made recursively private,
  * so nothing leaks to the host, and everything dies with the namespace: SIGKILL of kiln kills
@@ -1021,6 +1023,26 @@ static int cmd_mknod(int argc, char **argv) {
   return 0;
 }
 
+/* records path NUL type NUL major NUL minor NUL octal-mode NUL on stdin */
+static int cmd_mknods(void) {
+  int rc = 0;
+  umask(0);
+  for (;;) {
+    char *path = read_field(stdin);
+    if (!path) break;
+    char *t = read_field(stdin), *ma = read_field(stdin), *mi = read_field(stdin), *mo = read_field(stdin);
+    if (!t || !ma || !mi || !mo) usage("mknods: truncated record");
+    mode_t type = t[0] == 'c' ? S_IFCHR : t[0] == 'b' ? S_IFBLK : S_IFIFO;
+    mode_t mode = (mode_t)strtol(mo, NULL, 8);
+    if (mknod(path, type | (mode & 07777), makedev(strtoul(ma, NULL, 10), strtoul(mi, NULL, 10))) < 0) {
+      fprintf(stderr, "kiln-sandbox: mknod %s: %s\n", path, strerror(errno));
+      rc = 1;
+    }
+    free(path), free(t), free(ma), free(mi), free(mo);
+  }
+  return rc;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) usage("usage: kiln-sandbox run|xattrs|xattr-set|mknod ...");
   const char *cmd = argv[1];
@@ -1028,6 +1050,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "xattrs")) return cmd_xattrs(argc - 2, argv + 2);
   if (!strcmp(cmd, "xattr-set")) return cmd_xattr_set();
   if (!strcmp(cmd, "mknod")) return cmd_mknod(argc - 2, argv + 2);
+  if (!strcmp(cmd, "mknods")) return cmd_mknods();
   if (!strcmp(cmd, "--version")) {
     puts("kiln-sandbox 1");
     return 0;
