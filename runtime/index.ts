@@ -11,3 +11,4 @@ export * from "./busybox.js";
 export * from "./unpack.js";
 export * from "./diff.js";
 export * from "./snapshots.js";
+export * from "./containers.js";

@@ -54,8 +54,16 @@ export interface Chain {
   readonly dirs: readonly string[];
 }
 
+export interface ActivateOptions {
+  readonly existing?: boolean;
+  /** When the rootfs was made (ns since the epoch): given back for an existing one. */
+  readonly since?: bigint;
+}
+
 /** A run's writable rootfs. */
 export interface ActiveRootfs {
+  /** When it was made (ns since the epoch); keep it to read the changes later. */
+  readonly since: bigint;
   readonly spec: RootfsSpec;
   /** Where changed entries are read: the overlay upper dir or the copied rootfs. */
   readonly changedRoot: string;
@@ -68,8 +76,11 @@ export interface Snapshotter {
   readonly root: string;
   /** Unpacks the layers not yet unpacked and returns the chain. */
   prepare(layers: readonly LayerSource[]): Promise<Chain>;
-  /** A writable rootfs on top of `chain`, made inside `runDir`. */
-  activate(chain: Chain, runDir: string): Promise<ActiveRootfs>;
+  /**
+   * A writable rootfs on top of `chain`, made inside `runDir`; with `existing`, the one a
+   * previous run left there (a kept container), whose changes are then read.
+   */
+  activate(chain: Chain, runDir: string, options?: ActivateOptions): Promise<ActiveRootfs>;
   /** Whether the snapshot for this chain id is present. */
   has(chainId: Digest): boolean;
 }
@@ -189,15 +200,18 @@ class CopySnapshotter implements Snapshotter {
     return { kind: "copy", chainIds: ids, dirs };
   }
 
-  async activate(chain: Chain, runDir: string): Promise<ActiveRootfs> {
+  async activate(chain: Chain, runDir: string, options: ActivateOptions = {}): Promise<ActiveRootfs> {
     const rootfs = join(runDir, "rootfs");
-    mkdirSync(rootfs);
     const top = chain.dirs[chain.dirs.length - 1];
     const lower = top ?? join(runDir, "empty");
-    if (top) await copyTree(top, rootfs);
-    else mkdirSync(lower);
-    const since = nowNs();
+    if (!options.existing) {
+      mkdirSync(rootfs);
+      if (top) await copyTree(top, rootfs);
+      else mkdirSync(lower);
+    }
+    const since = options.since ?? nowNs();
     return {
+      since,
       spec: { kind: "bind", dir: rootfs },
       changedRoot: rootfs,
       changes: async (exclude = []) => finishChanges(copyChanges(rootfs, lower, since), exclude),
@@ -248,15 +262,15 @@ class OverlaySnapshotter implements Snapshotter {
     }
   }
 
-  async activate(chain: Chain, runDir: string): Promise<ActiveRootfs> {
+  async activate(chain: Chain, runDir: string, options: ActivateOptions = {}): Promise<ActiveRootfs> {
     const upper = join(runDir, "upper");
     const work = join(runDir, "work");
     const target = join(runDir, "mnt");
-    for (const d of [upper, work, target]) mkdirSync(d);
+    if (!options.existing) for (const d of [upper, work, target]) mkdirSync(d);
     let lowers = [...chain.dirs].reverse(); // top first
     if (lowers.length === 0) {
       const empty = join(runDir, "empty");
-      mkdirSync(empty);
+      mkdirSync(empty, { recursive: true });
       lowers = [empty];
     }
     const layerOpaque = lowers.map((d) => this.opaqueOf(d));
@@ -265,10 +279,12 @@ class OverlaySnapshotter implements Snapshotter {
       for (const l of lowers) if (existsSync(join(l, path)) || lstatOrNull(join(l, path))) return join(l, path);
       return join(lowers[0]!, path);
     };
-    const since = nowNs() - 1_000_000_000n; // ctime clocks are coarse: a second of doubt
+    const since = options.since ?? nowNs();
+    const doubt = since - 1_000_000_000n; // ctime clocks are coarse: a second of doubt
     // relative lowerdirs from the snapshots root keep the mount options short (one page at most)
     const rel = lowers.map((d) => (d.startsWith(`${this.root}/`) ? d.slice(this.root.length + 1) : d));
     return {
+      since,
       spec: { kind: "overlay", lower: rel, upper, work, target, mountCwd: this.root },
       changedRoot: upper,
       changes: async (exclude = []) => {
@@ -277,7 +293,7 @@ class OverlaySnapshotter implements Snapshotter {
         for (const [path, attrs] of xattrs) {
           for (const name of ["trusted.overlay.opaque", "user.overlay.opaque"]) if (attrs.get(name)?.toString() === "y") opaque.add(path);
         }
-        return finishChanges(overlayChanges(upper, lookup, lowerPath, opaque, since), exclude);
+        return finishChanges(overlayChanges(upper, lookup, lowerPath, opaque, doubt), exclude);
       },
     };
   }
