@@ -3,6 +3,8 @@
  * keep them free of static imports of the library (see bin/command.ts).
  */
 import type { AnyCommand } from "../command.js";
+import { commitCommand } from "./commit.js";
+import { diffCommand } from "./diff.js";
 import { exportCommand } from "./export.js";
 import { historyCommand } from "./history.js";
 import { imagesCommand } from "./images.js";
@@ -11,12 +13,16 @@ import { inspectCommand } from "./inspect.js";
 import { lintCommand } from "./lint.js";
 import { parseCommand } from "./parse.js";
 import { rmiCommand } from "./rmi.js";
+import { runCommand } from "./run.js";
 import { systemCommand } from "./system.js";
 import { tagCommand } from "./tag.js";
 
 export const commands: readonly AnyCommand[] = [
   parseCommand,
   lintCommand,
+  runCommand,
+  diffCommand,
+  commitCommand,
   imagesCommand,
   inspectCommand,
   historyCommand,

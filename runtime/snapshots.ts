@@ -1,0 +1,339 @@
+/**
+ * Snapshotters: unpacked layers keyed by chain id, and the writable rootfs of one run on top.
+ *
+ * - `overlay`: one directory per layer (`<root>/overlay/<chain hex>/fs`) with overlay whiteouts;
+ *   a run mounts overlayfs (lowerdir = the chain, top first; a fresh upper and work dir in the
+ *   run dir) inside the sandbox's mount namespace. Changes: the upper dir.
+ * - `copy`: one merged directory per chain (`<root>/copy/<chain hex>/fs`: the parent's copy plus
+ *   the layer, whiteouts applied); a run works on a full copy (`cp -a`, reflinks where the
+ *   filesystem has them). Changes: a walk comparing the copy with the snapshot. Works anywhere.
+ *
+ * A snapshot is unpacked into `<root>/<kind>/tmp-*` and renamed into place when complete, so a
+ * crash never leaves a half snapshot under a chain id; leftovers of dead kilns are removed when
+ * a snapshotter is opened.
+ */
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, type BigIntStats } from "node:fs";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import type { Digest } from "../image/digest.js";
+import { createTar, type TarOptions } from "../image/tar.js";
+import { KilnError, assertNever } from "../util/errors.js";
+import { changesToEntries, copyChanges, finishChanges, isOverlayWhiteout, overlayChanges, type Change } from "./diff.js";
+import { readXattrs } from "./helper.js";
+import type { RootfsSpec } from "./sandbox.js";
+import { onOverlayfs } from "./sandbox.js";
+import { processStartTime } from "./state.js";
+import { unpackLayer } from "./unpack.js";
+
+export type SnapshotterKind = "overlay" | "copy";
+export const SNAPSHOTTER_KINDS: readonly SnapshotterKind[] = ["overlay", "copy"];
+
+/** A layer to unpack: its diffId and its bytes (a tar, gzip or zstd; recognised by content). */
+export interface LayerSource {
+  readonly diffId: Digest;
+  open(): Promise<Readable> | Readable;
+}
+
+/** OCI chain ids: chain(L1) = diffId(L1); chain(Ln) = sha256(chain(Ln-1) + " " + diffId(Ln)). */
+export function chainIds(diffIds: readonly Digest[]): Digest[] {
+  const out: Digest[] = [];
+  for (const d of diffIds) {
+    const prev = out[out.length - 1];
+    out.push(prev === undefined ? d : (`sha256:${createHash("sha256").update(`${prev} ${d}`).digest("hex")}` as Digest));
+  }
+  return out;
+}
+
+export interface Chain {
+  readonly kind: SnapshotterKind;
+  /** Chain ids, bottom first. */
+  readonly chainIds: readonly Digest[];
+  /** Snapshot `fs` directories, bottom first. */
+  readonly dirs: readonly string[];
+}
+
+export interface ActivateOptions {
+  readonly existing?: boolean;
+  /** When the rootfs was made (ns since the epoch): given back for an existing one. */
+  readonly since?: bigint;
+}
+
+/** A run's writable rootfs. */
+export interface ActiveRootfs {
+  /** When it was made (ns since the epoch); keep it to read the changes later. */
+  readonly since: bigint;
+  readonly spec: RootfsSpec;
+  /** Where changed entries are read: the overlay upper dir or the copied rootfs. */
+  readonly changedRoot: string;
+  /** The run's changes, without `exclude` (the sandbox's created mount points), parents added, sorted. */
+  changes(exclude?: Iterable<string>): Promise<Change[]>;
+}
+
+export interface Snapshotter {
+  readonly kind: SnapshotterKind;
+  readonly root: string;
+  /** Unpacks the layers not yet unpacked and returns the chain. */
+  prepare(layers: readonly LayerSource[]): Promise<Chain>;
+  /**
+   * A writable rootfs on top of `chain`, made inside `runDir`; with `existing`, the one a
+   * previous run left there (a kept container), whose changes are then read.
+   */
+  activate(chain: Chain, runDir: string, options?: ActivateOptions): Promise<ActiveRootfs>;
+  /** Whether the snapshot for this chain id is present. */
+  has(chainId: Digest): boolean;
+}
+
+export interface SnapshotterOptions {
+  /** Directory holding `overlay/` and `copy/` (e.g. `$KILN_ROOT/snapshots`). */
+  readonly root: string;
+  readonly onWarning?: (message: string) => void;
+}
+
+const hex = (d: Digest) => d.slice(d.indexOf(":") + 1);
+
+/** Chooses: `overlay` as root when the kernel has overlayfs and the store is not itself on overlayfs; else `copy`. */
+export function defaultSnapshotterKind(root: string): SnapshotterKind {
+  if (process.getuid?.() !== 0) return "copy";
+  try {
+    if (!/\toverlay\n/.test(readFileSync("/proc/filesystems", "utf8"))) return "copy";
+  } catch {
+    return "copy";
+  }
+  mkdirSync(root, { recursive: true });
+  return onOverlayfs(root) ? "copy" : "overlay";
+}
+
+export function openSnapshotter(kind: SnapshotterKind | "auto", options: SnapshotterOptions): Snapshotter {
+  const k = kind === "auto" ? defaultSnapshotterKind(options.root) : kind;
+  switch (k) {
+    case "overlay":
+      return new OverlaySnapshotter(options);
+    case "copy":
+      return new CopySnapshotter(options);
+    default:
+      return assertNever(k, "snapshotter");
+  }
+}
+
+function cleanTemps(dir: string): void {
+  for (const name of readdirSafe(dir)) {
+    if (!name.startsWith("tmp-")) continue;
+    const p = join(dir, name);
+    let owner = "";
+    try {
+      owner = readFileSync(join(p, "owner"), "utf8");
+    } catch {
+      // none yet
+    }
+    const [pid, start] = owner.trim().split(" ");
+    if (pid && processStartTime(Number(pid)) === start) continue;
+    if (!pid && Date.now() - lstatSync(p).mtimeMs < 60_000) continue;
+    rmSync(p, { recursive: true, force: true });
+  }
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function newTemp(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const t = mkdtempSync(join(dir, "tmp-"));
+  writeFileSync(join(t, "owner"), `${process.pid} ${processStartTime(process.pid) ?? "?"}\n`);
+  return t;
+}
+
+/** Moves a finished temp snapshot to its key; when another kiln was faster, keeps theirs. */
+function commit(temp: string, final: string): void {
+  rmSync(join(temp, "owner"), { force: true });
+  try {
+    renameSync(temp, final);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw err;
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+export function copyTree(from: string, to: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile("cp", ["-a", "--reflink=auto", `${from}/.`, to], (err, _out, stderr) => {
+      if (err) reject(new KilnError("copy-failed", `copying ${from} to ${to}: ${stderr.trim() || err.message}`));
+      else resolve();
+    });
+  });
+}
+
+const nowNs = () => BigInt(Date.now()) * 1_000_000n;
+
+class CopySnapshotter implements Snapshotter {
+  readonly kind = "copy" as const;
+  readonly root: string;
+  constructor(private readonly options: SnapshotterOptions) {
+    this.root = join(options.root, "copy");
+    mkdirSync(this.root, { recursive: true });
+    cleanTemps(this.root);
+  }
+
+  has(chainId: Digest): boolean {
+    return existsSync(join(this.root, hex(chainId), "fs"));
+  }
+
+  async prepare(layers: readonly LayerSource[]): Promise<Chain> {
+    const ids = chainIds(layers.map((l) => l.diffId));
+    const dirs = ids.map((id) => join(this.root, hex(id), "fs"));
+    for (let i = 0; i < layers.length; i++) {
+      if (existsSync(dirs[i]!)) continue;
+      const temp = newTemp(this.root);
+      const fs = join(temp, "fs");
+      mkdirSync(fs);
+      if (i > 0) await copyTree(dirs[i - 1]!, fs);
+      await unpackLayer(await layers[i]!.open(), fs, { mode: "merged", ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}) });
+      commit(temp, join(this.root, hex(ids[i]!)));
+    }
+    return { kind: "copy", chainIds: ids, dirs };
+  }
+
+  async activate(chain: Chain, runDir: string, options: ActivateOptions = {}): Promise<ActiveRootfs> {
+    const rootfs = join(runDir, "rootfs");
+    const top = chain.dirs[chain.dirs.length - 1];
+    const lower = top ?? join(runDir, "empty");
+    if (!options.existing) {
+      mkdirSync(rootfs);
+      if (top) await copyTree(top, rootfs);
+      else mkdirSync(lower);
+    }
+    const since = options.since ?? nowNs();
+    return {
+      since,
+      spec: { kind: "bind", dir: rootfs },
+      changedRoot: rootfs,
+      changes: async (exclude = []) => finishChanges(copyChanges(rootfs, lower, since), exclude),
+    };
+  }
+}
+
+interface OverlayMeta {
+  opaque: string[];
+}
+
+class OverlaySnapshotter implements Snapshotter {
+  readonly kind = "overlay" as const;
+  readonly root: string;
+  constructor(private readonly options: SnapshotterOptions) {
+    this.root = join(options.root, "overlay");
+    mkdirSync(this.root, { recursive: true });
+    cleanTemps(this.root);
+  }
+
+  has(chainId: Digest): boolean {
+    return existsSync(join(this.root, hex(chainId), "fs"));
+  }
+
+  async prepare(layers: readonly LayerSource[]): Promise<Chain> {
+    const ids = chainIds(layers.map((l) => l.diffId));
+    const dirs = ids.map((id) => join(this.root, hex(id), "fs"));
+    for (let i = 0; i < layers.length; i++) {
+      if (existsSync(dirs[i]!)) continue;
+      const temp = newTemp(this.root);
+      const fs = join(temp, "fs");
+      mkdirSync(fs);
+      const lowers = dirs.slice(0, i).reverse();
+      const stats = await unpackLayer(await layers[i]!.open(), fs, { mode: "overlay", lowers, ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}) });
+      const meta: OverlayMeta = { opaque: stats.opaque };
+      writeFileSync(join(temp, "meta.json"), JSON.stringify(meta));
+      commit(temp, join(this.root, hex(ids[i]!)));
+    }
+    return { kind: "overlay", chainIds: ids, dirs };
+  }
+
+  private opaqueOf(fsDir: string): Set<string> {
+    try {
+      const meta = JSON.parse(readFileSync(join(fsDir, "..", "meta.json"), "utf8")) as OverlayMeta;
+      return new Set(meta.opaque);
+    } catch {
+      return new Set();
+    }
+  }
+
+  async activate(chain: Chain, runDir: string, options: ActivateOptions = {}): Promise<ActiveRootfs> {
+    const upper = join(runDir, "upper");
+    const work = join(runDir, "work");
+    const target = join(runDir, "mnt");
+    if (!options.existing) for (const d of [upper, work, target]) mkdirSync(d);
+    let lowers = [...chain.dirs].reverse(); // top first
+    if (lowers.length === 0) {
+      const empty = join(runDir, "empty");
+      mkdirSync(empty, { recursive: true });
+      lowers = [empty];
+    }
+    const layerOpaque = lowers.map((d) => this.opaqueOf(d));
+    const lookup = (path: string): BigIntStats | undefined => overlayLookup(lowers, layerOpaque, path);
+    const lowerPath = (path: string): string => {
+      for (const l of lowers) if (existsSync(join(l, path)) || lstatOrNull(join(l, path))) return join(l, path);
+      return join(lowers[0]!, path);
+    };
+    const since = options.since ?? nowNs();
+    const doubt = since - 1_000_000_000n; // ctime clocks are coarse: a second of doubt
+    // relative lowerdirs from the snapshots root keep the mount options short (one page at most)
+    const rel = lowers.map((d) => (d.startsWith(`${this.root}/`) ? d.slice(this.root.length + 1) : d));
+    return {
+      since,
+      spec: { kind: "overlay", lower: rel, upper, work, target, mountCwd: this.root },
+      changedRoot: upper,
+      changes: async (exclude = []) => {
+        const xattrs = await readXattrs(upper);
+        const opaque = new Set<string>();
+        for (const [path, attrs] of xattrs) {
+          for (const name of ["trusted.overlay.opaque", "user.overlay.opaque"]) if (attrs.get(name)?.toString() === "y") opaque.add(path);
+        }
+        return finishChanges(overlayChanges(upper, lookup, lowerPath, opaque, doubt), exclude);
+      },
+    };
+  }
+}
+
+function lstatOrNull(p: string): BigIntStats | null {
+  try {
+    return lstatSync(p, { bigint: true });
+  } catch {
+    return null;
+  }
+}
+
+/** What the stacked layer dirs (top first) show at `path`, as overlayfs would. */
+export function overlayLookup(lowers: readonly string[], opaque: readonly ReadonlySet<string>[], path: string): BigIntStats | undefined {
+  const parts = path.split("/");
+  for (let i = 0; i < lowers.length; i++) {
+    const layer = lowers[i]!;
+    let blocked = opaque[i]!.has("");
+    let present = true;
+    for (let j = 1; j < parts.length; j++) {
+      const prefix = parts.slice(0, j).join("/");
+      const st = lstatOrNull(join(layer, prefix));
+      if (!st) {
+        present = false;
+        break;
+      }
+      if (isOverlayWhiteout(st) || !st.isDirectory()) return undefined;
+      if (opaque[i]!.has(prefix)) blocked = true;
+    }
+    if (present) {
+      const st = lstatOrNull(join(layer, path));
+      if (st) return isOverlayWhiteout(st) ? undefined : st;
+    }
+    if (blocked) return undefined;
+  }
+  return undefined;
+}
+
+/** A deterministic layer tar of the changes (entries read from `root`). */
+export function changesToTar(changes: readonly Change[], root: string, options: TarOptions = {}): Readable {
+  return createTar(changesToEntries(changes, root), options);
+}

@@ -1,0 +1,325 @@
+/**
+ * Unpacking a layer tar (streamed; gzip and zstd recognised by their magic bytes) into a
+ * directory, in one of two forms:
+ *
+ * - `merged` (copy snapshotter): the directory already holds the lower layers' view; whiteouts
+ *   (`.wh.name`) delete from it and opaque markers (`.wh..wh..opq`) empty a directory of what
+ *   lower layers put there;
+ * - `overlay` (one directory per layer, stacked by overlayfs): whiteouts become overlay
+ *   whiteouts (a char 0/0 device) and opaque markers the `trusted.overlay.opaque=y` xattr
+ *   (`user.overlay.opaque` without root); the opaque directories are also listed in the
+ *   returned stats so diffs need no xattr reads of lower layers.
+ *
+ * Every path goes through `resolveInRoot` (principle 8): `..` in a name is refused, links met
+ * on the way are followed inside the directory (an absolute link is re-rooted, so a symlink
+ * followed by a file "through" it lands inside), the last component is never followed (an
+ * existing entry is replaced, not written through), hard links must name an entry inside the
+ * directory and never a directory. Modes, numeric owners (as root), mtimes (directories after
+ * their children), symlinks, hard links, xattrs (as root, `SCHILY.xattr.*`), device nodes (as
+ * root; otherwise skipped with a warning) and fifos are kept.
+ */
+import { createWriteStream, lchownSync, chmodSync, linkSync, lstatSync, lutimesSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, copyFileSync, type Stats } from "node:fs";
+import { dirname, join } from "node:path";
+import { PassThrough, Readable, pipeline } from "node:stream";
+import { pipeline as pipelineAsync } from "node:stream/promises";
+import * as zlib from "node:zlib";
+import tarStream, { type Header as TarStreamHeaders } from "tar-stream";
+
+/** An entry as tar-stream's extractor yields it (a streamx Readable with the header). */
+type TarStreamEntry = AsyncIterable<Buffer> & { header: TarStreamHeaders; resume(): unknown };
+import { OPAQUE_WHITEOUT, WHITEOUT_META_PREFIX, WHITEOUT_PREFIX } from "../image/whiteout.js";
+import { KilnError } from "../util/errors.js";
+import { mknods, setXattrs, type NodeRecord } from "./helper.js";
+import { archivePathComponents, resolveInRoot } from "./resolve.js";
+
+export type UnpackMode = "merged" | "overlay";
+
+export interface UnpackOptions {
+  readonly mode: UnpackMode;
+  /**
+   * overlay mode: the lower layers' directories, top first. A hard link to a file that only a
+   * lower layer holds is unpacked as a copy of it (a link cannot cross layer directories).
+   */
+  readonly lowers?: readonly string[];
+  /** Called for entries that cannot be reproduced here (device nodes without root, …). */
+  readonly onWarning?: (message: string) => void;
+  /** Keep owners (default: when running as root). */
+  readonly chown?: boolean;
+}
+
+export interface UnpackStats {
+  entries: number;
+  /** overlay mode: in-layer paths of opaque directories ("" for the root). */
+  opaque: string[];
+  /** overlay mode: in-layer paths of whiteouts (deleted from lower layers). */
+  whiteouts: string[];
+  warnings: string[];
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+/** The uncompressed tar inside `source`: gzip and zstd are recognised by their first bytes. */
+export async function decompressByContent(source: Readable): Promise<Readable> {
+  const it = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const head: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  while (size < 4) {
+    const r = await it.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    const b = typeof r.value === "string" ? Buffer.from(r.value) : Buffer.from(r.value);
+    head.push(b);
+    size += b.length;
+  }
+  const first = Buffer.concat(head);
+  const rest = Readable.from(
+    (async function* () {
+      if (first.length > 0) yield first;
+      if (ended) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield typeof r.value === "string" ? Buffer.from(r.value) : r.value;
+      }
+    })(),
+    { objectMode: false },
+  );
+  let inflate: NodeJS.ReadWriteStream | undefined;
+  if (first[0] === 0x1f && first[1] === 0x8b) inflate = zlib.createGunzip();
+  else if (first[0] === 0x28 && first[1] === 0xb5 && first[2] === 0x2f && first[3] === 0xfd) {
+    const create = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
+    if (!create) throw new KilnError("unsupported-compression", `zstd layers need Node.js with zstd support (22.15 or later); this is ${process.version}`);
+    inflate = create();
+  }
+  if (!inflate) return rest;
+  const out = new PassThrough();
+  pipeline(rest, inflate, out, () => {});
+  return out;
+}
+
+function unsafe(message: string): KilnError {
+  return new KilnError("unsafe-layer", message);
+}
+
+interface DirTimes {
+  path: string;
+  depth: number;
+  mtime: Date;
+}
+
+/** Removes `path` (not following a link) if it exists; returns the stats it had. */
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Unpacks one layer into `dest` (created when missing). Throws KilnError `unsafe-layer` for
+ * entries that try to leave it, `unpack-failed` for filesystem errors.
+ */
+export async function unpackLayer(source: Readable, dest: string, options: UnpackOptions): Promise<UnpackStats> {
+  mkdirSync(dest, { recursive: true });
+  const chown = options.chown ?? isRoot();
+  const stats: UnpackStats = { entries: 0, opaque: [], whiteouts: [], warnings: [] };
+  const warn = (m: string) => {
+    stats.warnings.push(m);
+    options.onWarning?.(m);
+  };
+  const written = new Set<string>(); // host paths this layer wrote
+  const dirTimes: DirTimes[] = [];
+  const nodes: NodeRecord[] = [];
+  const nodeMeta: { path: string; uid: number; gid: number; mtime: Date }[] = [];
+  const xattrs: { path: string; name: string; value: Buffer }[] = [];
+  const opaqueName = isRoot() ? "trusted.overlay.opaque" : "user.overlay.opaque";
+
+  const tar = await decompressByContent(source);
+  const extract = tarStream.extract();
+  pipeline(tar, extract, () => {});
+
+  for await (const entry of extract as unknown as AsyncIterable<TarStreamEntry>) {
+    const h = entry.header;
+    stats.entries++;
+    try {
+      await applyEntry(entry, h);
+    } catch (err) {
+      entry.resume();
+      if (err instanceof KilnError) throw err;
+      throw new KilnError("unpack-failed", `unpacking ${JSON.stringify(h.name)}: ${(err as Error).message}`, { cause: err });
+    }
+    entry.resume(); // drain what was not read
+  }
+
+  await mknods(nodes);
+  for (const n of nodeMeta) {
+    if (chown) lchownSync(n.path, n.uid, n.gid);
+    lutimesSync(n.path, n.mtime, n.mtime);
+  }
+  if (xattrs.length > 0) {
+    try {
+      await setXattrs(xattrs);
+    } catch (err) {
+      warn(`extended attributes: ${(err as Error).message}`);
+    }
+  }
+  dirTimes.sort((a, b) => b.depth - a.depth);
+  for (const d of dirTimes) utimesSync(d.path, d.mtime, d.mtime);
+  return stats;
+
+  async function applyEntry(entry: TarStreamEntry, h: TarStreamHeaders): Promise<void> {
+    let parts: string[];
+    try {
+      parts = archivePathComponents(h.name);
+    } catch {
+      throw unsafe(`layer entry ${JSON.stringify(h.name)} leaves the layer ('..' or NUL in its name)`);
+    }
+    const mtime = h.mtime ?? new Date(0);
+    const mode = (h.mode ?? 0o644) & 0o7777;
+    const uid = h.uid ?? 0;
+    const gid = h.gid ?? 0;
+    if (parts.length === 0) {
+      // "./": the root directory's own metadata
+      if (h.type === "directory") {
+        if (chown) lchownSync(dest, uid, gid);
+        chmodSync(dest, mode);
+        dirTimes.push({ path: dest, depth: 0, mtime });
+      }
+      return;
+    }
+    const base = parts[parts.length - 1]!;
+    const parentRel = parts.slice(0, -1).join("/");
+    const parent = resolveInRoot(dest, parentRel, { followLast: true });
+
+    if (base.startsWith(WHITEOUT_PREFIX)) {
+      if (base === OPAQUE_WHITEOUT) return opaque(parent, parentRel);
+      if (base.startsWith(WHITEOUT_META_PREFIX)) return; // AUFS metadata
+      const name = base.slice(WHITEOUT_PREFIX.length);
+      if (name === "" || name === "." || name === "..") throw unsafe(`layer entry ${JSON.stringify(h.name)} is a whiteout of ${JSON.stringify(name)}`);
+      return whiteout(parent, name, parentRel);
+    }
+
+    mkdirSync(parent, { recursive: true });
+    const target = join(parent, base);
+    const existing = lstatOrUndefined(target);
+    if (existing && !(existing.isDirectory() && h.type === "directory")) rmSync(target, { recursive: true, force: true });
+    written.add(target);
+
+    switch (h.type) {
+      case "file":
+      case "contiguous-file": {
+        await pipelineAsync(entry, createWriteStream(target, { flags: "wx", mode: 0o600 }));
+        if (chown) lchownSync(target, uid, gid);
+        chmodSync(target, mode);
+        utimesSync(target, mtime, mtime);
+        break;
+      }
+      case "directory":
+        if (!existing) mkdirSync(target, { mode: 0o700 });
+        if (chown) lchownSync(target, uid, gid);
+        chmodSync(target, mode);
+        dirTimes.push({ path: target, depth: parts.length, mtime });
+        break;
+      case "symlink":
+        if (!h.linkname) throw unsafe(`layer entry ${JSON.stringify(h.name)}: symlink without a target`);
+        symlinkSync(h.linkname, target);
+        if (chown) lchownSync(target, uid, gid);
+        lutimesSync(target, mtime, mtime);
+        break;
+      case "link": {
+        let linkParts: string[];
+        try {
+          linkParts = archivePathComponents(h.linkname ?? "");
+        } catch {
+          throw unsafe(`layer entry ${JSON.stringify(h.name)}: hard link to ${JSON.stringify(h.linkname)} leaves the layer`);
+        }
+        if (linkParts.length === 0) throw unsafe(`layer entry ${JSON.stringify(h.name)}: hard link to the root`);
+        const source = resolveInRoot(dest, linkParts.join("/"), { followLast: false });
+        const st = lstatOrUndefined(source);
+        if (st?.isDirectory()) throw unsafe(`layer entry ${JSON.stringify(h.name)}: hard link to a directory (${h.linkname})`);
+        if (st) {
+          linkSync(source, target);
+          break;
+        }
+        // overlay mode: the target lives in a lower layer's directory: copy it
+        for (const lower of options.lowers ?? []) {
+          const src = resolveInRoot(lower, linkParts.join("/"), { followLast: false });
+          const lst = lstatOrUndefined(src);
+          if (!lst) continue;
+          if (!lst.isFile()) break;
+          copyFileSync(src, target);
+          if (chown) lchownSync(target, lst.uid, lst.gid);
+          chmodSync(target, lst.mode & 0o7777);
+          utimesSync(target, lst.atime, lst.mtime);
+          return;
+        }
+        throw unsafe(`layer entry ${JSON.stringify(h.name)}: hard link to ${JSON.stringify(h.linkname)}, which is not in the layer or below it`);
+      }
+      case "character-device":
+      case "block-device":
+        if (!isRoot()) {
+          warn(`skipped device node ${h.name}: creating device nodes needs root`);
+          written.delete(target);
+          return;
+        }
+        nodes.push({ path: target, type: h.type === "character-device" ? "char" : "block", major: h.devmajor ?? 0, minor: h.devminor ?? 0, mode });
+        nodeMeta.push({ path: target, uid, gid, mtime });
+        break;
+      case "fifo":
+        nodes.push({ path: target, type: "fifo", major: 0, minor: 0, mode });
+        nodeMeta.push({ path: target, uid, gid, mtime });
+        break;
+      default:
+        warn(`skipped ${JSON.stringify(h.name)}: unsupported entry type ${h.type}`);
+        written.delete(target);
+        return;
+    }
+    if (chown || isRoot()) {
+      const pax = h.pax as Record<string, string> | null | undefined;
+      if (pax) {
+        for (const [key, value] of Object.entries(pax)) {
+          if (key.startsWith("SCHILY.xattr.")) xattrs.push({ path: target, name: key.slice("SCHILY.xattr.".length), value: Buffer.from(value, "latin1") });
+        }
+      }
+    }
+  }
+
+  function whiteout(parent: string, name: string, parentRel: string): void {
+    const target = join(parent, name);
+    const rel = parentRel === "" ? name : `${parentRel}/${name}`;
+    if (options.mode === "overlay") {
+      if (lstatOrUndefined(target)) rmSync(target, { recursive: true, force: true });
+      mkdirSync(parent, { recursive: true });
+      nodes.push({ path: target, type: "char", major: 0, minor: 0, mode: 0 });
+      stats.whiteouts.push(rel);
+      return;
+    }
+    if (written.has(target)) return; // this layer's own entry: a whiteout only hides lower layers
+    rmSync(target, { recursive: true, force: true });
+  }
+
+  function opaque(dir: string, rel: string): void {
+    if (options.mode === "overlay") {
+      mkdirSync(dir, { recursive: true });
+      xattrs.push({ path: dir, name: opaqueName, value: Buffer.from("y") });
+      stats.opaque.push(rel);
+      return;
+    }
+    const st = lstatOrUndefined(dir);
+    if (!st?.isDirectory()) return;
+    for (const name of readdirSync(dir)) {
+      const child = join(dir, name);
+      if (!written.has(child)) rmSync(child, { recursive: true, force: true });
+    }
+  }
+}
+
+/** `dirname` for in-root paths ("" is the root). */
+export function parentOf(rel: string): string {
+  const d = dirname(rel);
+  return d === "." ? "" : d;
+}

@@ -1,0 +1,62 @@
+/** Helpers for the runtime tests: who may run them, temp dirs, busybox rootfs, output capture. */
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { test } from "uvu";
+import { findStaticBusybox, helperPath, makeBusyboxRootfs } from "../../runtime/index.js";
+
+function helperExists(): boolean {
+  try {
+    helperPath();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const isRoot = process.getuid?.() === 0;
+export const busybox = findStaticBusybox();
+/** Why the namespace tests cannot run here, or undefined. */
+export const cannotRun: string | undefined = !isRoot
+  ? "not root"
+  : !busybox
+    ? "no static busybox (apt-get install busybox-static)"
+    : !helperExists()
+      ? "kiln-sandbox helper not built (no cc)"
+      : undefined;
+
+/** `test` when the namespace tests can run, else `test.skip` (with one note on stderr). */
+export const rootTest: typeof test = cannotRun ? (test.skip as unknown as typeof test) : test;
+if (cannotRun) process.stderr.write(`runtime tests skipped: ${cannotRun}\n`);
+
+const made: string[] = [];
+export function tempDir(prefix = "kiln-rt-"): string {
+  const d = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  made.push(d);
+  return d;
+}
+export function cleanupTemps(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+export function busyboxRootfs(): string {
+  const d = tempDir("kiln-bb-");
+  makeBusyboxRootfs(join(d, "rootfs"), busybox);
+  return join(d, "rootfs");
+}
+
+export class Capture extends Writable {
+  chunks: Buffer[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+    this.chunks.push(chunk);
+    cb();
+  }
+  get text(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
+}
+
+export function hostMountinfo(): string {
+  return readFileSync("/proc/self/mountinfo", "utf8");
+}

@@ -1,0 +1,4 @@
+/** The snapshotter conformance suite (conformance.ts) for the overlay snapshotter. */
+import { conformance } from "./conformance.js";
+
+conformance("overlay");

@@ -1,0 +1,162 @@
+/**
+ * Unpacking layers: malicious archives (a table of attacks, each checked to touch nothing outside
+ * the target directory), both unpack forms, gzip by content, metadata.
+ */
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
+import tarStream from "tar-stream";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { KilnError } from "../../util/errors.js";
+import { unpackLayer, type UnpackMode } from "../../runtime/index.js";
+import { collect } from "../image/helpers.js";
+import { cleanupTemps, isRoot, tempDir } from "./helpers.js";
+
+type Raw = { name: string; type?: "file" | "directory" | "symlink" | "link" | "character-device" | "fifo"; linkname?: string; body?: string; mode?: number; uid?: number; gid?: number; mtime?: Date; devmajor?: number; devminor?: number };
+
+/** A tar written entry by entry with tar-stream (createTar refuses what these tests need). */
+async function rawTar(entries: Raw[]): Promise<Buffer> {
+  const pack = tarStream.pack();
+  const out = collect(pack as unknown as Readable);
+  for (const e of entries) {
+    await new Promise<void>((resolve, reject) => {
+      const body = e.body ?? "";
+      pack.entry({ type: "file", mode: 0o644, mtime: new Date(0), ...e, size: e.type && e.type !== "file" ? 0 : Buffer.byteLength(body) }, e.type && e.type !== "file" ? "" : body, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+  pack.finalize();
+  return out;
+}
+
+function setup() {
+  const base = tempDir("kiln-unpack-");
+  const dest = join(base, "dest");
+  const outside = join(base, "outside");
+  mkdirSync(dest);
+  mkdirSync(outside);
+  writeFileSync(join(outside, "victim"), "victim\n");
+  return { base, dest, outside };
+}
+
+function snapshotOf(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      const st = lstatSync(p);
+      out.push(`${rel}${n} ${st.isSymbolicLink() ? `-> ${readlinkSync(p)}` : st.isDirectory() ? "dir" : readFileSync(p, "utf8")}`);
+      if (st.isDirectory()) walk(p, `${rel}${n}/`);
+    }
+  };
+  walk(dir, "");
+  return out;
+}
+
+interface Attack {
+  what: string;
+  entries: (outside: string) => Raw[];
+  /** undefined: must be refused with unsafe-layer; else the file that must exist inside dest. */
+  lands?: string;
+}
+
+const attacks: Attack[] = [
+  { what: "'..' in a name", entries: () => [{ name: "../outside/victim", body: "pwned" }] },
+  { what: "'..' in the middle", entries: () => [{ name: "a/../../outside/victim", body: "pwned" }] },
+  { what: "absolute name is taken from the root", entries: (o) => [{ name: `${o}/victim`, body: "pwned" }], lands: "OUTSIDE/victim" },
+  { what: "absolute symlink then a file through it", entries: (o) => [{ name: "evil", type: "symlink", linkname: o }, { name: "evil/victim", body: "pwned" }], lands: "OUTSIDE/victim" },
+  { what: "relative symlink climbing out then a file through it", entries: () => [{ name: "evil", type: "symlink", linkname: "../../../../../../outside" }, { name: "evil/victim", body: "pwned" }], lands: "outside/victim" },
+  { what: "symlink chain out", entries: () => [{ name: "a", type: "symlink", linkname: "b/.." }, { name: "b", type: "symlink", linkname: "../.." }, { name: "a/outside/victim", body: "pwned" }], lands: "outside/victim" },
+  { what: "symlink to a dir, then a dir through it, then a file", entries: (o) => [{ name: "evil", type: "symlink", linkname: `${o}/..` }, { name: "evil/outside", type: "directory" }, { name: "evil/outside/victim", body: "pwned" }], lands: "OUTSIDEPARENT/outside/victim" },
+  { what: "a file over an existing symlink replaces the link", entries: (o) => [{ name: "link", type: "symlink", linkname: `${o}/victim` }, { name: "link", body: "pwned" }], lands: "link" },
+  { what: "hard link with '..'", entries: () => [{ name: "h", type: "link", linkname: "../outside/victim" }] },
+  { what: "hard link to an absolute host path (not in the layer)", entries: (o) => [{ name: "h", type: "link", linkname: `${o}/victim` }] },
+  { what: "hard link through a symlink leaving the layer", entries: (o) => [{ name: "s", type: "symlink", linkname: o }, { name: "h", type: "link", linkname: "s/victim" }] },
+  { what: "hard link to a directory", entries: () => [{ name: "d", type: "directory" }, { name: "h", type: "link", linkname: "d" }] },
+  { what: "whiteout with '..'", entries: () => [{ name: "../outside/.wh.victim" }] },
+  { what: "whiteout of '..'", entries: () => [{ name: "a/.wh.." }] },
+  { what: "whiteout through a symlink", entries: (o) => [{ name: "evil", type: "symlink", linkname: o }, { name: "evil/.wh.victim" }], lands: "" },
+  { what: "opaque marker through a symlink", entries: (o) => [{ name: "evil", type: "symlink", linkname: o }, { name: "evil/.wh..wh..opq" }], lands: "" },
+];
+
+for (const mode of ["merged", "overlay"] as UnpackMode[]) {
+  for (const attack of attacks) {
+    test(`unpack (${mode}): ${attack.what}`, async () => {
+      if (mode === "overlay" && !isRoot && attack.what.includes("whiteout")) return;
+      const { dest, outside, base } = setup();
+      const before = snapshotOf(outside);
+      const tar = await rawTar(attack.entries(outside));
+      let error: unknown;
+      try {
+        await unpackLayer(Readable.from([tar]), dest, { mode });
+      } catch (err) {
+        error = err;
+      }
+      // nothing outside dest changed, whatever happened
+      assert.equal(snapshotOf(outside), before);
+      if (attack.lands === undefined) {
+        assert.instance(error, KilnError, `expected a refusal, got ${String(error)}`);
+        assert.is((error as KilnError).code, "unsafe-layer");
+      } else {
+        assert.is(error, undefined, String(error));
+        if (attack.lands !== "") {
+          const p = attack.lands.replace("OUTSIDEPARENT", base.slice(1)).replace("OUTSIDE", outside.slice(1));
+          assert.is(readFileSync(join(dest, p), "utf8"), "pwned", `expected the file inside at ${p}`);
+        }
+      }
+    });
+  }
+}
+
+test("unpack: gzip is recognised by content; metadata kept; directory mtimes set after children", async () => {
+  const { dest } = setup();
+  const t = new Date("2010-01-01T00:00:00Z");
+  const tar = await rawTar([
+    { name: "dir", type: "directory", mode: 0o710, uid: 1000, gid: 50, mtime: t },
+    { name: "dir/file", body: "hello", mode: 0o4751, uid: 1000, gid: 50, mtime: t },
+    { name: "dir/link", type: "symlink", linkname: "file", mtime: t },
+    { name: "dir/hard", type: "link", linkname: "dir/file" },
+    { name: "dir/fifo", type: "fifo", mode: 0o600 },
+    ...(isRoot ? [{ name: "dir/null", type: "character-device" as const, devmajor: 1, devminor: 3, mode: 0o666 }] : []),
+  ]);
+  const stats = await unpackLayer(Readable.from([gzipSync(tar)]), dest, { mode: "merged" });
+  assert.is(stats.entries, isRoot ? 6 : 5);
+  const d = lstatSync(join(dest, "dir"));
+  assert.is(d.mode & 0o7777, 0o710);
+  assert.is(d.mtime.getTime(), t.getTime());
+  const f = lstatSync(join(dest, "dir/file"));
+  assert.is(f.mode & 0o7777, 0o4751);
+  if (isRoot) {
+    assert.is(f.uid, 1000);
+    assert.is(f.gid, 50);
+    assert.ok(lstatSync(join(dest, "dir/null")).isCharacterDevice());
+  }
+  assert.is(f.nlink, 2);
+  assert.is(readlinkSync(join(dest, "dir/link")), "file");
+  assert.is(lstatSync(join(dest, "dir/link")).mtime.getTime(), t.getTime());
+  assert.ok(lstatSync(join(dest, "dir/fifo")).isFIFO());
+});
+
+test("unpack (merged): whiteouts delete lower entries, opaque keeps this layer's own", async () => {
+  const { dest } = setup();
+  await unpackLayer(Readable.from([await rawTar([{ name: "a/x", body: "1" }, { name: "a/y", body: "2" }, { name: "b/z", body: "3" }, { name: "c", body: "4" }])]), dest, { mode: "merged" });
+  await unpackLayer(Readable.from([await rawTar([{ name: "a/new", body: "5" }, { name: "a/.wh..wh..opq" }, { name: ".wh.c" }, { name: "b/.wh.z" }])]), dest, { mode: "merged" });
+  assert.equal(readdirSync(join(dest, "a")), ["new"]);
+  assert.equal(readdirSync(join(dest, "b")), []);
+  assert.not.ok(existsSync(join(dest, "c")));
+});
+
+test("unpack (overlay): whiteouts become char 0/0, opaque dirs are reported", async () => {
+  if (!isRoot) return;
+  const { dest } = setup();
+  const stats = await unpackLayer(Readable.from([await rawTar([{ name: "a/.wh..wh..opq" }, { name: "a/n", body: "1" }, { name: ".wh.c" }])]), dest, { mode: "overlay" });
+  assert.equal(stats.opaque, ["a"]);
+  assert.equal(stats.whiteouts, ["c"]);
+  const c = lstatSync(join(dest, "c"));
+  assert.ok(c.isCharacterDevice());
+  assert.is(c.rdev, 0);
+});
+
+test.after(() => cleanupTemps());
+test.run();
