@@ -16,6 +16,7 @@ import {
   isSchema1MediaType,
   layerMediaType,
   manifestMediaType,
+  MediaType,
   refuseSchema1,
   type Compression,
   type ManifestFormat,
@@ -90,9 +91,8 @@ function checkDescriptor(d: unknown, where: string): Descriptor {
 export function parseManifest(raw: Buffer, where: string, descriptorMediaType?: string): { manifest: Manifest; mediaType: string; format: ManifestFormat } {
   const doc = parseJson<Record<string, unknown>>(raw, where);
   const declared = typeof doc.mediaType === "string" ? doc.mediaType : descriptorMediaType;
-  if (doc.schemaVersion === 1 || (declared !== undefined && isSchema1MediaType(declared))) {
-    refuseSchema1(declared ?? "application/vnd.docker.distribution.manifest.v1+json", where);
-  }
+  if (declared !== undefined && isSchema1MediaType(declared)) refuseSchema1(declared, where);
+  if (doc.schemaVersion === 1) refuseSchema1(typeof doc.signatures === "object" ? MediaType.DockerSchema1SignedManifest : MediaType.DockerSchema1Manifest, where);
   if (doc.schemaVersion !== 2) throw archiveCorrupt(`${where}: schemaVersion ${JSON.stringify(doc.schemaVersion)} is not 2`, { entry: where });
   const mediaType = declared ?? manifestMediaType("oci");
   const info = classifyMediaType(mediaType, where);
