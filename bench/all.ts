@@ -4,9 +4,12 @@
  */
 import { runParseBench, parseBenchOptionsFromEnv } from "./parse.js";
 import { runStartupBench, startupRunsFromEnv } from "./startup.js";
+import { imageBenchOptionsFromEnv, runImageBench } from "./image.js";
 
 const started = Date.now();
 runStartupBench(startupRunsFromEnv());
 console.log("");
 runParseBench(parseBenchOptionsFromEnv());
+console.log("");
+await runImageBench(imageBenchOptionsFromEnv());
 console.log(`\nbench: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -2,7 +2,8 @@
  * Compression for archives and layers: detection by content (magic bytes), streaming
  * compressors and decompressors, and the zstd check (Node.js 20 has no zstd in zlib).
  */
-import { Readable, type Transform } from "node:stream";
+import { availableParallelism } from "node:os";
+import { Readable, Transform, type TransformCallback } from "node:stream";
 import * as zlib from "node:zlib";
 import { KilnError } from "../../util/errors.js";
 import type { Compression } from "../media-types.js";
@@ -34,8 +35,13 @@ export function requireCompression(compression: Compression, what = "zstd compre
   }
 }
 
-/** The default gzip level for exported layers (zlib's default, as Docker and containerd use). */
-export const DEFAULT_GZIP_LEVEL = 6;
+/**
+ * The default gzip level for exported layers. zlib's level 4 is the fastest of its "lazy
+ * matching" levels: on real files (bench/image.ts) its output is about 2% larger than level 6
+ * and still smaller than what skopeo's default (Go pgzip) writes, at about twice level 6's speed.
+ * Callers wanting smaller blobs pass `level` (1–9).
+ */
+export const DEFAULT_GZIP_LEVEL = 4;
 
 /** A compressing transform, or undefined for `none`. gzip output is deterministic (mtime 0, no name). */
 export function compressor(compression: Compression, level = DEFAULT_GZIP_LEVEL): Transform | undefined {
@@ -43,10 +49,100 @@ export function compressor(compression: Compression, level = DEFAULT_GZIP_LEVEL)
     case "none":
       return undefined;
     case "gzip":
-      return zlib.createGzip({ level, chunkSize: 256 * 1024 });
+      return new ParallelGzip(level);
     case "zstd":
       requireCompression("zstd");
       return (zlib as unknown as ZstdZlib).createZstdCompress!();
+  }
+}
+
+/** Input block size of ParallelGzip: part of the output format (changing it changes digests). */
+export const GZIP_BLOCK_SIZE = 1024 * 1024;
+const WINDOW = 32 * 1024;
+const deflateRaw = (data: Buffer, options: zlib.ZlibOptions): Promise<Buffer> =>
+  new Promise((resolve, reject) => zlib.deflateRaw(data, options, (err, out) => (err ? reject(err) : resolve(out))));
+
+/**
+ * gzip on every core, as pigz and Go's pgzip do: the input is cut into fixed 1 MiB blocks, each
+ * deflated on libuv's thread pool with the previous block's last 32 KiB as dictionary and ended
+ * with a sync flush, so the pieces concatenate into one ordinary deflate stream (one gzip member,
+ * readable by every gzip reader). The output depends only on the input bytes and the level,
+ * never on how the input was chunked or on timing: layer digests stay reproducible.
+ */
+export class ParallelGzip extends Transform {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private previousTail: Buffer | undefined;
+  private crc = 0;
+  private length = 0;
+  private readonly inFlight: Promise<Buffer>[] = [];
+  private readonly maxInFlight: number;
+  private headerWritten = false;
+
+  constructor(private readonly level = DEFAULT_GZIP_LEVEL, parallelism = Math.max(2, Math.min(4, availableParallelism()))) {
+    super({ highWaterMark: GZIP_BLOCK_SIZE });
+    this.maxInFlight = parallelism;
+  }
+
+  private header(): void {
+    if (this.headerWritten) return;
+    this.headerWritten = true;
+    // magic, deflate, no flags, mtime 0, xfl 0, OS 3 (Unix): what zlib's gzip writes
+    this.push(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]));
+  }
+
+  private schedule(block: Buffer): void {
+    this.crc = zlib.crc32(block, this.crc);
+    this.length += block.byteLength;
+    const options: zlib.ZlibOptions = { level: this.level, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+    if (this.previousTail) options.dictionary = this.previousTail;
+    this.previousTail = Buffer.from(block.subarray(Math.max(0, block.byteLength - WINDOW)));
+    const job = deflateRaw(block, options);
+    job.catch(() => {});
+    this.inFlight.push(job);
+  }
+
+  /** Pushes finished blocks in order while more than `keep` are in flight. */
+  private async drain(keep: number): Promise<void> {
+    while (this.inFlight.length > keep) this.push(await this.inFlight.shift()!);
+  }
+
+  private takeBlock(): Buffer {
+    const all = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    const block = all.subarray(0, GZIP_BLOCK_SIZE);
+    const rest = all.subarray(GZIP_BLOCK_SIZE);
+    this.pending = rest.byteLength > 0 ? [rest] : [];
+    this.pendingBytes = rest.byteLength;
+    return block;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.header();
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.byteLength;
+    if (this.pendingBytes < GZIP_BLOCK_SIZE) {
+      callback();
+      return;
+    }
+    (async () => {
+      while (this.pendingBytes >= GZIP_BLOCK_SIZE) {
+        this.schedule(this.takeBlock());
+        await this.drain(this.maxInFlight - 1);
+      }
+    })().then(() => callback(), callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.header();
+    (async () => {
+      if (this.pendingBytes > 0) this.schedule(this.takeBlock());
+      await this.drain(0);
+      this.push(Buffer.from([0x03, 0x00])); // an empty final block ends the deflate stream
+      const trailer = Buffer.alloc(8);
+      trailer.writeUInt32LE(this.crc >>> 0, 0);
+      trailer.writeUInt32LE(this.length % 2 ** 32, 4);
+      this.push(trailer);
+    })().then(() => callback(), callback);
   }
 }
 

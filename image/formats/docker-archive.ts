@@ -38,7 +38,7 @@ import {
   synthesizeManifest,
   type ArchiveEntry,
 } from "./image-parts.js";
-import { prepareLayerBlob, Spool, type PreparedBlob } from "./layer-blobs.js";
+import { prepareAll, prepareLayerBlob, Spool, type PreparedBlob } from "./layer-blobs.js";
 import type { SpooledArchive } from "./tar-reader.js";
 
 /** One item of manifest.json. */
@@ -83,7 +83,9 @@ export async function writeDockerArchive(entries: readonly DockerArchiveInput[],
     const configs = new Set<Digest>();
     const manifest: DockerManifestItem[] = [];
     const repositories: Record<string, Record<string, string>> = {};
-    for (const { image, tags = [] } of entries) {
+    const images = await Promise.all(entries.map(async (e) => ({ ...e, layers: await e.image.layers() })));
+    const prepared = await prepareAll(images.flatMap((e) => e.layers), (layer) => prepareLayerBlob(layer, spool, { compression: "none" }));
+    for (const { image, tags = [], layers: imageLayers } of images) {
       const rawConfig = await image.rawConfig();
       const configDigest = digestOf(rawConfig);
       const configPath = `${digestHex(configDigest)}.json`;
@@ -92,10 +94,10 @@ export async function writeDockerArchive(entries: readonly DockerArchiveInput[],
         tar.push({ type: "file", path: configPath, body: rawConfig });
       }
       const paths: string[] = [];
-      for (const layer of await image.layers()) {
+      for (const layer of imageLayers) {
         let blob = layers.get(layer.diffId);
         if (!blob) {
-          blob = await prepareLayerBlob(layer, spool, { compression: "none" });
+          blob = prepared.get(layer.digest)!;
           layers.set(layer.diffId, blob);
           const dir = digestHex(layer.diffId);
           const b = blob;

@@ -5,11 +5,12 @@
  * otherwise it is transcoded into a spool file, since a tar header needs the size up front.
  */
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, rename, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdtemp, open, rename, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Readable, Transform } from "node:stream";
+import { KilnError } from "../../util/errors.js";
 import { DigestTransform, type Digest } from "../digest.js";
 import type { Layer } from "../layer.js";
 import type { Compression } from "../media-types.js";
@@ -39,22 +40,26 @@ export async function openVerified(layer: Layer): Promise<Readable> {
 
 /** A private spool directory, removed by `cleanup()`. */
 export class Spool {
-  private dir: string | undefined;
+  private dir: Promise<string> | undefined;
   private n = 0;
   constructor(private readonly parent: string = tmpdir()) {}
   async file(): Promise<string> {
-    this.dir ??= await mkdtemp(join(this.parent, "kiln-spool-"));
-    return join(this.dir, String(this.n++));
+    this.dir ??= mkdtemp(join(this.parent, "kiln-spool-"));
+    const n = this.n++;
+    return join(await this.dir, String(n));
   }
   async cleanup(): Promise<void> {
-    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+    const dir = this.dir;
     this.dir = undefined;
+    if (dir) await rm(await dir, { recursive: true, force: true });
   }
 }
 
 export interface TranscodeOptions {
   compression: Compression;
   level?: number;
+  /** fsync the file before it is renamed into place (blobs of a layout; spool files need not). */
+  sync?: boolean;
 }
 
 /**
@@ -65,8 +70,13 @@ export async function transcodeTo(layer: Layer, file: string, options: Transcode
   const from = compressionOf(layer.mediaType);
   const steps: (Readable | Transform | NodeJS.WritableStream)[] = [await openVerified(layer)];
   const inflate = decompressor(from);
-  if (inflate) steps.push(inflate);
-  steps.push(new DigestTransform({ expect: { digest: layer.diffId, what: `layer ${layer.digest} (uncompressed)` } }));
+  if (inflate) {
+    steps.push(inflate);
+    steps.push(new DigestTransform({ expect: { digest: layer.diffId, what: `layer ${layer.digest} (uncompressed)` } }));
+  } else if (layer.digest !== layer.diffId) {
+    // an uncompressed blob is its own tar: the source check above covers the diffId
+    throw new KilnError("digest-mismatch", `uncompressed layer ${layer.digest} claims diffId ${layer.diffId}`);
+  }
   const deflate = compressor(options.compression, options.level ?? DEFAULT_GZIP_LEVEL);
   if (deflate) steps.push(deflate);
   const out = new DigestTransform();
@@ -76,6 +86,14 @@ export async function transcodeTo(layer: Layer, file: string, options: Transcode
   steps.push(ws);
   try {
     await pipeline(steps as unknown as [Readable, ...Transform[], NodeJS.WritableStream]);
+    if (options.sync) {
+      const fh = await open(tmp, "r+");
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
@@ -114,3 +132,32 @@ export async function prepareLayerBlob(layer: Layer, spool: Spool, options: Tran
   };
 }
 
+
+/** How many layers are transcoded at once: zlib runs on libuv's thread pool (4 threads by default). */
+export function transcodeConcurrency(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/**
+ * Prepares each distinct layer (by digest) once, up to `limit` at a time; results in input order.
+ * The first failure stops new work and is thrown after running work settles.
+ */
+export async function prepareAll(layers: readonly Layer[], prepare: (layer: Layer) => Promise<PreparedBlob>, limit = transcodeConcurrency()): Promise<Map<Digest, PreparedBlob>> {
+  const distinct = [...new Map(layers.map((l) => [l.digest, l])).values()];
+  const out = new Map<Digest, PreparedBlob>();
+  let next = 0;
+  let failed: { err: unknown } | undefined;
+  const worker = async () => {
+    while (!failed && next < distinct.length) {
+      const layer = distinct[next++]!;
+      try {
+        out.set(layer.digest, await prepare(layer));
+      } catch (err) {
+        failed ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, distinct.length) }, worker));
+  if (failed) throw failed.err;
+  return out;
+}

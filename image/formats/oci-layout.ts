@@ -43,7 +43,7 @@ import {
   type ArchiveEntry,
   type BlobSource,
 } from "./image-parts.js";
-import { prepareLayerBlob, Spool, transcodeTo, openVerified, type PreparedBlob } from "./layer-blobs.js";
+import { prepareAll, prepareLayerBlob, Spool, transcodeTo, openVerified, type PreparedBlob } from "./layer-blobs.js";
 
 export const OCI_LAYOUT_VERSION = "1.0.0";
 
@@ -181,7 +181,7 @@ export interface LayerWritten {
 export interface WriteOciLayoutOptions {
   /** Layer compression (default gzip). zstd needs Node.js with zlib zstd: KilnError `unsupported-compression` otherwise. */
   compression?: Compression;
-  /** gzip level (default 6). */
+  /** gzip level 1–9 (default DEFAULT_GZIP_LEVEL, 4). */
   level?: number;
   /** Called once per distinct layer written, e.g. to remember diffId → compressed digest. */
   onLayer?: (layer: LayerWritten) => void | Promise<void>;
@@ -225,20 +225,21 @@ function descriptorsFor(manifestDigest: Digest, size: number, mediaType: string,
 }
 
 /**
- * Prepares every blob of every image: layers in the wanted compression (transcoded into
- * `place(digestless)` via `transcode` when needed), configs, manifests.
+ * Prepares every blob of every image: layers in the wanted compression (through `prepare`,
+ * several at a time), configs, manifests; and the index.json descriptors.
  */
 async function plan(
   entries: readonly OciLayoutInput[],
   options: WriteOciLayoutOptions,
   prepare: (layer: import("../layer.js").Layer) => Promise<PreparedBlob>,
 ): Promise<Plan> {
-  const compression = options.compression ?? "gzip";
   const blobs = new Map<Digest, PlannedBlob>();
   const descriptors: Descriptor[] = [];
   const written: WrittenImage[] = [];
-  const done = new Map<Digest, PreparedBlob>();
-  for (const { image, tags = [] } of entries) {
+  const images = await Promise.all(entries.map(async (e) => ({ ...e, layers: await e.image.layers() })));
+  const done = await prepareAll(images.flatMap((e) => e.layers), prepare);
+  const reported = new Set<Digest>();
+  for (const { image, tags = [], layers } of images) {
     const manifest = await image.manifest();
     const mediaType = await image.mediaType();
     const rawConfig = await image.rawConfig();
@@ -246,18 +247,17 @@ async function plan(
     blobs.set(configDigest, { digest: configDigest, size: rawConfig.byteLength, bytes: rawConfig });
     const layerDescs: Descriptor[] = [];
     let unchanged = classifyMediaType(mediaType).kind === "manifest" && mediaType === MediaType.OciManifest;
-    for (const layer of await image.layers()) {
-      let blob = done.get(layer.digest);
-      if (!blob) {
-        blob = await prepare(layer);
-        done.set(layer.digest, blob);
+    for (const layer of layers) {
+      const blob = done.get(layer.digest)!;
+      if (!reported.has(layer.digest)) {
+        reported.add(layer.digest);
         const b = blob;
         blobs.set(b.digest, { digest: b.digest, size: b.size, open: () => b.open() });
         await options.onLayer?.({
           diffId: b.diffId,
           digest: b.digest,
           size: b.size,
-          mediaType: withCompression(b.sourceMediaType, "oci", compression),
+          mediaType: withCompression(b.sourceMediaType, "oci", b.compression),
           compression: b.compression,
           unchanged: b.unchanged,
         });
@@ -345,7 +345,7 @@ async function writeToDirectory(dir: string, entries: readonly OciLayoutInput[],
       return { digest: layer.digest, size: layer.size, diffId: layer.diffId, compression, sourceMediaType: layer.mediaType, unchanged: true, open: () => openVerified(layer) };
     }
     const tmp = join(dir, "blobs", "sha256", `.kiln-${process.pid}-${Math.random().toString(36).slice(2)}`);
-    const { digest, size } = await transcodeTo(layer, tmp, { compression, level });
+    const { digest, size } = await transcodeTo(layer, tmp, { compression, level, sync: true });
     const final = join(dir, blobPath(digest));
     await mkdir(join(final, ".."), { recursive: true });
     await rename(tmp, final);
