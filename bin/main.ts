@@ -25,6 +25,12 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
       .demandCommand(1, "no command given")
       .exitProcess(false)
       .wrap(Math.min(100, process.stdout.columns || 80))
+      .option("root", {
+        type: "string",
+        global: true,
+        requiresArg: true,
+        describe: "The image store (KILN_ROOT; default /var/lib/kiln as root, ~/.local/share/kiln otherwise)",
+      })
       .epilogue("Run 'kiln <command> --help' for a command's options. KILN_DEBUG=1 shows stack traces.")
       .fail((message, err) => {
         // Handler errors arrive here too: rethrow them untouched for the boundary below.

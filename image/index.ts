@@ -13,3 +13,5 @@ export * from "./whiteout.js";
 export * from "./layer.js";
 export * from "./image.js";
 export * from "./mutate.js";
+export * from "./tar-read.js";
+export * from "./flatten.js";

@@ -3,6 +3,24 @@
  * keep them free of static imports of the library (see bin/command.ts).
  */
 import type { AnyCommand } from "../command.js";
+import { exportCommand } from "./export.js";
+import { historyCommand } from "./history.js";
+import { imagesCommand } from "./images.js";
+import { importCommand } from "./import.js";
+import { inspectCommand } from "./inspect.js";
 import { parseCommand } from "./parse.js";
+import { rmiCommand } from "./rmi.js";
+import { systemCommand } from "./system.js";
+import { tagCommand } from "./tag.js";
 
-export const commands: readonly AnyCommand[] = [parseCommand];
+export const commands: readonly AnyCommand[] = [
+  parseCommand,
+  imagesCommand,
+  inspectCommand,
+  historyCommand,
+  tagCommand,
+  rmiCommand,
+  importCommand,
+  exportCommand,
+  systemCommand,
+];

@@ -1,0 +1,896 @@
+/**
+ * The local content store: an OCI image layout at KILN_ROOT (see README.md in this folder).
+ *
+ * Crash safety (principle 7): blobs are streamed into `tmp/`, hashed while written, fsynced and
+ * renamed into `blobs/sha256/` only when their digest is right; `index.json` is replaced the same
+ * way under the store lock. A process killed at any instant leaves temp files named after its
+ * pid, which the next process that takes the lock (or `prune`) removes.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { unlinkSync, writeFileSync } from "node:fs";
+import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from "node:fs/promises";
+import { join } from "node:path";
+import { PassThrough, pipeline, Readable } from "node:stream";
+import * as zlib from "node:zlib";
+import {
+  Annotation,
+  classifyMediaType,
+  DigestHasher,
+  DigestTransform,
+  digestHex,
+  layerFromOpener,
+  layerMediaType,
+  MediaType,
+  openUncompressed,
+  parseDigest,
+  parseReference,
+  type Compression,
+  type Descriptor,
+  type Digest,
+  type Image,
+  type ImageConfig,
+  type ImageIndex,
+  type Index,
+  type Layer,
+  type Manifest,
+  type Reference,
+} from "../image/index.js";
+import { KilnError } from "../util/errors.js";
+import { currentOwner, fsyncDir, isErrno, ownerAlive, tempName, tempOwner, writeFileAtomic, type Owner } from "./fsutil.js";
+import { acquireLock, type LockOptions } from "./lock.js";
+import { entryName, nameAnnotations, parseTagName } from "./names.js";
+import { storePaths, type StorePaths } from "./paths.js";
+import { storeImage, checkManifest, checkIndex, parseJsonDocument } from "./store-image.js";
+import type {
+  BlobInfo,
+  BlobSource,
+  ImageRecord,
+  ImageStore,
+  PruneOptions,
+  PruneResult,
+  PutBlobOptions,
+  ReferenceGraph,
+  StoreUsage,
+  WriteOptions,
+} from "./types.js";
+
+export const LAYOUT_VERSION = "1.0.0";
+const LOCK_NAME = "store.lock";
+const LEASE_PREFIX = "lease";
+
+export interface OpenStoreOptions {
+  /** Store lock wait limit (default 60 s). */
+  lockTimeoutMs?: number;
+}
+
+type CompressedMap = { version: 1; layers: Record<string, BlobInfo> };
+
+function notFound(what: string): KilnError {
+  return new KilnError("image-not-found", `No such image: ${what}`);
+}
+
+function emptyIndex(): Index {
+  return { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
+}
+
+function isIndexType(mediaType: string): boolean {
+  return classifyMediaType(mediaType).kind === "index";
+}
+
+async function* chunksOf(source: BlobSource): AsyncIterable<Uint8Array> {
+  if (typeof source === "string") yield Buffer.from(source, "utf8");
+  else if (source instanceof Uint8Array) yield source;
+  else for await (const chunk of source as AsyncIterable<Uint8Array | string>) yield typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+}
+
+function expectedOf(options: PutBlobOptions | undefined): { digest: Digest; size?: number } | undefined {
+  const e = options?.expected;
+  if (e === undefined) return undefined;
+  return typeof e === "string" ? { digest: parseDigest(e) } : { digest: parseDigest(e.digest), ...(e.size !== undefined ? { size: e.size } : {}) };
+}
+
+/** The OCI-layout store. Open it with `openStore`. */
+export class LayoutStore implements ImageStore {
+  readonly root: string;
+  readonly paths: StorePaths;
+  private readonly lockOptions: LockOptions;
+  private readonly held = new AsyncLocalStorage<boolean>();
+  private lease: { path: string; since: number } | undefined;
+  private cleanedTemp = false;
+  private exitHook: (() => void) | undefined;
+
+  constructor(root: string, options: OpenStoreOptions = {}) {
+    this.paths = storePaths(root);
+    this.root = this.paths.root;
+    this.lockOptions = { timeoutMs: options.lockTimeoutMs ?? 60_000 };
+  }
+
+  /** Creates the layout (under the lock) when it is missing; checks its version otherwise. */
+  async init(): Promise<this> {
+    const p = this.paths;
+    try {
+      await mkdir(p.root, { recursive: true });
+      for (const dir of [p.blobs, p.tmp, p.locks]) await mkdir(dir, { recursive: true });
+    } catch (err) {
+      throw new KilnError("store-unavailable", `cannot create the kiln store at ${p.root}: ${(err as Error).message}`, { cause: err });
+    }
+    const layoutOk = await this.readLayoutVersion();
+    let indexOk = true;
+    try {
+      await stat(p.indexFile);
+    } catch {
+      indexOk = false;
+    }
+    if (layoutOk && indexOk) return this;
+    await this.withLock(async () => {
+      if (!(await this.readLayoutVersion())) {
+        await writeFileAtomic(p.layoutFile, `${JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION })}\n`, p.tmp, p.root);
+      }
+      try {
+        await stat(p.indexFile);
+      } catch {
+        await this.writeIndexFile(emptyIndex());
+      }
+    });
+    return this;
+  }
+
+  private async readLayoutVersion(): Promise<boolean> {
+    let text: string;
+    try {
+      text = await readFile(this.paths.layoutFile, "utf8");
+    } catch (err) {
+      if (isErrno(err, "ENOENT")) return false;
+      throw err;
+    }
+    let version: unknown;
+    try {
+      version = (JSON.parse(text) as { imageLayoutVersion?: unknown }).imageLayoutVersion;
+    } catch {
+      version = undefined;
+    }
+    if (typeof version !== "string" || !version.startsWith("1.")) {
+      throw new KilnError("store-invalid", `${this.paths.layoutFile} is not an OCI image layout version 1 marker (found ${JSON.stringify(text.trim().slice(0, 80))})`);
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- locks and leases
+
+  async withLock<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.held.getStore()) return fn();
+    const lock = await acquireLock(join(this.paths.locks, LOCK_NAME), { ...this.lockOptions, purpose: `kiln ${process.argv.slice(2, 3).join(" ")}`.trim() });
+    try {
+      if (!this.cleanedTemp) {
+        this.cleanedTemp = true;
+        await this.cleanTemp();
+      }
+      return await this.held.run(true, fn);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Makes sure this process holds a lease: prune keeps blobs written since it was taken. */
+  private async ensureLease(): Promise<void> {
+    if (this.lease) return;
+    const path = tempName(this.paths.locks, LEASE_PREFIX);
+    const since = Date.now();
+    await mkdir(this.paths.locks, { recursive: true });
+    writeFileSync(path, JSON.stringify({ ...currentOwner(), since }), { flag: "wx" });
+    this.lease = { path, since };
+    this.exitHook = () => {
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    };
+    process.once("exit", this.exitHook);
+  }
+
+  async close(): Promise<void> {
+    if (this.lease) {
+      await unlink(this.lease.path).catch(() => {});
+      if (this.exitHook) process.off("exit", this.exitHook);
+      this.lease = undefined;
+      this.exitHook = undefined;
+    }
+  }
+
+  /** Oldest `since` of the live leases of other store instances; removes dead ones. */
+  private async oldestLease(removeDead: boolean): Promise<number | undefined> {
+    let oldest: number | undefined;
+    for (const name of await readdir(this.paths.locks).catch(() => [] as string[])) {
+      if (!name.startsWith(`${LEASE_PREFIX}.`)) continue;
+      const path = join(this.paths.locks, name);
+      let rec: (Owner & { since: number }) | undefined;
+      try {
+        rec = JSON.parse(await readFile(path, "utf8")) as Owner & { since: number };
+      } catch {
+        rec = undefined;
+      }
+      const owner = rec ?? tempOwner(name);
+      if (this.lease && path === this.lease.path) continue; // our own writes are checked at commit
+      if (owner && !ownerAlive(owner)) {
+        if (removeDead) await unlink(path).catch(() => {});
+        continue;
+      }
+      const since = rec?.since ?? (await stat(path).then((s) => s.mtimeMs).catch(() => Date.now()));
+      oldest = oldest === undefined ? since : Math.min(oldest, since);
+    }
+    return oldest;
+  }
+
+  /** Removes temp files whose owner process is gone. Returns how many and their bytes. */
+  private async cleanTemp(): Promise<{ count: number; bytes: number }> {
+    let count = 0;
+    let bytes = 0;
+    for (const name of await readdir(this.paths.tmp).catch(() => [] as string[])) {
+      const owner = tempOwner(name);
+      if (owner && ownerAlive(owner)) continue;
+      const path = join(this.paths.tmp, name);
+      const st = await stat(path).catch(() => undefined);
+      if (!st) continue;
+      if (!owner && Date.now() - st.mtimeMs < 24 * 3600_000) continue; // not ours to judge yet
+      await unlink(path).then(() => {
+        count++;
+        bytes += st.size;
+      }, () => {});
+    }
+    return { count, bytes };
+  }
+
+  // ---------------------------------------------------------------- blobs
+
+  blobPath(digest: Digest): string {
+    const d = parseDigest(digest);
+    if (!d.startsWith("sha256:")) throw new KilnError("unsupported-digest", `the store keeps sha256 blobs only, not ${d}`);
+    return join(this.paths.blobs, digestHex(d));
+  }
+
+  async hasBlob(digest: Digest): Promise<boolean> {
+    try {
+      return (await stat(this.blobPath(digest))).isFile();
+    } catch (err) {
+      if (err instanceof KilnError) throw err;
+      return false;
+    }
+  }
+
+  async putBlob(source: BlobSource, options: PutBlobOptions = {}): Promise<BlobInfo> {
+    const expected = expectedOf(options);
+    const what = options.what ?? (expected ? `blob ${expected.digest}` : "blob");
+    await this.ensureLease();
+    if (expected && expected.digest.startsWith("sha256:")) {
+      const existing = await stat(this.blobPath(expected.digest)).catch(() => undefined);
+      if (existing?.isFile() && (expected.size === undefined || expected.size === existing.size)) {
+        if (source instanceof Readable) source.destroy();
+        const now = new Date();
+        await utimes(this.blobPath(expected.digest), now, now).catch(() => {});
+        return { digest: expected.digest, size: existing.size };
+      }
+    }
+    const tmp = tempName(this.paths.tmp, "blob");
+    const hasher = new DigestHasher(expected ? (expected.digest.slice(0, expected.digest.indexOf(":")) as "sha256") : "sha256");
+    const fh = await open(tmp, "wx", 0o644);
+    let ok = false;
+    try {
+      for await (const chunk of chunksOf(source)) {
+        hasher.update(chunk);
+        if (expected?.size !== undefined && hasher.size > expected.size) {
+          throw new KilnError("digest-mismatch", `${what}: more than the expected ${expected.size} bytes (${expected.digest})`);
+        }
+        let off = 0;
+        while (off < chunk.byteLength) off += (await fh.write(chunk, off, chunk.byteLength - off)).bytesWritten;
+      }
+      const got: BlobInfo = { digest: hasher.digest(), size: hasher.size };
+      if (expected) {
+        if (expected.size !== undefined && expected.size !== got.size) {
+          throw new KilnError("digest-mismatch", `${what}: expected ${expected.size} bytes (${expected.digest}), got ${got.size} bytes`);
+        }
+        if (expected.digest !== got.digest) throw new KilnError("digest-mismatch", `${what}: expected ${expected.digest}, got ${got.digest}`);
+      }
+      await fh.sync();
+      await fh.close();
+      const target = this.blobPath(got.digest);
+      await rename(tmp, target);
+      ok = true;
+      await fsyncDir(this.paths.blobs);
+      return got;
+    } finally {
+      if (!ok) {
+        await fh.close().catch(() => {});
+        await unlink(tmp).catch(() => {});
+        if (source instanceof Readable) source.destroy();
+      }
+    }
+  }
+
+  async getBlob(digest: Digest, options: { size?: number; what?: string } = {}): Promise<Readable> {
+    const path = this.blobPath(digest);
+    const what = options.what ?? `blob ${digest}`;
+    let fh;
+    try {
+      fh = await open(path, "r");
+    } catch (err) {
+      if (isErrno(err, "ENOENT")) throw new KilnError("blob-missing", `${what} is missing from the store (${path})`);
+      throw err;
+    }
+    const file = fh.createReadStream();
+    const verify = new DigestTransform({ expect: { digest, ...(options.size !== undefined ? { size: options.size } : {}), what } });
+    const out = new PassThrough();
+    pipeline(file, verify, out, () => {});
+    return out;
+  }
+
+  async readBlob(digest: Digest, options: { size?: number; what?: string } = {}): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.getBlob(digest, options)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  private async blobSize(digest: Digest): Promise<number | undefined> {
+    return stat(this.blobPath(digest)).then((s) => s.size, () => undefined);
+  }
+
+  // ---------------------------------------------------------------- index.json
+
+  private async readIndexFile(): Promise<Index> {
+    let text: string;
+    try {
+      text = await readFile(this.paths.indexFile, "utf8");
+    } catch (err) {
+      if (isErrno(err, "ENOENT")) return emptyIndex();
+      throw err;
+    }
+    let doc: Index;
+    try {
+      doc = JSON.parse(text) as Index;
+    } catch (err) {
+      throw new KilnError("store-invalid", `${this.paths.indexFile} is not valid JSON: ${(err as Error).message}`);
+    }
+    if (!doc || !Array.isArray(doc.manifests)) throw new KilnError("store-invalid", `${this.paths.indexFile} has no "manifests" array`);
+    return doc;
+  }
+
+  private async writeIndexFile(doc: Index): Promise<void> {
+    await writeFileAtomic(this.paths.indexFile, `${JSON.stringify(doc, null, 2)}\n`, this.paths.tmp, this.paths.root);
+  }
+
+  /** Read-modify-write of index.json under the lock. `edit` returns the new manifests list. */
+  private async updateIndex<T>(edit: (manifests: Descriptor[]) => Promise<{ manifests: Descriptor[]; result: T }>): Promise<T> {
+    return this.withLock(async () => {
+      const doc = await this.readIndexFile();
+      const { manifests, result } = await edit(doc.manifests.map((d) => ({ ...d })));
+      await this.writeIndexFile({ ...doc, schemaVersion: 2, mediaType: doc.mediaType ?? MediaType.OciIndex, manifests });
+      return result;
+    });
+  }
+
+  // ---------------------------------------------------------------- images
+
+  /** Writes every blob of an image (layers, config, manifest), checking media types first. Returns blobs this call created. */
+  private async writeImageBlobs(image: Image, created: Digest[]): Promise<Descriptor> {
+    const raw = await image.rawManifest();
+    const mediaType = await image.mediaType();
+    const manifest = parseJsonDocument<Manifest>(raw, "image manifest");
+    checkManifest(manifest, mediaType, "image");
+    const layers = await image.layers();
+    if (layers.length !== manifest.layers.length) {
+      throw new KilnError("invalid-image", `image has ${layers.length} layers but its manifest lists ${manifest.layers.length}`);
+    }
+    const put = async (source: () => Promise<BlobSource>, d: { digest: Digest; size: number }, what: string) => {
+      if (await this.hasBlob(d.digest)) {
+        await this.putBlob(Buffer.alloc(0), { expected: d, what }).catch(() => {}); // refreshes mtime for leases
+        return;
+      }
+      await this.putBlob(await source(), { expected: d, what });
+      created.push(d.digest);
+    };
+    for (const [i, d] of manifest.layers.entries()) {
+      const layer = layers[i]!;
+      if (layer.digest !== d.digest) throw new KilnError("invalid-image", `layer ${i + 1}: manifest lists ${d.digest}, the image gives ${layer.digest}`);
+      await put(() => layer.open(), d, `layer ${i + 1} (${d.digest})`);
+    }
+    await put(() => image.rawConfig(), manifest.config, `config ${manifest.config.digest}`);
+    const digest = await image.digest();
+    await put(async () => raw, { digest, size: raw.byteLength }, `manifest ${digest}`);
+    const desc: Descriptor = { mediaType, digest, size: raw.byteLength };
+    try {
+      const config = parseJsonDocument<ImageConfig>(await image.rawConfig(), "image config");
+      if (config.architecture && config.os) {
+        desc.platform = { architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}) };
+      }
+    } catch {
+      // checked again when read
+    }
+    return desc;
+  }
+
+  private async writeIndexBlobs(index: ImageIndex, created: Digest[]): Promise<Descriptor> {
+    const raw = await index.rawManifest();
+    const mediaType = await index.mediaType();
+    const doc = parseJsonDocument<Index>(raw, "image index");
+    checkIndex(doc, mediaType);
+    for (const child of doc.manifests) {
+      const info = classifyMediaType(child.mediaType, `manifest ${child.digest}`);
+      if (info.kind === "index") await this.writeIndexBlobs(await index.index(child.digest), created);
+      else if (info.kind === "manifest") await this.writeImageBlobs(await index.image(child.digest), created);
+      else throw new KilnError("unsupported-media-type", `image index ${await index.digest()} lists ${child.digest} with media type ${JSON.stringify(child.mediaType)}, which kiln cannot store`);
+    }
+    const digest = await index.digest();
+    if (!(await this.hasBlob(digest))) {
+      await this.putBlob(raw, { expected: { digest, size: raw.byteLength }, what: `image index ${digest}` });
+      created.push(digest);
+    }
+    return { mediaType, digest, size: raw.byteLength };
+  }
+
+  async writeImage(image: Image, options: WriteOptions = {}): Promise<ImageRecord> {
+    return this.writeRoot((created) => this.writeImageBlobs(image, created), options);
+  }
+
+  async writeIndex(index: ImageIndex, options: WriteOptions = {}): Promise<ImageRecord> {
+    return this.writeRoot((created) => this.writeIndexBlobs(index, created), options);
+  }
+
+  private async writeRoot(write: (created: Digest[]) => Promise<Descriptor>, options: WriteOptions): Promise<ImageRecord> {
+    const names = (options.names ?? []).map((n) => parseTagName(n));
+    names.forEach((n, i) => {
+      if (names.findIndex((m) => m.equals(n)) !== i) throw new KilnError("duplicate-name", `the name ${n.familiarName()} is given twice`);
+    });
+    const created: Digest[] = [];
+    let desc: Descriptor;
+    try {
+      desc = await write(created);
+      await this.updateIndex(async (manifests) => {
+        // commit only what is all there (prune may have raced a deduplicated blob away)
+        const graph = await this.walk([desc]);
+        if (graph.missing.size > 0) {
+          throw new KilnError("blob-missing", `cannot record image ${desc.digest}: blob ${[...graph.missing][0]} vanished while it was written (a concurrent prune?); try again`);
+        }
+        return { manifests: placeNames(manifests, desc, names), result: undefined };
+      });
+    } catch (err) {
+      await this.rollback(created).catch(() => {});
+      throw err;
+    }
+    return this.recordFor(desc.digest);
+  }
+
+  /** Deletes the given blobs unless something references them (undoing a failed operation's writes). */
+  async discardBlobs(digests: readonly Digest[]): Promise<void> {
+    await this.rollback([...digests]);
+  }
+
+  /** A temp file path under tmp/ that names this process (removed by the next lock holder if it dies). */
+  tempPath(kind: string): string {
+    return tempName(this.paths.tmp, kind.replace(/[^a-z0-9-]/gi, "-"));
+  }
+
+  /** Deletes blobs a failed write created, unless something now references them. */
+  private async rollback(created: Digest[]): Promise<void> {
+    if (created.length === 0) return;
+    await this.withLock(async () => {
+      const graph = await this.references();
+      for (const d of created) if (!graph.reachable.has(d)) await unlink(this.blobPath(d)).catch(() => {});
+    });
+  }
+
+  private async recordsFrom(manifests: readonly Descriptor[]): Promise<ImageRecord[]> {
+    const byDigest = new Map<Digest, { desc: Descriptor; names: Reference[] }>();
+    for (const d of manifests) {
+      const kind = classifyMediaType(d.mediaType).kind;
+      if (kind !== "manifest" && kind !== "index") continue;
+      let entry = byDigest.get(d.digest);
+      if (!entry) byDigest.set(d.digest, (entry = { desc: d, names: [] }));
+      const name = entryName(d);
+      if (name && !entry.names.some((n) => n.equals(name))) entry.names.push(name);
+    }
+    const out: ImageRecord[] = [];
+    for (const { desc, names } of byDigest.values()) {
+      const index = isIndexType(desc.mediaType);
+      let id: Digest = desc.digest;
+      if (!index) {
+        try {
+          const m = parseJsonDocument<Manifest>(await this.readBlob(desc.digest, { size: desc.size, what: `manifest ${desc.digest}` }), `manifest ${desc.digest}`);
+          id = parseDigest(m.config.digest);
+        } catch {
+          id = desc.digest; // a broken entry still lists (and can be removed)
+        }
+      }
+      names.sort((a, b) => (a.toString() < b.toString() ? -1 : a.toString() > b.toString() ? 1 : 0));
+      out.push({ digest: desc.digest, mediaType: desc.mediaType, size: desc.size, kind: index ? "index" : "image", id, names });
+    }
+    return out;
+  }
+
+  async listImages(): Promise<ImageRecord[]> {
+    return this.recordsFrom((await this.readIndexFile()).manifests);
+  }
+
+  private async recordFor(digest: Digest): Promise<ImageRecord> {
+    const rec = (await this.listImages()).find((r) => r.digest === digest);
+    if (!rec) throw notFound(digest);
+    return rec;
+  }
+
+  async resolve(nameOrId: string): Promise<ImageRecord> {
+    const records = await this.listImages();
+    const value = nameOrId.trim();
+    if (/^sha256:[0-9a-f]{64}$/.test(value)) {
+      const hit = records.find((r) => r.id === value) ?? records.find((r) => r.digest === value);
+      if (hit) return hit;
+      throw notFound(nameOrId);
+    }
+    let ref: Reference | undefined;
+    let refError: unknown;
+    if (!/^[0-9a-f]{64}$/.test(value)) {
+      try {
+        ref = parseReference(value);
+      } catch (err) {
+        refError = err;
+      }
+    }
+    if (ref) {
+      if (ref.digest !== undefined) {
+        const hit = records.find((r) => r.digest === ref!.digest && (ref!.tag === undefined || r.names.some((n) => n.equals(ref!.withTag(ref!.tag!)))));
+        if (hit) return hit;
+      } else {
+        const hit = records.find((r) => r.names.some((n) => n.equals(ref!)));
+        if (hit) return hit;
+      }
+    }
+    const prefix = /^(?:sha256:)?([0-9a-f]{1,64})$/.exec(value)?.[1];
+    if (prefix) {
+      const ids = new Map<Digest, ImageRecord>();
+      for (const r of records) {
+        if (digestHex(r.id).startsWith(prefix)) ids.set(r.id, ids.get(r.id) ?? r);
+      }
+      if (ids.size === 1) return [...ids.values()][0]!;
+      if (ids.size > 1) throw new KilnError("ambiguous-image-id", `image ID prefix ${JSON.stringify(value)} matches ${ids.size} images; give more characters`);
+    }
+    if (!ref && refError instanceof KilnError && !prefix) throw refError;
+    throw notFound(nameOrId);
+  }
+
+  async image(target: string | ImageRecord): Promise<Image> {
+    const rec = typeof target === "string" ? await this.resolve(target) : target;
+    if (rec.kind === "image") return storeImage(this, { mediaType: rec.mediaType, digest: rec.digest, size: rec.size });
+    return this.imageOfIndex({ mediaType: rec.mediaType, digest: rec.digest, size: rec.size }, 0);
+  }
+
+  private async imageOfIndex(desc: Descriptor, depth: number): Promise<Image> {
+    if (depth > 4) throw new KilnError("invalid-image", `image index ${desc.digest} nests too deeply`);
+    const doc = parseJsonDocument<Index>(await this.readBlob(desc.digest, { size: desc.size }), `image index ${desc.digest}`);
+    const arch = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" }[process.arch as string] ?? process.arch;
+    const images = doc.manifests.filter((m) => classifyMediaType(m.mediaType).kind === "manifest");
+    const pick = images.find((m) => m.platform?.os === "linux" && m.platform.architecture === arch) ?? images.find((m) => !m.platform) ?? images[0];
+    if (pick) return storeImage(this, pick);
+    const nested = doc.manifests.find((m) => classifyMediaType(m.mediaType).kind === "index");
+    if (nested) return this.imageOfIndex(nested, depth + 1);
+    throw new KilnError("invalid-image", `image index ${desc.digest} lists no image`);
+  }
+
+  async tag(source: string | ImageRecord, target: string | Reference): Promise<ImageRecord> {
+    const ref = parseTagName(target);
+    return this.withLock(async () => {
+      const rec = typeof source === "string" ? await this.resolve(source) : source;
+      await this.updateIndex(async (manifests) => {
+        const desc = manifests.find((d) => d.digest === rec.digest);
+        if (!desc) throw notFound(rec.digest);
+        return { manifests: placeNames(manifests, bare(desc), [ref]), result: undefined };
+      });
+      return this.recordFor(rec.digest);
+    });
+  }
+
+  async untag(name: string | Reference): Promise<ImageRecord> {
+    const ref = parseTagName(name);
+    return this.withLock(async () => {
+      const before = (await this.listImages()).find((r) => r.names.some((n) => n.equals(ref)));
+      if (!before) throw notFound(ref.familiarName());
+      await this.updateIndex(async (manifests) => {
+        const keep = manifests.filter((d) => !(d.digest === before.digest && entryName(d)?.equals(ref)));
+        if (!keep.some((d) => d.digest === before.digest)) {
+          const desc = manifests.find((d) => d.digest === before.digest)!;
+          keep.push(bare(desc));
+        }
+        return { manifests: keep, result: undefined };
+      });
+      return before;
+    });
+  }
+
+  async deleteImage(digest: Digest): Promise<BlobInfo[]> {
+    return this.withLock(async () => {
+      const found = await this.updateIndex(async (manifests) => {
+        const keep = manifests.filter((d) => d.digest !== digest);
+        return { manifests: keep, result: keep.length !== manifests.length };
+      });
+      if (!found) throw notFound(digest);
+      const graph = await this.references();
+      const mine = await this.walk([{ mediaType: MediaType.OciManifest, digest, size: 0 }], false);
+      const removed: BlobInfo[] = [];
+      const protect = await this.leaseCutoff();
+      for (const d of mine.reachable) {
+        if (graph.reachable.has(d)) continue;
+        const st = await stat(this.blobPath(d)).catch(() => undefined);
+        if (!st) continue;
+        if (protect !== undefined && st.mtimeMs >= protect) continue;
+        await unlink(this.blobPath(d)).then(() => removed.push({ digest: d, size: st.size }), () => {});
+      }
+      await this.dropStaleCompressed(graph);
+      return removed;
+    });
+  }
+
+  // ---------------------------------------------------------------- references, prune, usage
+
+  /** Walks manifests and indexes from `roots`. Unreadable documents count as missing. */
+  private async walk(roots: readonly Descriptor[], checkSize = true): Promise<ReferenceGraph> {
+    const edges = new Map<Digest, Digest[]>();
+    const reachable = new Set<Digest>();
+    const missing = new Set<Digest>();
+    const visit = async (d: { digest: Digest; mediaType: string; size: number }, sized: boolean): Promise<void> => {
+      if (reachable.has(d.digest)) return;
+      reachable.add(d.digest);
+      const kind = classifyMediaType(d.mediaType).kind;
+      if (kind !== "manifest" && kind !== "index") {
+        if (!(await this.hasBlob(d.digest))) missing.add(d.digest);
+        return;
+      }
+      let raw: Buffer;
+      try {
+        raw = await this.readBlob(d.digest, sized ? { size: d.size } : {});
+      } catch {
+        missing.add(d.digest);
+        return;
+      }
+      let children: Descriptor[] = [];
+      try {
+        if (kind === "manifest") {
+          const m = JSON.parse(raw.toString("utf8")) as Manifest;
+          children = [m.config, ...(m.layers ?? [])];
+          if (m.subject) children.push(m.subject);
+        } else {
+          children = [...(JSON.parse(raw.toString("utf8")) as Index).manifests];
+        }
+      } catch {
+        missing.add(d.digest);
+        return;
+      }
+      edges.set(d.digest, children.map((c) => c.digest));
+      for (const c of children) {
+        if (c && typeof c.digest === "string" && c.digest.startsWith("sha256:")) await visit(c, true);
+      }
+    };
+    for (const r of roots) await visit(r, checkSize);
+    return { roots: roots.map((r) => r.digest), edges, reachable, missing };
+  }
+
+  async references(): Promise<ReferenceGraph> {
+    const doc = await this.readIndexFile();
+    const graph = await this.walk(doc.manifests);
+    // compressed copies of live layers are kept too
+    const reachable = new Set(graph.reachable);
+    const live = await this.liveDiffIds(graph);
+    for (const compression of ["gzip", "zstd"] as const) {
+      const map = await this.readCompressed(compression);
+      for (const [diffId, blob] of Object.entries(map.layers)) if (live.has(diffId as Digest)) reachable.add(blob.digest);
+    }
+    return { ...graph, reachable };
+  }
+
+  private async liveDiffIds(graph: ReferenceGraph): Promise<Set<Digest>> {
+    const live = new Set<Digest>();
+    for (const d of graph.reachable) live.add(d); // uncompressed layers: digest = diffId
+    for (const [parent, children] of graph.edges) {
+      const config = children[0];
+      if (!config) continue;
+      try {
+        const raw = await this.readBlob(config);
+        const cfg = JSON.parse(raw.toString("utf8")) as ImageConfig;
+        if (cfg?.rootfs && Array.isArray(cfg.rootfs.diff_ids)) for (const id of cfg.rootfs.diff_ids) live.add(id);
+      } catch {
+        void parent;
+      }
+    }
+    return live;
+  }
+
+  private async leaseCutoff(): Promise<number | undefined> {
+    const oldest = await this.oldestLease(true);
+    return oldest === undefined ? undefined : oldest - 2000;
+  }
+
+  private async listBlobs(): Promise<Map<Digest, number>> {
+    const out = new Map<Digest, number>();
+    for (const name of await readdir(this.paths.blobs).catch(() => [] as string[])) {
+      if (!/^[0-9a-f]{64}$/.test(name)) continue;
+      const st = await stat(join(this.paths.blobs, name)).catch(() => undefined);
+      if (st?.isFile()) out.set(`sha256:${name}`, st.size);
+    }
+    return out;
+  }
+
+  async prune(options: PruneOptions = {}): Promise<PruneResult> {
+    return this.withLock(async () => {
+      const temp = options.dryRun ? { count: 0, bytes: 0 } : await this.cleanTemp();
+      const graph = await this.references();
+      const blobs = await this.listBlobs();
+      const cutoff = await this.leaseCutoff();
+      const removed: BlobInfo[] = [];
+      for (const [digest, size] of blobs) {
+        if (graph.reachable.has(digest)) continue;
+        if (cutoff !== undefined) {
+          const st = await stat(this.blobPath(digest)).catch(() => undefined);
+          if (!st || st.mtimeMs >= cutoff) continue;
+        }
+        if (!options.dryRun) {
+          try {
+            await unlink(this.blobPath(digest));
+          } catch {
+            continue;
+          }
+        }
+        removed.push({ digest, size });
+      }
+      // stray temp files kiln may have left beside the blobs by older layouts
+      if (!options.dryRun) {
+        await this.dropStaleCompressed(graph);
+        await fsyncDir(this.paths.blobs);
+      }
+      return { blobs: removed, reclaimedBytes: removed.reduce((n, b) => n + b.size, 0), tempFiles: temp.count };
+    });
+  }
+
+  async usage(): Promise<StoreUsage> {
+    const records = await this.listImages();
+    const graph = await this.references();
+    const named = records.filter((r) => r.names.length > 0);
+    const namedGraph = await this.walk(named.map((r) => ({ mediaType: r.mediaType, digest: r.digest, size: r.size })));
+    const blobs = await this.listBlobs();
+    let blobBytes = 0;
+    let referencedBytes = 0;
+    let danglingBytes = 0;
+    for (const [digest, size] of blobs) {
+      blobBytes += size;
+      if (graph.reachable.has(digest)) {
+        referencedBytes += size;
+        if (!namedGraph.reachable.has(digest) && graph.roots.length > 0) danglingBytes += size;
+      }
+    }
+    let tempBytes = 0;
+    for (const name of await readdir(this.paths.tmp).catch(() => [] as string[])) {
+      tempBytes += await stat(join(this.paths.tmp, name)).then((s) => s.size, () => 0);
+    }
+    return {
+      images: records.length,
+      namedImages: named.length,
+      blobs: blobs.size,
+      blobBytes,
+      referencedBytes,
+      unreferencedBytes: blobBytes - referencedBytes,
+      danglingBytes,
+      tempBytes,
+    };
+  }
+
+  // ---------------------------------------------------------------- compression
+
+  private compressedFile(compression: string): string {
+    return join(this.paths.compression, `${compression}.json`);
+  }
+
+  private async readCompressed(compression: string): Promise<CompressedMap> {
+    try {
+      const doc = JSON.parse(await readFile(this.compressedFile(compression), "utf8")) as CompressedMap;
+      if (doc && typeof doc.layers === "object" && doc.layers) return doc;
+    } catch {
+      // missing or unreadable: start afresh (it is only a hint)
+    }
+    return { version: 1, layers: {} };
+  }
+
+  private async dropStaleCompressed(graph: ReferenceGraph): Promise<void> {
+    const live = await this.liveDiffIds(graph);
+    for (const compression of ["gzip", "zstd"] as const) {
+      const map = await this.readCompressed(compression);
+      const keys = Object.keys(map.layers);
+      const keep = keys.filter((k) => live.has(k as Digest));
+      if (keep.length === keys.length) continue;
+      const layers: Record<string, BlobInfo> = {};
+      for (const k of keep) layers[k] = map.layers[k]!;
+      await writeFileAtomic(this.compressedFile(compression), `${JSON.stringify({ version: 1, layers }, null, 2)}\n`, this.paths.tmp, this.paths.compression);
+    }
+  }
+
+  async compressedBlob(diffId: Digest, compression: "gzip" | "zstd"): Promise<BlobInfo | undefined> {
+    const hit = (await this.readCompressed(compression)).layers[diffId];
+    if (!hit) return undefined;
+    return (await this.blobSize(hit.digest)) === hit.size ? hit : undefined;
+  }
+
+  async recordCompressed(diffId: Digest, compression: "gzip" | "zstd", blob: BlobInfo): Promise<void> {
+    await mkdir(this.paths.compression, { recursive: true });
+    await this.withLock(async () => {
+      const map = await this.readCompressed(compression);
+      map.layers[diffId] = { digest: blob.digest, size: blob.size };
+      await writeFileAtomic(this.compressedFile(compression), `${JSON.stringify(map, null, 2)}\n`, this.paths.tmp, this.paths.compression);
+    });
+  }
+
+  async compressLayer(layer: Layer, compression: Compression): Promise<Layer> {
+    const info = classifyMediaType(layer.mediaType);
+    if (info.kind !== "layer") throw new KilnError("not-a-layer", `media type ${JSON.stringify(layer.mediaType)} is not a layer media type`);
+    if (info.compression === compression) return layer;
+    const mediaType = layerMediaType(info.format, compression);
+    if (compression === "none") {
+      // decompress into the store; the uncompressed digest is the diffId
+      const blob = await this.putBlob(await openUncompressed(layer), { expected: layer.diffId, what: `layer ${layer.diffId}` });
+      return layerFromOpener(() => this.getBlob(blob.digest, { size: blob.size }), { mediaType, digest: blob.digest, size: blob.size, diffId: layer.diffId });
+    }
+    let blob = await this.compressedBlob(layer.diffId, compression);
+    if (!blob) {
+      let compressor: NodeJS.ReadWriteStream;
+      if (compression === "gzip") compressor = zlib.createGzip();
+      else {
+        const create = (zlib as unknown as { createZstdCompress?: () => NodeJS.ReadWriteStream }).createZstdCompress;
+        if (!create) throw new KilnError("unsupported-compression", `zstd compression needs Node.js with zlib zstd support (22.15 or later); this is ${process.version}`);
+        compressor = create();
+      }
+      const out = new PassThrough();
+      pipeline(await openUncompressed(layer), compressor, out, () => {});
+      blob = await this.putBlob(out, { what: `${compression} layer of ${layer.diffId}` });
+      await this.recordCompressed(layer.diffId, compression, blob);
+    }
+    const b = blob;
+    return layerFromOpener(() => this.getBlob(b.digest, { size: b.size }), { mediaType, digest: b.digest, size: b.size, diffId: layer.diffId });
+  }
+}
+
+/** A descriptor without names, platform kept. */
+function bare(d: Descriptor): Descriptor {
+  const out: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size };
+  if (d.platform) out.platform = d.platform;
+  const rest = { ...(d.annotations ?? {}) };
+  delete rest[Annotation.RefName];
+  delete rest[Annotation.ContainerdImageName];
+  if (Object.keys(rest).length > 0) out.annotations = rest;
+  return out;
+}
+
+/**
+ * The index entries after giving `desc` the `names`: each name is taken from whatever entry had
+ * it (an image left without names keeps one unnamed entry: dangling), and `desc` gets one entry
+ * per name, or a single unnamed entry when it has none at all.
+ */
+function placeNames(manifests: Descriptor[], desc: Descriptor, names: readonly Reference[]): Descriptor[] {
+  let out = manifests.filter((d) => !names.some((n) => entryName(d)?.equals(n)));
+  // images that lost their last name stay, unnamed
+  for (const d of manifests) {
+    if (d.digest !== desc.digest && !out.some((o) => o.digest === d.digest) && classifyMediaType(d.mediaType).kind !== "other") out.push(bare(d));
+  }
+  const existingNamed = out.some((d) => d.digest === desc.digest && entryName(d) !== undefined);
+  if (names.length > 0) {
+    out = out.filter((d) => d.digest !== desc.digest || entryName(d) !== undefined); // drop its unnamed entry
+    for (const n of names) out.push({ ...bare(desc), annotations: { ...(bare(desc).annotations ?? {}), ...nameAnnotations(n) } });
+  } else if (!existingNamed && !out.some((d) => d.digest === desc.digest)) {
+    out.push(bare(desc));
+  }
+  // dedupe unnamed entries per digest
+  const seen = new Set<string>();
+  return out.filter((d) => {
+    const key = `${d.digest} ${entryName(d)?.toString() ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Opens (creating when missing) the store at `root`. */
+export async function openStore(root: string, options: OpenStoreOptions = {}): Promise<LayoutStore> {
+  return new LayoutStore(root, options).init();
+}

@@ -1,0 +1,275 @@
+/**
+ * The store conformance suite (principle 11): every ImageStore implementation runs it.
+ * `storeConformance(name, open)` registers a uvu suite; `open(root)` returns a store over an
+ * empty directory. Faults are checked to leave the store exactly as before (listing compared).
+ */
+import { writeFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import {
+  digestOf,
+  digestHex,
+  layerFromOpener,
+  newImage,
+  MediaType,
+  openUncompressed,
+  type Digest,
+  type Image,
+  type Layer,
+} from "../../image/index.js";
+import type { ImageStore } from "../../cache/index.js";
+import { collect, kilnError, streamOf } from "../image/helpers.js";
+import { file, listing, makeImage, tempDir } from "./helpers.js";
+
+export type StoreOpener = (root: string) => Promise<ImageStore>;
+
+/** An image whose `layer` is replaced by one with the same descriptor but other bytes. */
+async function withBadLayer(image: Image): Promise<Image> {
+  const [layer] = await image.layers();
+  const bad: Layer = await layerFromOpener(() => streamOf("not the layer you are looking for"), {
+    digest: layer!.digest,
+    size: layer!.size,
+    diffId: layer!.diffId,
+  });
+  return newImage({ config: await image.config(), layers: [bad] });
+}
+
+export function storeConformance(name: string, open: StoreOpener): void {
+  const t = suite(`store conformance: ${name}`);
+  let tmp: ReturnType<typeof tempDir>;
+  let store: ImageStore;
+
+  t.before.each(async () => {
+    tmp = tempDir();
+    store = await open(join(tmp.dir, "root"));
+  });
+  t.after.each(async () => {
+    await store.close();
+    tmp.cleanup();
+  });
+
+  const unchanged = async (fn: () => Promise<unknown>, code: string) => {
+    const before = listing(store.root);
+    const err = await kilnError(fn);
+    assert.is(err.code, code, err.message);
+    assert.equal(listing(store.root), before);
+    assert.equal(readdirSync(store.paths.tmp), [], "no temp files are left");
+    return err;
+  };
+
+  t("a fresh store is an OCI layout", async () => {
+    assert.equal(listing(store.root).filter((l) => !l.startsWith("tmp")).map((l) => l.split(" ")[0]), ["blobs/", "blobs/sha256/", "index.json", "oci-layout"]);
+    assert.equal(await store.listImages(), []);
+  });
+
+  t("putBlob / hasBlob / getBlob round trip bytes, strings and streams", async () => {
+    const a = await store.putBlob("hello");
+    assert.is(a.digest, digestOf("hello"));
+    assert.is(a.size, 5);
+    assert.ok(await store.hasBlob(a.digest));
+    assert.is((await collect(await store.getBlob(a.digest))).toString(), "hello");
+    const b = await store.putBlob(streamOf("wor", "ld"), { expected: digestOf("world") });
+    assert.is(b.digest, digestOf("world"));
+    assert.is((await store.readBlob(b.digest, { size: 5 })).toString(), "world");
+    const again = await store.putBlob(Buffer.from("hello"), { expected: { digest: a.digest, size: 5 } });
+    assert.equal(again, a);
+    assert.not.ok(await store.hasBlob(digestOf("absent")));
+  });
+
+  t("putBlob refuses a wrong digest or size and keeps nothing", async () => {
+    const err = await unchanged(() => store.putBlob("hello", { expected: digestOf("other") }), "digest-mismatch");
+    assert.match(err.message, /expected sha256:/);
+    await unchanged(() => store.putBlob("hello", { expected: { digest: digestOf("hello"), size: 4 } }), "digest-mismatch");
+    await unchanged(() => store.putBlob("hello", { expected: { digest: digestOf("hello"), size: 6 } }), "digest-mismatch");
+  });
+
+  t("putBlob keeps nothing when the source fails mid-way", async () => {
+    const before = listing(store.root);
+    async function* failing() {
+      yield Buffer.from("part");
+      throw new Error("network went away");
+    }
+    try {
+      await store.putBlob(failing());
+      assert.unreachable();
+    } catch (err) {
+      assert.match((err as Error).message, /network went away/);
+    }
+    assert.equal(listing(store.root), before);
+  });
+
+  t("getBlob verifies: a corrupted blob fails the stream, a missing one is named", async () => {
+    const a = await store.putBlob("precious");
+    writeFileSync(join(store.paths.blobs, digestHex(a.digest)), "tampered");
+    const err = await kilnError(async () => collect(await store.getBlob(a.digest)));
+    assert.is(err.code, "digest-mismatch");
+    const missing = await kilnError(() => store.getBlob(digestOf("nope")));
+    assert.is(missing.code, "blob-missing");
+    assert.match(missing.message, new RegExp(digestOf("nope")));
+  });
+
+  t("writeImage stores every blob; resolve by name, id, id prefix and digest; lazy image reads back", async () => {
+    const image = await makeImage([[file("etc/hello", "hi\n")], [file("bin/tool", "#!/bin/sh\n", 0o755)]]);
+    const rec = await store.writeImage(image, { names: ["busybox:latest", "localhost:5000/x:y"] });
+    assert.is(rec.digest, await image.digest());
+    assert.is(rec.id, (await image.manifest()).config.digest);
+    assert.equal(rec.names.map(String), ["docker.io/library/busybox:latest", "localhost:5000/x:y"]);
+    for (const q of ["busybox", "docker.io/library/busybox:latest", "localhost:5000/x:y", rec.id, digestHex(rec.id), digestHex(rec.id).slice(0, 12), rec.digest, `busybox@${rec.digest}`]) {
+      assert.is((await store.resolve(q)).digest, rec.digest, q);
+    }
+    const back = await store.image("busybox");
+    assert.is(await back.digest(), rec.digest);
+    assert.equal(await back.rawManifest(), await image.rawManifest());
+    assert.equal(await back.rawConfig(), await image.rawConfig());
+    const layers = await back.layers();
+    const orig = await image.layers();
+    assert.is(layers.length, 2);
+    for (let i = 0; i < 2; i++) {
+      assert.is(layers[i]!.diffId, orig[i]!.diffId);
+      assert.equal(await collect(await openUncompressed(layers[i]!)), await collect(await orig[i]!.open()));
+    }
+    assert.is((await kilnError(() => store.resolve("nothere:latest"))).code, "image-not-found");
+  });
+
+  t("names: tag adds, tagging elsewhere moves (old image dangles), untag, delete", async () => {
+    const one = await store.writeImage(await makeImage([[file("a", "1")]]), { names: ["app:1"] });
+    const two = await store.writeImage(await makeImage([[file("a", "2")]]), { names: ["app:2"] });
+    await store.tag("app:1", "app:latest");
+    assert.equal((await store.resolve("app:latest")).digest, one.digest);
+    await store.tag("app:2", "app:latest");
+    assert.equal((await store.resolve("app")).digest, two.digest);
+    await store.tag(two, "app:1"); // one loses its last name
+    const list = await store.listImages();
+    assert.is(list.length, 2);
+    const dangling = list.find((r) => r.digest === one.digest)!;
+    assert.equal(dangling.names, []);
+    assert.equal(list.find((r) => r.digest === two.digest)!.names.map((n) => n.familiarName()), ["app:1", "app:2", "app:latest"]);
+    const before = await store.untag("app:latest");
+    assert.is(before.digest, two.digest);
+    assert.is((await kilnError(() => store.untag("app:latest"))).code, "image-not-found");
+    // delete the dangling one: its blobs go, shared ones (none here) stay
+    const removed = await store.deleteImage(one.digest);
+    assert.ok(removed.some((b) => b.digest === one.digest));
+    assert.not.ok(await store.hasBlob(one.digest));
+    assert.ok(await store.hasBlob(two.digest));
+    assert.is((await store.listImages()).length, 1);
+  });
+
+  t("deleting an image keeps layers another image shares", async () => {
+    const shared = [file("shared", "same bytes")];
+    const a = await store.writeImage(await makeImage([shared], ["a"]), { names: ["a"] });
+    const b = await store.writeImage(await makeImage([shared], ["b"]), { names: ["b"] });
+    const layer = (await (await store.image(a)).layers())[0]!;
+    await store.deleteImage(a.digest);
+    assert.ok(await store.hasBlob(layer.digest));
+    assert.ok(await store.hasBlob(b.digest));
+    await store.deleteImage(b.digest);
+    assert.not.ok(await store.hasBlob(layer.digest));
+  });
+
+  t("faults leave the store as it was: bad layer bytes, unknown media types, bad names, duplicate names", async () => {
+    await store.writeImage(await makeImage([[file("keep", "me")]]), { names: ["keep:1"] });
+    const good = await makeImage([[file("x", "y")]]);
+    await unchanged(async () => store.writeImage(await withBadLayer(good)), "digest-mismatch");
+    const weird: Layer = { ...(await good.layers())[0]!, mediaType: "application/x-weird", open: async () => streamOf("") };
+    const weirdImage: Image = {
+      ...good,
+      mediaType: () => good.mediaType(),
+      manifest: async () => ({ ...(await good.manifest()), layers: [{ ...(await good.manifest()).layers[0]!, mediaType: "application/x-weird" }] }),
+      rawManifest: async () => Buffer.from(JSON.stringify({ ...(await good.manifest()), layers: [{ ...(await good.manifest()).layers[0]!, mediaType: "application/x-weird" }] })),
+      digest: async () => digestOf(JSON.stringify({ ...(await good.manifest()), layers: [{ ...(await good.manifest()).layers[0]!, mediaType: "application/x-weird" }] })),
+      config: () => good.config(),
+      rawConfig: () => good.rawConfig(),
+      layers: async () => [weird],
+    };
+    const err = await unchanged(() => store.writeImage(weirdImage), "unsupported-media-type");
+    assert.match(err.message, /application\/x-weird/);
+    await unchanged(() => store.writeImage(good, { names: ["Bad Name"] }), "invalid-reference");
+    await unchanged(() => store.writeImage(good, { names: ["app@sha256:" + "a".repeat(64)] }), "invalid-reference");
+    await unchanged(() => store.writeImage(good, { names: ["dup:1", "docker.io/library/dup:1"] }), "duplicate-name");
+    await unchanged(() => store.tag("keep:1", "UPPER:case"), "invalid-reference");
+    await unchanged(() => store.tag("nothere", "x:1"), "image-not-found");
+  });
+
+  t("prune removes unreferenced blobs and dead processes' temp files, keeps everything reachable", async () => {
+    const rec = await store.writeImage(await makeImage([[file("a", "1")]]), { names: ["keep"] });
+    const loose = await store.putBlob("loose blob");
+    writeFileSync(join(store.paths.tmp, "blob.999999999.1.abcdef"), "half-written");
+    const result = await store.prune();
+    assert.equal(result.blobs.map((b) => b.digest), [loose.digest]);
+    assert.is(result.reclaimedBytes, "loose blob".length);
+    assert.is(result.tempFiles, 1);
+    assert.not.ok(await store.hasBlob(loose.digest));
+    assert.ok(await store.hasBlob(rec.digest));
+    const graph = await store.references();
+    assert.equal(graph.missing.size, 0);
+    assert.ok(graph.reachable.has(rec.id));
+    assert.equal(readdirSync(store.paths.tmp), []);
+  });
+
+  t("a live lease of another store protects blobs written since it was taken", async () => {
+    const writer = await open(store.root);
+    try {
+      const loose = await writer.putBlob("just written");
+      assert.equal((await store.prune()).blobs, []);
+      assert.ok(await store.hasBlob(loose.digest));
+      await writer.close();
+      assert.equal((await store.prune()).blobs.map((b) => b.digest), [loose.digest]);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  t("compressLayer: gzip once, remembered by diffId, kept while the layer lives", async () => {
+    const rec = await store.writeImage(await makeImage([[file("big", "x".repeat(10000))]]), { names: ["gz"] });
+    const [layer] = await (await store.image(rec)).layers();
+    const gz = await store.compressLayer(layer!, "gzip");
+    assert.is(gz.mediaType, MediaType.OciLayerGzip);
+    assert.is(gz.diffId, layer!.diffId);
+    assert.ok(gz.size < layer!.size);
+    assert.equal(await store.compressedBlob(layer!.diffId, "gzip"), { digest: gz.digest, size: gz.size });
+    assert.equal(await collect(await openUncompressed(gz)), await collect(await layer!.open()));
+    const again = await store.compressLayer(layer!, "gzip");
+    assert.is(again.digest, gz.digest);
+    await store.prune();
+    assert.ok(await store.hasBlob(gz.digest), "a live layer's gzip copy survives prune");
+    const back = await store.compressLayer(gz, "none");
+    assert.is(back.digest, layer!.diffId);
+    await store.deleteImage(rec.digest);
+    await store.prune();
+    assert.not.ok(await store.hasBlob(gz.digest));
+    assert.is(await store.compressedBlob(layer!.diffId, "gzip"), undefined);
+  });
+
+  t("concurrent writers on one root: every image lands", async () => {
+    const other = await open(store.root);
+    try {
+      const images = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => makeImage([[file("n", String(i))]])));
+      await Promise.all(images.map((img, i) => (i % 2 ? other : store).writeImage(img, { names: [`c:${i}`] })));
+      const list = await store.listImages();
+      assert.is(list.length, 6);
+      for (let i = 0; i < 6; i++) assert.is((await store.resolve(`c:${i}`)).digest, await images[i]!.digest());
+    } finally {
+      await other.close();
+    }
+  });
+
+  t("withLock is re-entrant and serialises", async () => {
+    const order: string[] = [];
+    await Promise.all([
+      store.withLock(async () => {
+        order.push("a1");
+        await store.withLock(async () => order.push("a-inner"));
+        await new Promise((r) => setTimeout(r, 30));
+        order.push("a2");
+      }),
+      new Promise((r) => setTimeout(r, 5)).then(() => store.withLock(async () => order.push("b"))),
+    ]);
+    assert.equal(order, ["a1", "a-inner", "a2", "b"]);
+  });
+
+  t.run();
+}
+
+export type { Digest };

@@ -1,0 +1,61 @@
+/** The OCI-layout store: the conformance suite, KILN_ROOT defaults and layout details. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { defaultRoot, openStore, storePaths } from "../../cache/index.js";
+import { storeConformance } from "./conformance.js";
+import { file, makeImage, tempDir } from "./helpers.js";
+
+storeConformance("LayoutStore", (root) => openStore(root));
+
+test("KILN_ROOT: --root, then $KILN_ROOT, then /var/lib/kiln for root, XDG for others", () => {
+  assert.is(defaultRoot({ explicit: "r", cwd: "/w", env: { KILN_ROOT: "/e" } }), "/w/r");
+  assert.is(defaultRoot({ env: { KILN_ROOT: "/e" }, uid: 0 }), "/e");
+  assert.is(defaultRoot({ env: {}, uid: 0 }), "/var/lib/kiln");
+  assert.is(defaultRoot({ env: { XDG_DATA_HOME: "/x" }, uid: 1000 }), "/x/kiln");
+  assert.is(defaultRoot({ env: { HOME: "/home/u" }, uid: 1000 }), "/home/u/.local/share/kiln");
+  assert.is(defaultRoot({ env: { XDG_DATA_HOME: "relative", HOME: "/h" }, uid: 1000 }), "/h/.local/share/kiln");
+});
+
+test("reserved directories beside the layout", () => {
+  const p = storePaths("/s");
+  assert.equal([p.blobs, p.tmp, p.locks, p.snapshots, p.cache, p.statcache, p.logs, p.compression],
+    ["/s/blobs/sha256", "/s/tmp", "/s/locks", "/s/snapshots", "/s/cache", "/s/statcache", "/s/logs", "/s/compression"]);
+});
+
+test("index.json names: familiar ref.name for skopeo, normalised containerd name beside it", async () => {
+  const t = tempDir();
+  try {
+    const store = await openStore(t.dir);
+    const image = await makeImage([[file("a", "b")]]);
+    await store.writeImage(image, { names: ["busybox", "localhost:5000/x:y"] });
+    await store.close();
+    assert.equal(JSON.parse(readFileSync(join(t.dir, "oci-layout"), "utf8")), { imageLayoutVersion: "1.0.0" });
+    const index = JSON.parse(readFileSync(join(t.dir, "index.json"), "utf8"));
+    assert.is(index.schemaVersion, 2);
+    const names = index.manifests.map((m: { annotations: Record<string, string> }) => [m.annotations["org.opencontainers.image.ref.name"], m.annotations["io.containerd.image.name"]]);
+    assert.equal(names, [["busybox:latest", "docker.io/library/busybox:latest"], ["localhost:5000/x:y", "localhost:5000/x:y"]]);
+    assert.equal(index.manifests[0].platform, { architecture: "amd64", os: "linux" });
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("a store with a foreign oci-layout version is refused", async () => {
+  const t = tempDir();
+  try {
+    (await import("node:fs")).writeFileSync(join(t.dir, "oci-layout"), '{"imageLayoutVersion":"2.0.0"}');
+    let code = "";
+    try {
+      await openStore(t.dir);
+    } catch (err) {
+      code = (err as { code: string }).code;
+    }
+    assert.is(code, "store-invalid");
+  } finally {
+    t.cleanup();
+  }
+});
+
+test.run();
