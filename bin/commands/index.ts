@@ -8,8 +8,10 @@ import { historyCommand } from "./history.js";
 import { imagesCommand } from "./images.js";
 import { importCommand } from "./import.js";
 import { inspectCommand } from "./inspect.js";
+import { loadCommand } from "./load.js";
 import { parseCommand } from "./parse.js";
 import { rmiCommand } from "./rmi.js";
+import { saveCommand } from "./save.js";
 import { systemCommand } from "./system.js";
 import { tagCommand } from "./tag.js";
 
@@ -22,5 +24,7 @@ export const commands: readonly AnyCommand[] = [
   rmiCommand,
   importCommand,
   exportCommand,
+  saveCommand,
+  loadCommand,
   systemCommand,
 ];

@@ -29,7 +29,7 @@ export function archiveCorrupt(message: string, options: { entry?: string; cause
 }
 
 export function digestMismatch(entry: string, want: string, got: string, what = "blob"): ArchiveError {
-  return new ArchiveError("digest-mismatch", `${what} ${entry}: its bytes hash to ${got}, not ${want}; refusing it`, { entry });
+  return new ArchiveError("digest-mismatch", `${what} ${entry}: digest mismatch: its bytes hash to ${got}, not ${want}; refusing it`, { entry });
 }
 
 export function missingBlob(entry: string, referrer: string): ArchiveError {

@@ -27,6 +27,8 @@ export interface PreparedBlob {
   readonly sourceMediaType: string;
   /** True when the bytes are the source layer's blob unchanged. */
   readonly unchanged: boolean;
+  /** True when the blob is a copy the caller already had (WriteOciLayoutOptions.reuse). */
+  readonly reused?: boolean;
   open(): Promise<Readable>;
 }
 

@@ -25,6 +25,7 @@ import { KilnError } from "../../util/errors.js";
 import { canonicalJsonBytes } from "../canonical-json.js";
 import { DigestTransform, digestOf, type Digest } from "../digest.js";
 import type { Image } from "../image.js";
+import type { Layer } from "../layer.js";
 import { classifyMediaType, MediaType, type Compression } from "../media-types.js";
 import type { Reference } from "../reference.js";
 import { createTar, type TarEntry } from "../tar.js";
@@ -33,6 +34,7 @@ import { requireCompression, DEFAULT_GZIP_LEVEL } from "./compression.js";
 import { archiveCorrupt, ArchiveError, asArchiveError, digestMismatch } from "./errors.js";
 import {
   blobPath,
+  compressionOf,
   imageFromManifest,
   MAX_DOCUMENT_BYTES,
   parseIndex,
@@ -174,8 +176,12 @@ export interface LayerWritten {
   size: number;
   mediaType: string;
   compression: Compression;
-  /** False when the layer was compressed (or decompressed) for this write. */
+  /** False when the layer was compressed (or decompressed) for this write, or replaced by `reuse`. */
   unchanged: boolean;
+  /** True when the blob came from `reuse` (nothing was compressed). */
+  reused: boolean;
+  /** The blob's bytes; valid only during the `onLayer` call (e.g. to keep a copy in a store). */
+  open(): Promise<Readable>;
 }
 
 export interface WriteOciLayoutOptions {
@@ -185,6 +191,11 @@ export interface WriteOciLayoutOptions {
   level?: number;
   /** Called once per distinct layer written, e.g. to remember diffId → compressed digest. */
   onLayer?: (layer: LayerWritten) => void | Promise<void>;
+  /**
+   * A copy of `layer` the caller already has in `compression` (a store's remembered gzip blob),
+   * used instead of transcoding. Its diffId must be the layer's.
+   */
+  reuse?: (layer: Layer, compression: Compression) => Promise<Layer | undefined>;
   /** Where transcoded layers are spooled when writing a tar (default: the OS temp dir). */
   tmpDir?: string;
   sourceDateEpoch?: number;
@@ -231,13 +242,23 @@ function descriptorsFor(manifestDigest: Digest, size: number, mediaType: string,
 async function plan(
   entries: readonly OciLayoutInput[],
   options: WriteOciLayoutOptions,
-  prepare: (layer: import("../layer.js").Layer) => Promise<PreparedBlob>,
+  prepare: (layer: Layer) => Promise<PreparedBlob>,
 ): Promise<Plan> {
   const blobs = new Map<Digest, PlannedBlob>();
   const descriptors: Descriptor[] = [];
   const written: WrittenImage[] = [];
   const images = await Promise.all(entries.map(async (e) => ({ ...e, layers: await e.image.layers() })));
-  const done = await prepareAll(images.flatMap((e) => e.layers), prepare);
+  const target = options.compression ?? "gzip";
+  const withReuse = async (layer: Layer): Promise<PreparedBlob> => {
+    if (options.reuse && compressionOf(layer.mediaType) !== target) {
+      const copy = await options.reuse(layer, target);
+      if (copy && copy.diffId === layer.diffId && compressionOf(copy.mediaType) === target) {
+        return { digest: copy.digest, size: copy.size, diffId: layer.diffId, compression: target, sourceMediaType: layer.mediaType, unchanged: false, reused: true, open: () => openVerified(copy) };
+      }
+    }
+    return prepare(layer);
+  };
+  const done = await prepareAll(images.flatMap((e) => e.layers), withReuse);
   const reported = new Set<Digest>();
   for (const { image, tags = [], layers } of images) {
     const manifest = await image.manifest();
@@ -260,6 +281,8 @@ async function plan(
           mediaType: withCompression(b.sourceMediaType, "oci", b.compression),
           compression: b.compression,
           unchanged: b.unchanged,
+          reused: b.reused === true,
+          open: () => b.open(),
         });
       }
       if (!blob.unchanged) unchanged = false;
@@ -338,7 +361,7 @@ async function writeToDirectory(dir: string, entries: readonly OciLayoutInput[],
     }
   }
   // Layers are transcoded straight into the blobs directory (temp name, then renamed to the digest).
-  const prepare = async (layer: import("../layer.js").Layer): Promise<PreparedBlob> => {
+  const prepare = async (layer: Layer): Promise<PreparedBlob> => {
     const from = classifyMediaType(layer.mediaType);
     const fromCompression = from.kind === "layer" ? from.compression : "none";
     if (fromCompression === compression) {
