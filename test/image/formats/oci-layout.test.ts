@@ -14,7 +14,7 @@ import {
 import { MediaType } from "../../../image/media-types.js";
 import { parseReference } from "../../../image/reference.js";
 import { readTar } from "../helpers.js";
-import { kilnError } from "../helpers.js";
+import { collect, kilnError } from "../helpers.js";
 import { diffIdsOf, layerBytes, listDir, removeDir, sink, smallImage, streamOfBuffer, tempDir } from "./helpers.js";
 
 test("oci-layout: directory with oci-layout, index.json (ref.name) and blobs; gzip by default; onLayer reports", async () => {
@@ -156,6 +156,36 @@ test("oci-layout: zstd without Node support is a clear error before anything is 
     assert.ok(!existsSync(join(dir, "out")));
   } finally {
     removeDir(dir);
+  }
+});
+
+test("oci-layout: reuse supplies remembered gzip copies; onLayer can read each new blob", async () => {
+  const a = tempDir();
+  const b = tempDir();
+  try {
+    const image = await smallImage("u");
+    const kept = new Map<string, Buffer>();
+    await writeOciLayout(a, [{ image }], {
+      onLayer: async (l) => {
+        assert.ok(!l.reused);
+        kept.set(l.diffId, await collect(await l.open()));
+      },
+    });
+    const { layerFromBytes } = await import("../../../image/layer.js");
+    let reusedCount = 0;
+    await writeOciLayout(b, [{ image }], {
+      reuse: async (layer, compression) => {
+        assert.is(compression, "gzip");
+        const bytes = kept.get(layer.diffId);
+        return bytes ? layerFromBytes(bytes, { mediaType: MediaType.OciLayerGzip }) : undefined;
+      },
+      onLayer: (l) => void (reusedCount += l.reused ? 1 : 0),
+    });
+    assert.is(reusedCount, 2);
+    assert.is(readFileSync(join(a, "index.json"), "utf8"), readFileSync(join(b, "index.json"), "utf8"));
+  } finally {
+    removeDir(a);
+    removeDir(b);
   }
 });
 
