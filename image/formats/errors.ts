@@ -43,6 +43,11 @@ export function unknownMediaType(mediaType: string, where: string): ArchiveError
 /** Turns errors thrown by Node (zlib, tar-stream, fs) into `archive-corrupt`; KilnErrors pass through. */
 export function asArchiveError(err: unknown, where: string): KilnError {
   if (err instanceof KilnError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT" || code === "EACCES" || code === "EISDIR" || code === "EPERM") {
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : "permission denied";
+    return new KilnError(code === "ENOENT" ? "file-not-found" : "file-unreadable", `cannot read ${where}: ${why}`, { cause: err });
+  }
   const message = err instanceof Error ? err.message : String(err);
   return archiveCorrupt(`${where} is corrupt or truncated: ${message}`, { cause: err });
 }

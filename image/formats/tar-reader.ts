@@ -166,8 +166,10 @@ export async function spoolTar(input: Readable | AsyncIterable<Uint8Array>, opti
   const files = new Map<string, SpooledFile>();
   const links = new Map<string, string>();
   let extract: tarStream.Extract | undefined;
+  let source: Readable | undefined;
   try {
     const { head, stream } = await peek(input, 512);
+    source = stream;
     if (head.length === 0) throw archiveCorrupt(`${where} is empty`);
     const compression = detectCompression(head);
     requireCompression(compression, `${where} is zstd-compressed: reading it`);
@@ -220,6 +222,8 @@ export async function spoolTar(input: Readable | AsyncIterable<Uint8Array>, opti
     if (failure) throw failure;
   } catch (err) {
     extract?.destroy();
+    source?.destroy();
+    if (input instanceof Readable) input.destroy();
     await rm(dir, { recursive: true, force: true });
     throw asArchiveError(err, where);
   }

@@ -192,6 +192,17 @@ test("faults: an OCI layout directory with a corrupted layer fails when the laye
   }
 });
 
+test("faults: a missing archive file is file-not-found, not corrupt", async () => {
+  const tmp = tempDir();
+  try {
+    const err = await kilnError(() => readArchive(join(tmp, "nope.tar"), { tmpDir: tmp }));
+    assert.is(err.code, "file-not-found");
+    assert.equal(listDir(tmp), []);
+  } finally {
+    removeDir(tmp);
+  }
+});
+
 test("faults: an intact archive still reads after all that (sanity)", async () => {
   const tmp = tempDir();
   try {
