@@ -92,6 +92,36 @@ test("skopeo copy oci → docker-archive: kiln reads skopeo's archive (tags, con
   }
 });
 
+test("skopeo copy … docker-archive:/dev/stdout piped into readArchive (no seeking, symlinked legacy dirs)", async () => {
+  if (skip("skopeo copy", "skopeo")) return;
+  const dir = tempDir();
+  try {
+    const image = await smallImage("pipe");
+    await writeOciLayout(join(dir, "oci"), [{ image, tags: ["t"] }]);
+    const { spawn } = await import("node:child_process");
+    // through `cat`: Node's stdio "pipe" is a socket, which /dev/stdout cannot be opened as
+    const script = `skopeo copy -q oci:"$1":t docker-archive:/dev/stdout:kiln-test/piped:1 | cat`;
+    const child = spawn("sh", ["-c", script, "sh", join(dir, "oci")], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (c) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const tmp = join(dir, "tmp");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(tmp);
+    const loaded = await readArchive(child.stdout, { tmpDir: tmp }).catch((err) => {
+      throw new Error(`${String(err)}; skopeo said: ${stderr}`);
+    });
+    assert.is(await exited, 0, stderr);
+    assert.is(stderr, "");
+    assert.ok(loaded.images[0]!.tags[0]!.endsWith("kiln-test/piped:1"));
+    assert.equal(await diffIdsOf(loaded.images[0]!.image), await diffIdsOf(image));
+    await loaded.cleanup();
+    assert.equal(listDir(tmp), []);
+  } finally {
+    removeDir(dir);
+  }
+});
+
 test("skopeo inspect oci: and oci-archive: accept kiln's layout directory and tar", async () => {
   if (skip("skopeo inspect", "skopeo")) return;
   const dir = tempDir();
