@@ -11,6 +11,7 @@ import { digestHex } from "../../../image/digest.js";
 import { readArchive, readOciLayout, writeDockerArchive, writeOciLayout } from "../../../image/formats/index.js";
 import type { Image } from "../../../image/image.js";
 import { MediaType } from "../../../image/media-types.js";
+import { parseReference } from "../../../image/reference.js";
 import { BUSYBOX, busyboxImage, diffIdsOf, hasTool, listDir, removeDir, run, smallImage, tempDir } from "./helpers.js";
 import { existsSync } from "node:fs";
 
@@ -194,6 +195,13 @@ test("podman load -i: loads kiln's docker-archive under its tag, image ID = conf
     assert.match(r.stdout, /Loaded image.*kiln-test\/podman:1/);
     const id = run("podman", [...podman, "image", "inspect", "--format", "{{.Id}}", "kiln-test/podman:1"]);
     assert.is(id.stdout.trim(), digestHex((await image.manifest()).config.digest));
+    // an OCI layout tar named by Reference: podman reads io.containerd.image.name
+    const oci = join(dir, "oci.tar");
+    const other = await smallImage("p2");
+    await writeOciLayout(createWriteStream(oci), [{ image: other, tags: [parseReference("kiln-test/podman-oci:2")] }], { tmpDir: dir });
+    const r2 = run("podman", [...podman, "load", "-i", oci], { timeout: 120_000 });
+    assert.is(r2.status, 0, r2.stderr);
+    assert.match(r2.stdout, /Loaded image.*kiln-test\/podman-oci:2/);
     run("podman", [...podman, "rmi", "-a", "-f"]);
   } finally {
     run("sh", ["-c", `chmod -R u+w ${JSON.stringify(dir)} 2>/dev/null; true`]);
