@@ -5,6 +5,7 @@
 import { lintBenchOptionsFromEnv, runLintBench } from "./lint.js";
 import { runParseBench, parseBenchOptionsFromEnv } from "./parse.js";
 import { runStartupBench, startupRunsFromEnv } from "./startup.js";
+import { imageBenchOptionsFromEnv, runImageBench } from "./image.js";
 
 const started = Date.now();
 runStartupBench(startupRunsFromEnv());
@@ -12,4 +13,6 @@ console.log("");
 runParseBench(parseBenchOptionsFromEnv());
 console.log("");
 await runLintBench(lintBenchOptionsFromEnv());
+console.log("");
+await runImageBench(imageBenchOptionsFromEnv());
 console.log(`\nbench: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

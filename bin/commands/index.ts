@@ -11,9 +11,11 @@ import { imagesCommand } from "./images.js";
 import { importCommand } from "./import.js";
 import { inspectCommand } from "./inspect.js";
 import { lintCommand } from "./lint.js";
+import { loadCommand } from "./load.js";
 import { parseCommand } from "./parse.js";
 import { rmiCommand } from "./rmi.js";
 import { runCommand } from "./run.js";
+import { saveCommand } from "./save.js";
 import { systemCommand } from "./system.js";
 import { tagCommand } from "./tag.js";
 
@@ -30,5 +32,7 @@ export const commands: readonly AnyCommand[] = [
   rmiCommand,
   importCommand,
   exportCommand,
+  saveCommand,
+  loadCommand,
   systemCommand,
 ];

@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { gunzipSync } from "node:zlib";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { compressor, detectCompression, GZIP_BLOCK_SIZE, ParallelGzip, peek } from "../../../image/formats/compression.js";
+import { collect } from "./helpers.js";
+
+function chunked(data: Buffer, size: number): Readable {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < data.length; i += size) parts.push(data.subarray(i, i + size));
+  return Readable.from(parts, { objectMode: false });
+}
+
+async function gz(data: Buffer, chunk: number): Promise<Buffer> {
+  return collect(chunked(data, chunk).pipe(new ParallelGzip(6)));
+}
+
+test("ParallelGzip: one gzip member any reader inflates, identical bytes however the input is chunked", async () => {
+  const text = Buffer.from("kiln layer data ".repeat(200_000)); // compressible, > 3 blocks
+  const data = Buffer.concat([text, randomBytes(GZIP_BLOCK_SIZE + 17), text.subarray(0, 5000)]);
+  const a = await gz(data, 65536);
+  const b = await gz(data, 7777);
+  const c = await gz(data, data.length);
+  assert.ok(a.equals(b) && a.equals(c), "deterministic");
+  assert.ok(gunzipSync(a).equals(data));
+  assert.is(detectCompression(a), "gzip");
+  assert.ok(a.length < data.length);
+});
+
+test("ParallelGzip: empty and tiny inputs", async () => {
+  for (const data of [Buffer.alloc(0), Buffer.from("x"), Buffer.alloc(GZIP_BLOCK_SIZE, 7)]) {
+    const out = await gz(data, 1000);
+    assert.ok(gunzipSync(out).equals(data), `${data.length} bytes`);
+  }
+});
+
+test("compressor: none is no transform; gzip is ParallelGzip", () => {
+  assert.is(compressor("none"), undefined);
+  assert.ok(compressor("gzip") instanceof ParallelGzip);
+});
+
+test("peek: returns the head and the whole stream", async () => {
+  const { head, stream } = await peek(Readable.from([Buffer.from("ab"), Buffer.from("cdef")], { objectMode: false }), 3);
+  assert.is(head.toString(), "abc");
+  assert.is((await collect(stream)).toString(), "abcdef");
+  const empty = await peek(Readable.from([], { objectMode: false }), 4);
+  assert.is(empty.head.length, 0);
+});
+
+test.run();
