@@ -254,12 +254,7 @@ class OverlaySnapshotter implements Snapshotter {
   }
 
   private opaqueOf(fsDir: string): Set<string> {
-    try {
-      const meta = JSON.parse(readFileSync(join(fsDir, "..", "meta.json"), "utf8")) as OverlayMeta;
-      return new Set(meta.opaque);
-    } catch {
-      return new Set();
-    }
+    return overlayOpaque(fsDir);
   }
 
   async activate(chain: Chain, runDir: string, options: ActivateOptions = {}): Promise<ActiveRootfs> {
@@ -296,6 +291,16 @@ class OverlaySnapshotter implements Snapshotter {
         return finishChanges(overlayChanges(upper, lookup, lowerPath, opaque, doubt), exclude);
       },
     };
+  }
+}
+
+/** The opaque directories (in-layer paths) of an overlay snapshot's `fs` dir (empty for others). */
+export function overlayOpaque(fsDir: string): Set<string> {
+  try {
+    const meta = JSON.parse(readFileSync(join(fsDir, "..", "meta.json"), "utf8")) as OverlayMeta;
+    return new Set(meta.opaque);
+  } catch {
+    return new Set();
   }
 }
 
