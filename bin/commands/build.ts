@@ -284,7 +284,11 @@ async function exportImage(
   });
   const tmpDir = store.paths.tmp;
   if (output.type === "docker") await formats.writeDockerArchive([{ image, tags: [...tags] }], out, { tmpDir, ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}) });
-  else await formats.writeOciLayout(out, [{ image, tags: [...tags] }], { compression: "gzip", tmpDir, ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}) });
+  else {
+    // as BuildKit writes it: ref.name = the tag, io.containerd.image.name = the full name
+    const { parseReference } = await import("../../image/reference.js");
+    await formats.writeOciLayout(out, [{ image, tags: tags.map((t) => parseReference(t)) }], { compression: "gzip", tmpDir, ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}) });
+  }
   out.end();
   await done;
   fs.renameSync(temp, output.dest);
