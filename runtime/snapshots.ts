@@ -262,12 +262,7 @@ class OverlaySnapshotter extends ChainSnapshotter implements Snapshotter {
   }
 
   private opaqueOf(fsDir: string): Set<string> {
-    try {
-      const meta = JSON.parse(readFileSync(join(fsDir, "..", "meta.json"), "utf8")) as OverlayMeta;
-      return new Set(meta.opaque);
-    } catch {
-      return new Set();
-    }
+    return overlayOpaque(fsDir);
   }
 
   async activate(chain: Chain, runDir: string, options: ActivateOptions = {}): Promise<ActiveRootfs> {
@@ -304,6 +299,16 @@ class OverlaySnapshotter extends ChainSnapshotter implements Snapshotter {
         return finishChanges(overlayChanges(upper, lookup, lowerPath, opaque, doubt), exclude);
       },
     };
+  }
+}
+
+/** The opaque directories (in-layer paths) of an overlay snapshot's `fs` dir (empty for others). */
+export function overlayOpaque(fsDir: string): Set<string> {
+  try {
+    const meta = JSON.parse(readFileSync(join(fsDir, "..", "meta.json"), "utf8")) as OverlayMeta;
+    return new Set(meta.opaque);
+  } catch {
+    return new Set();
   }
 }
 
