@@ -10,6 +10,7 @@ import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from "
 import { join } from "node:path";
 import type { Chain } from "../../runtime/snapshots.js";
 import { overlayOpaque } from "../../runtime/snapshots.js";
+import { resolveComponents, type LinkProbe } from "../../runtime/resolve.js";
 import { KilnError } from "../../util/errors.js";
 
 /** An entry of the view: its stats and the host path to read it from. */
@@ -136,40 +137,18 @@ export function dirView(dir: string): RootView {
   return new DirView(dir);
 }
 
-const MAX_LINKS = 255;
-
 /**
- * Resolves an in-root path the way `resolveInRoot` does (`..` stops at the root, absolute link
- * targets restart from it), through the view. Returns the resolved in-root path (`a/b`, "" = root).
+ * Resolves an in-root path through the view with runtime's `resolveInRoot` walk (`..` stops at
+ * the root, absolute link targets restart from it). Returns the resolved in-root path (`a/b`,
+ * "" = root).
  */
 export function resolveInView(view: RootView, path: string, followLast = false): string {
-  const done: string[] = [];
-  const todo = path.split("/").filter((c) => c !== "" && c !== ".").reverse();
-  let links = 0;
-  let exists = true;
-  while (todo.length > 0) {
-    const part = todo.pop()!;
-    if (part === "..") {
-      done.pop();
-      continue;
-    }
-    done.push(part);
-    const last = todo.length === 0;
-    if (!exists || (last && !followLast)) continue;
-    const e = view.lstat(done.join("/"));
-    if (!e) {
-      exists = false;
-      continue;
-    }
-    if (!e.st.isSymbolicLink()) continue;
-    if (++links > MAX_LINKS) throw new KilnError("symlink-loop", `too many levels of symbolic links resolving ${JSON.stringify(path)}`);
-    const target = readlinkSync(e.host);
-    done.pop();
-    if (target.startsWith("/")) done.length = 0;
-    const more = target.split("/").filter((c) => c !== "" && c !== ".");
-    for (let i = more.length - 1; i >= 0; i--) todo.push(more[i]!);
-  }
-  return done.join("/");
+  const probe: LinkProbe = (inRoot) => {
+    const e = view.lstat(inRoot);
+    if (!e) return "missing";
+    return e.st.isSymbolicLink() ? { link: readlinkSync(e.host) } : "other";
+  };
+  return resolveComponents(path, probe, { followLast }, "the image").join("/");
 }
 
 /** A file's text through the view (symlinks followed inside the root), or undefined. */
