@@ -234,14 +234,18 @@ async function lintLines(text: string, file: string, buildArgs: Map<string, stri
 
 async function reportFailure(err: unknown, text: string, file: string, io: Io, color: boolean): Promise<number> {
   const { KilnError } = await import("../../util/errors.js");
-  const e = err as { range?: import("../../parser/range.js").SourceRange; trigger?: string; processExitCode?: number; logTail?: readonly string[]; logFile?: string; code?: string; message?: string; exitCode?: number; step?: string };
+  const e = err as { diagnostics?: readonly import("../../parser/diagnostics.js").Diagnostic[]; range?: import("../../parser/range.js").SourceRange; trigger?: string; processExitCode?: number; logTail?: readonly string[]; logFile?: string; code?: string; message?: string; exitCode?: number; step?: string };
   if (!(err instanceof Error) || !(err instanceof KilnError || (err as Error).name === "StepError" || (err as Error).name === "BuildError")) throw err;
   if (e.code === "canceled") {
     io.stderr.write("kiln: build canceled\n");
     return 130;
   }
   const out: string[] = [];
-  if (e.range) {
+  if (e.diagnostics && e.diagnostics.length > 0) {
+    // a Dockerfile that does not parse: every error at once, with its "did you mean" hint
+    const { renderDiagnostic } = await import("../../parser/codeframe.js");
+    for (const d of e.diagnostics) out.push(renderDiagnostic(text, d, { file, color }));
+  } else if (e.range) {
     const { renderDiagnostic } = await import("../../parser/codeframe.js");
     out.push(renderDiagnostic(text, { code: e.code ?? "build", severity: "error", message: e.message ?? "build failed", range: e.range, ...(e.trigger ? { hint: `in ONBUILD trigger: ${e.trigger}` } : {}) }, { file, color }));
   } else {

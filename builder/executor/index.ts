@@ -119,8 +119,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const text = options.dockerfileText;
 
   const parsed = parse(text, { file: options.dockerfileName });
-  const parseError = parsed.diagnostics.find((d) => d.severity === "error");
-  if (parseError) throw new BuildError(parseError.code, parseError.message, { range: parseError.range });
+  const parseErrors = parsed.diagnostics.filter((d) => d.severity === "error");
+  const parseError = parseErrors[0];
+  if (parseError) throw new BuildError(parseError.code, parseError.message, { range: parseError.range, diagnostics: parseErrors });
 
   const bases = new Map<string, Promise<BaseImage | undefined>>();
   const baseImage = (ref: string): Promise<BaseImage | undefined> => {
