@@ -37,6 +37,19 @@ const RESERVED = new Set([
   "{", "}", "!", "[[", "]]", "function", "select", "time",
 ]);
 const SPECIAL_PARAMS = "@*#?-$!0";
+
+/** Character classes by char code (ASCII only; everything else is 0). */
+const C_BLANK = 1; // space, tab, CR
+const C_META = 2; // ends a word: blanks, newline, ; & | ( ) < >
+const C_WORD_SPECIAL = 4; // starts a quote, escape or expansion: ' " \ $ `
+const CHAR_CLASS = new Uint8Array(128);
+for (const c of " \t\r") CHAR_CLASS[c.charCodeAt(0)]! |= C_BLANK;
+for (const c of META) CHAR_CLASS[c.charCodeAt(0)]! |= C_META;
+for (const c of "'\"\\$`") CHAR_CLASS[c.charCodeAt(0)]! |= C_WORD_SPECIAL;
+
+function charClass(code: number): number {
+  return code < 128 ? CHAR_CLASS[code]! : 0;
+}
 const REDIRECT = /(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(&>>|&>|<<<|<<-|<<|<>|<&|>>|>&|>\||<|>)/y;
 const ASSIGNMENT = /([A-Za-z_][A-Za-z0-9_]*)(\[[^\]\n]*\])?(\+?)=/y;
 const PARAM_OP = /(:-|:=|:\?|:\+|-|=|\?|\+|##|#|%%|%|\/\/|\/#|\/%|\/|\^\^|\^|,,|,|:|@)/y;
@@ -90,8 +103,7 @@ class Parser {
   }
 
   private isDelimiter(k: number): boolean {
-    const c = this.text[k];
-    return c === undefined || META.has(c);
+    return k >= this.n || (charClass(this.text.charCodeAt(k)) & C_META) !== 0;
   }
 
   // ---- blanks, comments, newlines ----------------------------------------------------------
@@ -100,10 +112,10 @@ class Parser {
   skipBlanks(): void {
     const t = this.text;
     while (this.i < this.n) {
-      const c = t[this.i]!;
-      if (BLANK.has(c)) this.i++;
-      else if (c === "\\" && t[this.i + 1] === "\n") this.i += 2;
-      else if (c === "#") {
+      const c = t.charCodeAt(this.i);
+      if (c < 128 && (CHAR_CLASS[c]! & C_BLANK) !== 0) this.i++;
+      else if (c === 92 /* \\ */ && t.charCodeAt(this.i + 1) === 10) this.i += 2;
+      else if (c === 35 /* # */) {
         const start = this.i;
         let end = t.indexOf("\n", start);
         if (end < 0) end = this.n;
@@ -115,10 +127,11 @@ class Parser {
 
   /** Skips blanks and line continuations only (no comments): for look-ahead. */
   private skipSpaces(): void {
+    const t = this.text;
     while (this.i < this.n) {
-      const c = this.text[this.i]!;
-      if (BLANK.has(c)) this.i++;
-      else if (c === "\\" && this.text[this.i + 1] === "\n") this.i += 2;
+      const c = t.charCodeAt(this.i);
+      if (c < 128 && (CHAR_CLASS[c]! & C_BLANK) !== 0) this.i++;
+      else if (c === 92 && t.charCodeAt(this.i + 1) === 10) this.i += 2;
       else break;
     }
   }
@@ -334,13 +347,25 @@ class Parser {
   /** The reserved word at the current position (after blanks), if any; does not consume it. */
   peekReserved(): string | null {
     this.skipBlanks();
+    // Asked again and again at the same place: remember the last answer.
+    if (this.peekAt === this.i) return this.peekWord;
     const t = this.text;
-    let j = this.i;
-    while (j < this.n && !META.has(t[j]!) && !"'\"\\$`".includes(t[j]!)) j++;
-    if (j === this.i || !this.isDelimiter(j)) return null;
-    const w = t.slice(this.i, j);
-    return RESERVED.has(w) ? w : null;
+    const from = this.i;
+    let j = from;
+    // No reserved word is longer than 8 characters.
+    while (j < this.n && j - from <= 8 && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
+    let w: string | null = null;
+    if (j > from && j - from <= 8 && this.isDelimiter(j)) {
+      const s = t.slice(from, j);
+      if (RESERVED.has(s)) w = s;
+    }
+    this.peekAt = from;
+    this.peekWord = w;
+    return w;
   }
+
+  private peekAt = -1;
+  private peekWord: string | null = null;
 
   private expect(word: string, construct: string, openAt: number): boolean {
     this.skipLinebreaks();
@@ -779,10 +804,7 @@ class Parser {
 
   // ---- words --------------------------------------------------------------------------------
 
-  readonly normalEnd: EndTest = (k) => {
-    const c = this.text[k];
-    return c === undefined || META.has(c);
-  };
+  readonly normalEnd: EndTest = (k) => k >= this.n || (charClass(this.text.charCodeAt(k)) & C_META) !== 0;
 
   private readonly patternEnd: EndTest = (k) => {
     const c = this.text[k];
@@ -856,7 +878,16 @@ class Parser {
           }
           addLit(save, "$", save + 1);
         } else parts.push(d);
-      } else addLit(this.i, c, this.i + 1);
+      } else {
+        // A run of ordinary characters, added at once.
+        let j = this.i + 1;
+        if (end === this.normalEnd) {
+          while (j < this.n && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
+        } else {
+          while (j < this.n && !end(j) && (charClass(t.charCodeAt(j)) & C_WORD_SPECIAL) === 0) j++;
+        }
+        addLit(this.i, j === this.i + 1 ? c : t.slice(this.i, j), j);
+      }
     }
     flush();
     return parts;

@@ -66,6 +66,9 @@ export const UndefinedVar: Rule = {
   check(ctx) {
     for (const stage of ctx.stages) {
       for (const i of stage.instructions) {
+        // Nothing to expand without a `$` in the instruction's text (most instructions).
+        const dollar = ctx.text.indexOf("$", i.range.start.offset);
+        if (dollar < 0 || dollar >= i.range.end.offset) continue;
         const words = expandedWords(i);
         if (words.length === 0) continue;
         const reported = new Set<string>();
