@@ -825,6 +825,19 @@ class Parser {
       const part: WordPart = { type: "process", direction, body, start: this.pos(start), end: this.posEnd(this.i) };
       return { type: "word", raw: this.text.slice(start, this.i), parts: [part], value: null, start: part.start, end: part.end };
     }
+    if (end === this.normalEnd) {
+      // Most words are plain (`apt-get`, `-y`, `/tmp`): one literal, no quotes or expansions.
+      const t = this.text;
+      let j = start;
+      while (j < this.n && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
+      if (j > start && (j >= this.n || (charClass(t.charCodeAt(j)) & C_META) !== 0)) {
+        this.i = j;
+        const raw = t.slice(start, j);
+        const s = this.pos(start);
+        const e = this.posEnd(j);
+        return { type: "word", raw, parts: [{ type: "literal", value: raw, start: s, end: e }], value: raw, start: s, end: e };
+      }
+    }
     const parts = this.readParts(end);
     if (this.i === start) return null;
     return { type: "word", raw: this.text.slice(start, this.i), parts, value: staticValue(parts), start: this.pos(start), end: this.posEnd(this.i) };
@@ -833,41 +846,38 @@ class Parser {
   private readParts(end: EndTest): WordPart[] {
     const t = this.text;
     const parts: WordPart[] = [];
+    // The literal being gathered (no closures: this runs for every word).
     let litStart = -1;
     let lit = "";
-    const flush = (): void => {
-      if (litStart >= 0) {
-        parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
-        litStart = -1;
-        lit = "";
-      }
-    };
-    const addLit = (from: number, value: string, to: number): void => {
-      if (litStart < 0) litStart = from;
-      lit += value;
-      this.i = to;
-    };
     while (this.i < this.n && !end(this.i)) {
-      const c = t[this.i]!;
-      if (c === "\\") {
+      const code = t.charCodeAt(this.i);
+      if (code === 92 /* \\ */) {
+        if (litStart < 0) litStart = this.i;
         const next = t[this.i + 1];
-        if (next === "\n") addLit(this.i, "", this.i + 2);
-        else if (next === undefined) addLit(this.i, "\\", this.i + 1);
-        else addLit(this.i, next, this.i + 2);
-      } else if (c === "'") {
-        flush();
-        parts.push(this.readSingle());
-      } else if (c === '"') {
-        flush();
-        parts.push(this.readDouble(this.i, this.i + 1));
-      } else if (c === "`") {
-        flush();
-        parts.push(this.readBacktick(false));
-      } else if (c === "$") {
+        if (next === "\n") this.i += 2;
+        else if (next === undefined) {
+          lit += "\\";
+          this.i += 1;
+        } else {
+          lit += next;
+          this.i += 2;
+        }
+      } else if (code === 39 /* ' */ || code === 34 /* " */ || code === 96 /* ` */) {
+        if (litStart >= 0) {
+          parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
+          litStart = -1;
+          lit = "";
+        }
+        parts.push(code === 39 ? this.readSingle() : code === 34 ? this.readDouble(this.i, this.i + 1) : this.readBacktick(false));
+      } else if (code === 36 /* $ */) {
         const save = this.i;
         const lead = litStart;
         const leadValue = lit;
-        flush();
+        if (litStart >= 0) {
+          parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
+          litStart = -1;
+          lit = "";
+        }
         const d = this.readDollar(false);
         if (d === null) {
           // A literal `$`: glue it back onto the literal before it.
@@ -876,7 +886,9 @@ class Parser {
             litStart = lead;
             lit = leadValue;
           }
-          addLit(save, "$", save + 1);
+          if (litStart < 0) litStart = save;
+          lit += "$";
+          this.i = save + 1;
         } else parts.push(d);
       } else {
         // A run of ordinary characters, added at once.
@@ -886,10 +898,12 @@ class Parser {
         } else {
           while (j < this.n && !end(j) && (charClass(t.charCodeAt(j)) & C_WORD_SPECIAL) === 0) j++;
         }
-        addLit(this.i, j === this.i + 1 ? c : t.slice(this.i, j), j);
+        if (litStart < 0) litStart = this.i;
+        lit += j === this.i + 1 ? t[this.i]! : t.slice(this.i, j);
+        this.i = j;
       }
     }
-    flush();
+    if (litStart >= 0) parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
     return parts;
   }
 
@@ -912,39 +926,51 @@ class Parser {
     const parts: WordPart[] = [];
     let litStart = -1;
     let lit = "";
-    const flush = (): void => {
-      if (litStart >= 0) {
-        parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
-        litStart = -1;
-        lit = "";
-      }
-    };
-    const addLit = (value: string, to: number): void => {
-      if (litStart < 0) litStart = this.i;
-      lit += value;
-      this.i = to;
-    };
-    while (this.i < this.n && t[this.i] !== '"') {
-      const c = t[this.i]!;
-      if (c === "\\") {
+    while (this.i < this.n) {
+      const code = t.charCodeAt(this.i);
+      if (code === 34 /* " */) break;
+      if (code === 92 /* \\ */) {
+        if (litStart < 0) litStart = this.i;
         const next = t[this.i + 1];
-        if (next === "\n") addLit("", this.i + 2);
-        else if (next !== undefined && '$`"\\'.includes(next)) addLit(next, this.i + 2);
-        else addLit("\\", this.i + 1);
-      } else if (c === "$") {
+        if (next === "\n") this.i += 2;
+        else if (next !== undefined && '$`"\\'.includes(next)) {
+          lit += next;
+          this.i += 2;
+        } else {
+          lit += "\\";
+          this.i += 1;
+        }
+      } else if (code === 36 /* $ */ || code === 96 /* ` */) {
         const save = this.i;
-        flush();
-        const d = this.readDollar(true);
-        if (d === null) {
-          this.i = save;
-          addLit("$", save + 1);
-        } else parts.push(d);
-      } else if (c === "`") {
-        flush();
-        parts.push(this.readBacktick(true));
-      } else addLit(c, this.i + 1);
+        if (litStart >= 0) {
+          parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
+          litStart = -1;
+          lit = "";
+        }
+        if (code === 96) parts.push(this.readBacktick(true));
+        else {
+          const d = this.readDollar(true);
+          if (d === null) {
+            litStart = save;
+            lit = "$";
+            this.i = save + 1;
+          } else parts.push(d);
+        }
+      } else {
+        // A run of characters with no meaning inside double quotes.
+        let j = this.i + 1;
+        for (;;) {
+          if (j >= this.n) break;
+          const k = t.charCodeAt(j);
+          if (k === 34 || k === 92 || k === 36 || k === 96) break;
+          j++;
+        }
+        if (litStart < 0) litStart = this.i;
+        lit += j === this.i + 1 ? t[this.i]! : t.slice(this.i, j);
+        this.i = j;
+      }
     }
-    flush();
+    if (litStart >= 0) parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
     if (this.i >= this.n) this.problem("unterminated double quote", start, start + 1);
     else this.i++;
     return { type: "double", parts, start: this.pos(start), end: this.posEnd(this.i) };

@@ -7,6 +7,7 @@ import type {
   AndOr, Command, CompoundCommand, FunctionDefinition, List, Node, Pipeline, Redirect, Script,
   SimpleCommand, Word, WordPart, Assignment,
 } from "./ast.js";
+import { assertNever } from "../../util/errors.js";
 
 /** The operator written right before or after a command. */
 export type Operator = "|" | "|&" | "&&" | "||" | ";" | "&" | "\n";
@@ -253,9 +254,6 @@ export function visit(node: Node, visitor: (node: Node, parent: Node | null) => 
 
 /** Calls `fn(child, n)` for the direct children of `n`, in the order `children(n)` lists them, without building the list. */
 function eachChild(n: Node, fn: (child: Node, parent: Node) => void): void {
-  const all = (list: readonly Node[]): void => {
-    for (const c of list) fn(c, n);
-  };
   switch (n.type) {
     case "script":
       fn(n.body, n);
@@ -264,22 +262,22 @@ function eachChild(n: Node, fn: (child: Node, parent: Node) => void): void {
       for (const i of n.items) fn(i.command, n);
       return;
     case "and-or":
-      all(n.pipelines);
+      for (const c of n.pipelines) fn(c, n);
       return;
     case "pipeline":
-      all(n.commands);
+      for (const c of n.commands) fn(c, n);
       return;
     case "simple":
-      all(n.assignments);
-      all(n.words);
-      all(n.redirects);
+      for (const c of n.assignments) fn(c, n);
+      for (const c of n.words) fn(c, n);
+      for (const c of n.redirects) fn(c, n);
       return;
     case "subshell":
     case "group":
     case "arithmetic-for":
     case "function":
       fn(n.body, n);
-      all(n.redirects);
+      for (const c of n.redirects) fn(c, n);
       return;
     case "if":
       for (const c of n.clauses) {
@@ -287,46 +285,46 @@ function eachChild(n: Node, fn: (child: Node, parent: Node) => void): void {
         fn(c.body, n);
       }
       if (n.elseBody) fn(n.elseBody, n);
-      all(n.redirects);
+      for (const c of n.redirects) fn(c, n);
       return;
     case "for":
-      if (n.items) all(n.items);
+      if (n.items) for (const c of n.items) fn(c, n);
       fn(n.body, n);
-      all(n.redirects);
+      for (const c of n.redirects) fn(c, n);
       return;
     case "while":
       fn(n.condition, n);
       fn(n.body, n);
-      all(n.redirects);
+      for (const c of n.redirects) fn(c, n);
       return;
     case "case":
       if (n.word) fn(n.word, n);
       for (const i of n.items) {
-        all(i.patterns);
+        for (const c of i.patterns) fn(c, n);
         fn(i.body, n);
       }
-      all(n.redirects);
+      for (const c of n.redirects) fn(c, n);
       return;
     case "arithmetic-command":
-      all(n.redirects);
+      for (const c of n.redirects) fn(c, n);
       return;
     case "test":
-      all(n.words);
-      all(n.redirects);
+      for (const c of n.words) fn(c, n);
+      for (const c of n.redirects) fn(c, n);
       return;
     case "word":
     case "double":
-      all(n.parts);
+      for (const c of n.parts) fn(c, n);
       return;
     case "assignment":
       if (n.value) fn(n.value, n);
-      if (n.array) all(n.array);
+      if (n.array) for (const c of n.array) fn(c, n);
       return;
     case "redirect":
       if (n.target) fn(n.target, n);
       return;
     case "param":
-      if (n.word) all(n.word);
+      if (n.word) for (const c of n.word) fn(c, n);
       return;
     case "command":
     case "process":
@@ -337,6 +335,8 @@ function eachChild(n: Node, fn: (child: Node, parent: Node) => void): void {
     case "single":
     case "ansi":
       return;
+    default:
+      assertNever(n, "shell node");
   }
 }
 
