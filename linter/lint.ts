@@ -42,6 +42,8 @@ interface PreparedRule {
   readonly id: string;
   /** Its id and `sameAs` ids, lower-cased. */
   readonly ids: readonly string[];
+  /** The configuration ignores it (or a `sameAs` id of it). */
+  readonly ignored: boolean;
 }
 
 /** What depends only on the rule list and the configuration, computed once per pair. */
@@ -63,10 +65,14 @@ function prepare(rules: readonly Rule[], config: LintConfig): Prepared {
   if (!p) {
     const byId = new Map<string, Rule>();
     for (const rule of rules) byId.set(rule.meta.id, rule);
+    const ignored = new Set(config.ignored.map((s) => s.toLowerCase()));
     p = {
-      rules: rules.map((rule) => ({ rule, id: rule.meta.id.toLowerCase(), ids: idsOf(rule, rule.meta.id).map((id) => id.toLowerCase()) })),
+      rules: rules.map((rule) => {
+        const ids = idsOf(rule, rule.meta.id).map((id) => id.toLowerCase());
+        return { rule, id: rule.meta.id.toLowerCase(), ids, ignored: ids.some((x) => ignored.has(x)) };
+      }),
       byId,
-      ignored: new Set(config.ignored.map((s) => s.toLowerCase())),
+      ignored,
       enable: new Set(config.enable.map((s) => s.toLowerCase())),
       overrides: new Map(Object.entries(config.override).map(([k, v]) => [k.toLowerCase(), v])),
     };
@@ -81,16 +87,17 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   const ctx = new LintContext(text, dockerfile, diagnostics, options);
   const check = parseCheckDirective(dockerfile);
   const prepared = prepare(options.rules ?? allRules, config);
-  const { ignored, enable } = prepared;
+  const { enable } = prepared;
   const enableAll = enable.has("all") || check.experimentalAll;
   const suppressions = readSuppressions(dockerfile, !config.disableIgnorePragma);
 
   const sourceOf = prepared.byId;
   const extra: Diagnostic[] = [];
   // The rules that run (as activeRules): experimental ones only when enabled; ignored ones never.
-  for (const { rule, id, ids } of prepared.rules) {
+  const globalIgnored = suppressions.global;
+  for (const { rule, id, ids, ignored } of prepared.rules) {
     if (rule.meta.experimental && !(enableAll || enable.has(id) || check.experimental.has(id))) continue;
-    if (ids.some((x) => ignored.has(x) || suppressions.global.has(x))) continue;
+    if (ignored || (globalIgnored.size > 0 && ids.some((x) => globalIgnored.has(x)))) continue;
     if (rule.meta.source === "buildkit" && (check.skipAll || check.skip.has(id))) continue;
     try {
       rule.check(ctx);
@@ -107,9 +114,10 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 
   const overrides = prepared.overrides;
   const kept: Finding[] = [];
+  const suppressible = globalIgnored.size > 0 || suppressions.byInstruction.length > 0;
   for (const f of ctx.findings) {
     const lower = f.ruleId.toLowerCase();
-    if (idsOf(sourceOf.get(f.ruleId), f.ruleId).some((id) => isSuppressed(suppressions, id, f.range.start.offset))) continue;
+    if (suppressible && idsOf(sourceOf.get(f.ruleId), f.ruleId).some((id) => isSuppressed(suppressions, id, f.range.start.offset))) continue;
     let severity: LintSeverity = overrides.get(lower) ?? f.severity;
     if (check.error && sourceOf.get(f.ruleId)?.meta.source === "buildkit" && !overrides.has(lower)) severity = "error";
     kept.push(severity === f.severity ? f : { ...f, severity });

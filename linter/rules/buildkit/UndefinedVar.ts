@@ -45,7 +45,14 @@ function expandedWords(i: Instruction): { text: string; word: Word | null }[] {
 
 /** `${NAME:-…}`, `${NAME-…}`, `${NAME:+…}`, `${NAME+…}`, `${NAME:?…}`, `${NAME?…}`: unset is handled on purpose. */
 function guarded(text: string, name: string): boolean {
-  return new RegExp(`\\$\\{${name.replace(/[^\w]/g, "\\$&")}:?[-+?]`).test(text);
+  const needle = "${" + name;
+  for (let k = text.indexOf(needle); k >= 0; k = text.indexOf(needle, k + 1)) {
+    let j = k + needle.length;
+    if (text.charCodeAt(j) === 58 /* : */) j++;
+    const c = text[j];
+    if (c === "-" || c === "+" || c === "?") return true;
+  }
+  return false;
 }
 
 /**
