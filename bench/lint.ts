@@ -1,12 +1,31 @@
 /**
  * Lint throughput: Dockerfiles per second for `kiln lint` (every registered rule, experimental
- * ones included) against dockerfilelint and dockerfile-utils' `validate`, over the generated corpus
- * (bench/corpus.ts), in one process, rounds interleaved. A peer that is not installed is skipped
- * with a message (add them as devDependencies: `dockerfilelint`, `dockerfile-utils`).
+ * ones included) against dockerfilelint's `run()` and dockerfile-utils' `validate()`, over the
+ * generated corpus (bench/corpus.ts).
  *
- * Options (env): KILN_BENCH_LINT_FILES (5000), KILN_BENCH_ROUNDS (5), KILN_BENCH_SEED (1).
+ * Fairness: the same strings for every tool, in one process, warm-up rounds for every tool, then
+ * rounds with the order of the tools alternating; medians. Every call is timed on its own, and
+ * a call that throws is counted as a crash of that tool (dockerfilelint throws on some valid
+ * files, e.g. HEALTHCHECK with options): its time still counts, and besides the rate over the
+ * whole corpus the bench prints the rate over the files no tool threw on, since a tool that
+ * gives up early on a file has done less work. Peak RSS comes from one child process per tool
+ * (lint the corpus once), minus a child that only generates the corpus.
+ *
+ * Then the CLI: `kiln lint --enable all --format json` over the corpus written to a temporary
+ * directory, with one thread and with the default (worker threads on every core), wall time
+ * per run including start-up, reading and formatting. The peers are not run as CLIs; their
+ * in-process rate is the comparison (their best case).
+ *
+ * Peers that are not installed are skipped with a message (devDependencies `dockerfilelint`,
+ * `dockerfile-utils`).
+ *
+ * Options (env): KILN_BENCH_LINT_FILES (5000), KILN_BENCH_ROUNDS (5), KILN_BENCH_WARMUP (2),
+ * KILN_BENCH_SEED (1), KILN_BENCH_CLI_RUNS (3; 0 skips the CLI part).
  */
-import { resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { allRules, DEFAULT_CONFIG, lint, mergeConfig } from "../linter/index.js";
 import { generateCorpus } from "./corpus.js";
@@ -15,111 +34,208 @@ import { fmt, median } from "./stats.js";
 export interface LintBenchOptions {
   readonly files: number;
   readonly rounds: number;
+  readonly warmup: number;
   readonly seed: number;
+  readonly cliRuns: number;
 }
+
+type LintFn = (text: string) => number;
 
 interface Side {
   readonly name: string;
-  readonly rules: number | null;
-  /** Files the tool threw on (over all rounds). */
-  crashes?: number;
-  readonly fn: (text: string) => number;
+  readonly rules: string;
+  readonly fn: LintFn;
+  /** Per round: total ms, and ms over the files no tool threw on. */
   readonly times: number[];
+  readonly commonTimes: number[];
+  /** Files this tool threw on (the same every round: the tools are deterministic). */
+  readonly threw: Set<number>;
 }
 
 let sink = 0;
 
+const DOCKERIGNORE = "*.env\nnode_modules\n";
 const kilnConfig = mergeConfig(DEFAULT_CONFIG, { enable: ["all"] });
 
-function kilnSide(text: string): number {
-  const r = lint(text, { config: kilnConfig, dockerignore: "*.env\nnode_modules\n" });
+const kilnLint: LintFn = (text) => {
+  const r = lint(text, { config: kilnConfig, dockerignore: DOCKERIGNORE });
   return r.findings.length + r.diagnostics.length;
-}
+};
 
-async function peer(name: string): Promise<Side | string> {
+/** A peer's lint function, or why it cannot run. */
+async function peer(name: "dockerfilelint" | "dockerfile-utils"): Promise<LintFn | string> {
   try {
     if (name === "dockerfilelint") {
       const mod = (await import(name)) as { default?: { run?: (ctx: string, text: string) => unknown[] }; run?: (ctx: string, text: string) => unknown[] };
       const run = mod.run ?? mod.default?.run;
-      if (typeof run !== "function") return "no run() export";
-      // dockerfilelint throws on some valid Dockerfiles (e.g. HEALTHCHECK without options):
-      // count those files as done (the time spent still counts) and report how many.
-      const side: Side = {
-        name,
-        rules: null,
-        crashes: 0,
-        fn: (text) => {
-          try {
-            return run("/tmp", text).length;
-          } catch {
-            side.crashes = (side.crashes ?? 0) + 1;
-            return 0;
-          }
-        },
-        times: [],
-      };
-      return side;
+      return typeof run === "function" ? (text) => run("/tmp", text).length : "no run() export";
     }
     const mod = (await import(name)) as { validate?: (text: string) => unknown[]; default?: { validate?: (text: string) => unknown[] } };
     const validate = mod.validate ?? mod.default?.validate;
-    if (typeof validate !== "function") return "no validate() export";
-    return { name, rules: null, fn: (text) => validate(text).length, times: [] };
+    return typeof validate === "function" ? (text) => validate(text).length : "no validate() export";
   } catch (err) {
     return `not installed (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`;
   }
 }
 
-function timeRound(fn: (text: string) => number, corpus: readonly string[]): number {
-  const start = process.hrtime.bigint();
+/** One pass over the corpus: per-file times into `perFile`, crashes into `threw`. */
+function timeRound(side: Side, corpus: readonly string[], perFile: Float64Array): number {
   let n = 0;
-  for (const text of corpus) n += fn(text);
+  let total = 0;
+  for (let k = 0; k < corpus.length; k++) {
+    const t0 = performance.now();
+    try {
+      n += side.fn(corpus[k]!);
+    } catch {
+      side.threw.add(k);
+    }
+    const dt = performance.now() - t0;
+    perFile[k] = dt;
+    total += dt;
+  }
   sink ^= n;
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  return total;
+}
+
+const selfPath = fileURLToPath(import.meta.url);
+
+/** Peak RSS (MB) of a child that generates the corpus and lints it once with `side`. */
+function probeRss(side: string, options: LintBenchOptions): number | null {
+  const r = spawnSync(process.execPath, [selfPath, "--rss-probe", side, String(options.files), String(options.seed)], { encoding: "utf8" });
+  const m = /^maxrss-kb (\d+)$/m.exec(r.stdout ?? "");
+  return r.status === 0 && m ? Number(m[1]) / 1024 : null;
+}
+
+async function rssProbe(side: string, files: number, seed: number): Promise<void> {
+  const corpus = generateCorpus(files, seed);
+  const fn = side === "kiln" ? kilnLint : side === "none" ? null : await peer(side as "dockerfilelint" | "dockerfile-utils");
+  if (typeof fn === "string") process.exit(1);
+  if (fn) {
+    for (const text of corpus) {
+      try {
+        sink ^= fn(text);
+      } catch {
+        // counted in the main run
+      }
+    }
+  }
+  console.log(`maxrss-kb ${process.resourceUsage().maxRSS}`);
+}
+
+/** `kiln lint` over the corpus on disk: median wall ms per thread setting. */
+function runCli(corpus: readonly string[], runs: number, log: (line: string) => void): Map<string, number> | null {
+  const kilnMjs = fileURLToPath(new URL("../../kiln.mjs", import.meta.url));
+  if (!existsSync(kilnMjs)) {
+    log(`  CLI: skipped, ${kilnMjs} is not built`);
+    return null;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "kiln-bench-lint-"));
+  try {
+    corpus.forEach((text, k) => writeFileSync(join(dir, `${String(k).padStart(5, "0")}.Dockerfile`), text));
+    writeFileSync(join(dir, ".dockerignore"), DOCKERIGNORE);
+    const settings: [string, string | undefined][] = [["1 thread", "1"], [`${availableParallelism()} threads (default)`, undefined]];
+    const times = new Map<string, number[]>(settings.map(([name]) => [name, []]));
+    for (let run = 0; run < runs; run++) {
+      for (const [name, threads] of run % 2 === 0 ? settings : [...settings].reverse()) {
+        const env = { ...process.env };
+        if (threads === undefined) delete env.KILN_LINT_THREADS;
+        else env.KILN_LINT_THREADS = threads;
+        const t0 = performance.now();
+        const r = spawnSync(process.execPath, [kilnMjs, "lint", "--enable", "all", "--format", "json", "*.Dockerfile"], { cwd: dir, env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+        const ms = performance.now() - t0;
+        if (r.status !== 0 && r.status !== 1) {
+          log(`  CLI (${name}): exit ${r.status}: ${(r.stderr ?? "").split("\n")[0]}`);
+          return null;
+        }
+        times.get(name)!.push(ms);
+      }
+    }
+    return new Map([...times].map(([name, t]) => [name, median(t)]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function runLintBench(options: LintBenchOptions, log: (line: string) => void = console.log): Promise<void> {
   const corpus = generateCorpus(options.files, options.seed);
-  log(`lint: ${corpus.length} files (seed ${options.seed}), ${options.rounds} rounds after warm-up; kiln runs ${allRules.length} rules`);
-  const sides: Side[] = [{ name: "kiln", rules: allRules.length, fn: kilnSide, times: [] }];
-  for (const name of ["dockerfilelint", "dockerfile-utils"]) {
+  log(`lint: ${corpus.length} files (seed ${options.seed}), ${options.warmup} warm-up + ${options.rounds} measured rounds per tool; kiln runs ${allRules.length} rules`);
+  const side = (name: string, rules: string, fn: LintFn): Side => ({ name, rules, fn, times: [], commonTimes: [], threw: new Set() });
+  const sides: Side[] = [side("kiln", `${allRules.length} rules`, kilnLint)];
+  for (const name of ["dockerfilelint", "dockerfile-utils"] as const) {
     const p = await peer(name);
     if (typeof p === "string") log(`  ${name}: skipped, ${p}`);
-    else sides.push(p);
+    else sides.push(side(name, "its default rules", p));
   }
-  for (const s of sides) timeRound(s.fn, corpus);
+  const perFile = new Float64Array(corpus.length);
+  for (let w = 0; w < options.warmup; w++) for (const s of sides) timeRound(s, corpus, perFile);
+  // Files every tool handled (crashes are deterministic, so the warm-up found them all).
+  const common = corpus.map((_, k) => k).filter((k) => sides.every((s) => !s.threw.has(k)));
   for (let round = 0; round < options.rounds; round++) {
-    const order = round % 2 === 0 ? sides : [...sides].reverse();
-    for (const s of order) s.times.push(timeRound(s.fn, corpus));
+    for (const s of round % 2 === 0 ? sides : [...sides].reverse()) {
+      s.times.push(timeRound(s, corpus, perFile));
+      let c = 0;
+      for (const k of common) c += perFile[k]!;
+      s.commonTimes.push(c);
+    }
   }
-  const rates = new Map<string, number>();
+  const rss = new Map<string, number | null>();
+  const none = probeRss("none", options);
   for (const s of sides) {
-    const med = median(s.times);
-    const rate = corpus.length / (med / 1000);
-    rates.set(s.name, rate);
-    const crashed = s.crashes ? `  [threw on ${fmt(s.crashes / (options.rounds + 1), 0)} files per round]` : "";
-    log(`  ${s.name.padEnd(17)} median ${fmt(med, 1).padStart(8)} ms/round  ${fmt(rate, 0).padStart(7)} files/s  (rounds: ${s.times.map((t) => fmt(t, 0)).join(", ")})${crashed}`);
+    const v = probeRss(s.name, options);
+    rss.set(s.name, v === null || none === null ? null : Math.max(0, v - none));
+  }
+
+  const rates = new Map<string, { all: number; common: number }>();
+  for (const s of sides) {
+    const all = corpus.length / (median(s.times) / 1000);
+    const onCommon = common.length / (median(s.commonTimes) / 1000);
+    rates.set(s.name, { all, common: onCommon });
+    const r = rss.get(s.name);
+    log(
+      `  ${s.name.padEnd(17)} ${fmt(all, 0).padStart(6)} files/s  (${fmt(onCommon, 0)} on the ${common.length} files no tool threw on)  ` +
+        `median ${fmt(median(s.times), 0)} ms/round  peak RSS +${r === null || r === undefined ? "?" : fmt(r, 0)} MB  ` +
+        `threw on ${s.threw.size} files  [${s.rules}]  (rounds: ${s.times.map((t) => fmt(t, 0)).join(", ")})`,
+    );
   }
   const kiln = rates.get("kiln")!;
   const peers = [...rates.entries()].filter(([n]) => n !== "kiln");
-  if (peers.length === 0) {
-    log("  no peer installed: ratio not measured (goal: >= 3x the faster of dockerfilelint and dockerfile-utils)");
-    return;
+  let fastest: [string, { all: number; common: number }] | null = null;
+  if (peers.length === 0) log("  no peer installed: ratio not measured (goal: >= 3x the faster of dockerfilelint and dockerfile-utils)");
+  else {
+    fastest = peers.reduce((a, b) => (b[1].common > a[1].common ? b : a));
+    const [name, rate] = fastest;
+    const ratio = kiln.common / rate.common;
+    log(`  library, one thread: kiln/${name} ${fmt(ratio, 2)}x on the files both finish (${fmt(kiln.all / rate.all, 2)}x over the whole corpus)   goal >= 3x: ${ratio >= 3 ? "PASS" : "FAIL"}`);
   }
-  const [fastName, fastRate] = peers.reduce((a, b) => (b[1] > a[1] ? b : a));
-  const ratio = kiln / fastRate;
-  log(`  ratio kiln/${fastName}: ${fmt(ratio, 2)}x   goal >= 3x: ${ratio >= 3 ? "PASS" : "FAIL"}`);
+
+  if (options.cliRuns > 0) {
+    const cli = runCli(corpus, options.cliRuns, log);
+    if (cli) {
+      for (const [name, ms] of cli) {
+        const rate = corpus.length / (ms / 1000);
+        const vs = fastest ? `  = ${fmt(rate / fastest[1].all, 2)}x ${fastest[0]} in-process` : "";
+        log(`  kiln lint CLI, ${name.padEnd(21)} ${fmt(rate, 0).padStart(6)} files/s  (median ${fmt(ms, 0)} ms per run of ${options.cliRuns}, start-up, reading and JSON output included)${vs}`);
+      }
+    }
+  }
 }
 
 export function lintBenchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): LintBenchOptions {
-  const num = (name: string, fallback: number) => {
+  const num = (name: string, fallback: number, min = 1) => {
     const v = Number(env[name]);
-    return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
+    return env[name] !== undefined && env[name] !== "" && Number.isFinite(v) && v >= min ? Math.floor(v) : fallback;
   };
-  return { files: num("KILN_BENCH_LINT_FILES", 5000), rounds: num("KILN_BENCH_ROUNDS", 5), seed: num("KILN_BENCH_SEED", 1) };
+  return {
+    files: num("KILN_BENCH_LINT_FILES", 5000),
+    rounds: num("KILN_BENCH_ROUNDS", 5),
+    warmup: num("KILN_BENCH_WARMUP", 2),
+    seed: num("KILN_BENCH_SEED", 1),
+    cliRuns: num("KILN_BENCH_CLI_RUNS", 3, 0),
+  };
 }
 
-const selfPath = fileURLToPath(import.meta.url);
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === selfPath) {
-  await runLintBench(lintBenchOptionsFromEnv());
+  if (process.argv[2] === "--rss-probe") await rssProbe(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]));
+  else await runLintBench(lintBenchOptionsFromEnv());
   if (sink === 0.5) console.log("");
 }

@@ -87,6 +87,13 @@ export class Scope {
   }
 
   private _known: Map<string, string> | undefined;
+  /** resolveIn's answers in this scope, by escape character and word (many rules resolve the same words). */
+  private _resolved: Map<string, string | undefined> | undefined;
+
+  /** @internal The memo resolveIn uses. */
+  resolvedMemo(): Map<string, string | undefined> {
+    return (this._resolved ??= new Map());
+  }
 
   /** The known values, as an env for parser/shell (computed once per scope). */
   knownValues(): ReadonlyMap<string, string> {
@@ -370,6 +377,15 @@ export class LintContext {
 
 /** Expands `word` in `scope`; undefined when a referenced variable's value is not known. */
 export function resolveIn(word: string, scope: Scope, escapeChar: "\\" | "`"): string | undefined {
+  const memo = scope.resolvedMemo();
+  const key = escapeChar + word;
+  if (memo.has(key)) return memo.get(key);
+  const value = resolveUncached(word, scope, escapeChar);
+  memo.set(key, value);
+  return value;
+}
+
+function resolveUncached(word: string, scope: Scope, escapeChar: "\\" | "`"): string | undefined {
   let e: Expansion;
   try {
     e = processWordWithMatches(word, scope.knownValues(), { escapeChar });

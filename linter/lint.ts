@@ -3,7 +3,7 @@
  * findings that two rule sets report for the same thing (`sameAs`), and sort.
  */
 import { parse, type Diagnostic } from "../parser/index.js";
-import { DEFAULT_CONFIG, type FailureThreshold } from "./config.js";
+import { DEFAULT_CONFIG, type FailureThreshold, type LintConfig } from "./config.js";
 import { LintContext, type LintOptions } from "./context.js";
 import { allRules } from "./registry.js";
 import { shellcheckRun } from "./shellcheck.js";
@@ -36,28 +36,69 @@ export function activeRules(ctxRules: readonly Rule[], enabled: (id: string) => 
   return ctxRules.filter((r) => (!r.meta.experimental || enabled(r.meta.id)) && !idsOf(r, r.meta.id).some(skipped));
 }
 
+interface PreparedRule {
+  readonly rule: Rule;
+  /** The rule's id, lower-cased. */
+  readonly id: string;
+  /** Its id and `sameAs` ids, lower-cased. */
+  readonly ids: readonly string[];
+  /** The configuration ignores it (or a `sameAs` id of it). */
+  readonly ignored: boolean;
+}
+
+/** What depends only on the rule list and the configuration, computed once per pair. */
+interface Prepared {
+  readonly rules: readonly PreparedRule[];
+  /** Rule by id (findings only come from rules that ran, so every id looked up is active). */
+  readonly byId: ReadonlyMap<string, Rule>;
+  readonly ignored: ReadonlySet<string>;
+  readonly enable: ReadonlySet<string>;
+  readonly overrides: ReadonlyMap<string, LintSeverity>;
+}
+
+const preparedCache = new WeakMap<readonly Rule[], WeakMap<LintConfig, Prepared>>();
+
+function prepare(rules: readonly Rule[], config: LintConfig): Prepared {
+  let byConfig = preparedCache.get(rules);
+  if (!byConfig) preparedCache.set(rules, (byConfig = new WeakMap()));
+  let p = byConfig.get(config);
+  if (!p) {
+    const byId = new Map<string, Rule>();
+    for (const rule of rules) byId.set(rule.meta.id, rule);
+    const ignored = new Set(config.ignored.map((s) => s.toLowerCase()));
+    p = {
+      rules: rules.map((rule) => {
+        const ids = idsOf(rule, rule.meta.id).map((id) => id.toLowerCase());
+        return { rule, id: rule.meta.id.toLowerCase(), ids, ignored: ids.some((x) => ignored.has(x)) };
+      }),
+      byId,
+      ignored,
+      enable: new Set(config.enable.map((s) => s.toLowerCase())),
+      overrides: new Map(Object.entries(config.override).map(([k, v]) => [k.toLowerCase(), v])),
+    };
+    byConfig.set(config, p);
+  }
+  return p;
+}
+
 export function lint(text: string, options: LintOptions = {}): LintResult {
   const { dockerfile, diagnostics } = parse(text, options.file === undefined ? {} : { file: options.file });
   const config = options.config ?? DEFAULT_CONFIG;
   const ctx = new LintContext(text, dockerfile, diagnostics, options);
   const check = parseCheckDirective(dockerfile);
-  const ignored = new Set(config.ignored.map((s) => s.toLowerCase()));
-  const enable = new Set(config.enable.map((s) => s.toLowerCase()));
+  const prepared = prepare(options.rules ?? allRules, config);
+  const { enable } = prepared;
+  const enableAll = enable.has("all") || check.experimentalAll;
   const suppressions = readSuppressions(dockerfile, !config.disableIgnorePragma);
 
-  const sourceOf = new Map<string, Rule>();
-  const rules = activeRules(
-    options.rules ?? allRules,
-    (id) => enable.has("all") || enable.has(id.toLowerCase()) || check.experimentalAll || check.experimental.has(id.toLowerCase()),
-    (id) => {
-      const lower = id.toLowerCase();
-      return ignored.has(lower) || suppressions.global.has(lower);
-    },
-  );
+  const sourceOf = prepared.byId;
   const extra: Diagnostic[] = [];
-  for (const rule of rules) {
-    sourceOf.set(rule.meta.id, rule);
-    if (rule.meta.source === "buildkit" && (check.skipAll || check.skip.has(rule.meta.id.toLowerCase()))) continue;
+  // The rules that run (as activeRules): experimental ones only when enabled; ignored ones never.
+  const globalIgnored = suppressions.global;
+  for (const { rule, id, ids, ignored } of prepared.rules) {
+    if (rule.meta.experimental && !(enableAll || enable.has(id) || check.experimental.has(id))) continue;
+    if (ignored || (globalIgnored.size > 0 && ids.some((x) => globalIgnored.has(x)))) continue;
+    if (rule.meta.source === "buildkit" && (check.skipAll || check.skip.has(id))) continue;
     try {
       rule.check(ctx);
     } catch (err) {
@@ -71,11 +112,12 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     }
   }
 
-  const overrides = new Map(Object.entries(config.override).map(([k, v]) => [k.toLowerCase(), v]));
+  const overrides = prepared.overrides;
   const kept: Finding[] = [];
+  const suppressible = globalIgnored.size > 0 || suppressions.byInstruction.length > 0;
   for (const f of ctx.findings) {
     const lower = f.ruleId.toLowerCase();
-    if (idsOf(sourceOf.get(f.ruleId), f.ruleId).some((id) => isSuppressed(suppressions, id, f.range.start.offset))) continue;
+    if (suppressible && idsOf(sourceOf.get(f.ruleId), f.ruleId).some((id) => isSuppressed(suppressions, id, f.range.start.offset))) continue;
     let severity: LintSeverity = overrides.get(lower) ?? f.severity;
     if (check.error && sourceOf.get(f.ruleId)?.meta.source === "buildkit" && !overrides.has(lower)) severity = "error";
     kept.push(severity === f.severity ? f : { ...f, severity });

@@ -13,7 +13,9 @@ import { unifiedDiff } from "./diff.js";
 import { readDockerignoreFor } from "./dockerignore.js";
 import { applyFixes } from "./fix.js";
 import { formatReports, type FileReport, type LintFormat } from "./formatters/index.js";
+import type { LintOptions } from "./context.js";
 import { failsThreshold, lint } from "./lint.js";
+import { lintMany, lintThreads } from "./parallel.js";
 import { allRules } from "./registry.js";
 import type { LintSeverity } from "./types.js";
 
@@ -36,6 +38,8 @@ export interface LintRunOptions {
   readonly color?: boolean;
   readonly version?: string;
   readonly readStdin: () => Promise<string>;
+  /** Threads to lint on (default: by the number of files, `KILN_LINT_THREADS`; 1 = this one). */
+  readonly threads?: number;
 }
 
 export interface LintRunResult {
@@ -159,6 +163,8 @@ export async function runLint(options: LintRunOptions): Promise<LintRunResult> {
   let stderr = "";
   let failed = false;
   let fixedCount = 0;
+  // Read every file first, then lint them (on worker threads when there are many), then fix.
+  const inputs: { file: string; name: string; text: string; options: Omit<LintOptions, "config" | "rules"> }[] = [];
   for (const file of files) {
     let text: string;
     let name = file;
@@ -172,15 +178,25 @@ export async function runLint(options: LintRunOptions): Promise<LintRunResult> {
         throw new KilnError("file-not-found", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : String(err)}`, { cause: err });
       }
     }
-    const lintOptions = {
-      file: name,
-      config,
-      buildArgs,
-      dockerignore: file === "-" ? readDockerignoreFor(join(options.cwd, "Dockerfile")) : readDockerignoreFor(resolve(options.cwd, file)),
-      ...(options.platform ? { platform: options.platform } : {}),
-      ...(options.shellcheck ? { shellcheck: true } : {}),
-    };
-    let result = lint(text, lintOptions);
+    inputs.push({
+      file,
+      name,
+      text,
+      options: {
+        file: name,
+        buildArgs,
+        dockerignore: file === "-" ? readDockerignoreFor(join(options.cwd, "Dockerfile")) : readDockerignoreFor(resolve(options.cwd, file)),
+        ...(options.platform ? { platform: options.platform } : {}),
+        ...(options.shellcheck ? { shellcheck: true } : {}),
+      },
+    });
+  }
+  const threads = options.threads ?? lintThreads(inputs.length);
+  const results = await lintMany(inputs, config, threads);
+  for (let k = 0; k < inputs.length; k++) {
+    const { file, name, text } = inputs[k]!;
+    const lintOptions: LintOptions = { ...inputs[k]!.options, config };
+    let result = results[k]!;
     if (options.fix) {
       let current = text;
       for (let round = 0; round < 5; round++) {

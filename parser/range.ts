@@ -31,16 +31,24 @@ export class LineIndex {
     this.starts = starts;
   }
 
+  /** The line of the last lookup: ranges are mostly asked for in text order, near each other. */
+  private last = 0;
+
   position(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= o) lo = mid;
-      else hi = mid - 1;
+    const o = offset < 0 ? 0 : offset > this.text.length ? this.text.length : offset;
+    const starts = this.starts;
+    let lo = this.last;
+    if (!(starts[lo]! <= o && (lo + 1 >= starts.length || starts[lo + 1]! > o))) {
+      lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= o) lo = mid;
+        else hi = mid - 1;
+      }
+      this.last = lo;
     }
-    return { line: lo + 1, column: o - this.starts[lo]! + 1, offset: o };
+    return { line: lo + 1, column: o - starts[lo]! + 1, offset: o };
   }
 
   range(start: number, end: number): SourceRange {

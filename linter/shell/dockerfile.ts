@@ -232,17 +232,28 @@ function makeSource(
   origin: ShellSource["origin"],
   heredoc: Heredoc | null,
   script: Script,
-  offsets: ArrayLike<number>,
+  computeOffsets: () => ArrayLike<number>,
   exact: boolean,
+  fixedRange?: SourceRange,
 ): ShellSource {
-  const at = (k: number): number => offsets[Math.max(0, Math.min(k, offsets.length - 1))]!;
+  // The offsets are only needed to report a range: computed on first use.
+  let offsets: ArrayLike<number> | undefined;
+  const at = (k: number): number => {
+    const o = (offsets ??= computeOffsets());
+    return o[Math.max(0, Math.min(k, o.length - 1))]!;
+  };
   return {
-    origin, heredoc, script, offsets, exact,
-    range(span: Span): SourceRange {
-      if (span.end <= span.start) return index.range(at(span.start), at(span.start));
-      // The end is just past the last character (not the start of whatever follows it).
-      return index.range(at(span.start), at(span.end - 1) + 1);
+    origin, heredoc, script, exact,
+    get offsets(): ArrayLike<number> {
+      return (offsets ??= computeOffsets());
     },
+    range: fixedRange
+      ? () => fixedRange
+      : (span: Span): SourceRange => {
+          if (span.end <= span.start) return index.range(at(span.start), at(span.start));
+          // The end is just past the last character (not the start of whatever follows it).
+          return index.range(at(span.start), at(span.end - 1) + 1);
+        },
   };
 }
 
@@ -291,9 +302,8 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
     if (program !== undefined && isPosixShell(program) && c >= 1 && c + 1 < args.length) {
       const text = args[c + 1]!;
       const script = parseScript(text);
-      const offsets = new Int32Array(text.length + 1).fill(command.range.start.offset);
-      const src = makeSource(index, "exec", null, script, offsets, false);
-      return { sources: [{ ...src, range: () => command.range }], heredocs: [] };
+      const offsets = () => new Int32Array(text.length + 1).fill(command.range.start.offset);
+      return { sources: [makeSource(index, "exec", null, script, offsets, false, command.range)], heredocs: [] };
     }
     return { sources: [], heredocs: [] };
   }
@@ -312,32 +322,32 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
     const program = shebangProgram(heredoc.content);
     const shell = program === null || isPosixShell(program);
     if (shell) {
-      sources.push(makeSource(index, "heredoc", heredoc, parseScript(heredoc.content), heredocOffsets(source, heredoc), true));
+      sources.push(makeSource(index, "heredoc", heredoc, parseScript(heredoc.content), () => heredocOffsets(source, heredoc), true));
     }
     return { sources, heredocs: [{ heredoc, shell, program, command: null }] };
   }
 
   // The command text, then every body and its delimiter line.
-  const lineOffsets = logicalOffsets(source, command.range.start.offset, text.length, escapeChar);
   let full = text + "\n";
-  const offsets: number[] = Array.from(lineOffsets);
-  // The "\n" after the command maps to the end of the command.
-  const bodyStarts: number[] = [];
-  for (const h of heredocsOf) {
-    bodyStarts.push(full.length);
-    const body = heredocOffsets(source, h);
-    full += h.content;
-    for (let k = 0; k < h.content.length; k++) offsets.push(body[k]!);
-    // The delimiter line.
-    const delimiterAt = body[h.content.length]!;
-    let d = delimiterAt;
-    if (h.chomp) while (source.charCodeAt(d) === 9) d++;
-    for (let k = 0; k < h.name.length; k++) offsets.push(d + k);
-    offsets.push(d + h.name.length);
-    full += h.name + "\n";
-  }
-  offsets.push(offsets[offsets.length - 1] ?? command.range.end.offset);
+  for (const h of heredocsOf) full += h.content + h.name + "\n";
   const script = parseScript(full);
+  const offsets = (): Int32Array => {
+    const out = new Int32Array(full.length + 1);
+    out.set(logicalOffsets(source, command.range.start.offset, text.length, escapeChar).subarray(0, text.length + 1));
+    // The "\n" after the command maps to the end of the command.
+    let k = text.length + 1;
+    for (const h of heredocsOf) {
+      const body = heredocOffsets(source, h);
+      out.set(body.subarray(0, h.content.length), k);
+      k += h.content.length;
+      // The delimiter line.
+      let d = body[h.content.length]!;
+      if (h.chomp) while (source.charCodeAt(d) === 9) d++;
+      for (let j = 0; j <= h.name.length; j++) out[k++] = d + j;
+    }
+    out[k] = k > 0 ? out[k - 1]! : command.range.end.offset;
+    return out;
+  };
   sources.push(makeSource(index, "command", null, script, offsets, true));
 
   // Match the script's heredoc redirects to the instruction's heredocs, in order.
@@ -361,7 +371,7 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
       }
     }
     if (shell) {
-      sources.push(makeSource(index, "heredoc", heredoc, parseScript(heredoc.content), heredocOffsets(source, heredoc), true));
+      sources.push(makeSource(index, "heredoc", heredoc, parseScript(heredoc.content), () => heredocOffsets(source, heredoc), true));
     }
     runHeredocs.push({ heredoc, shell, program, command: owner });
   });

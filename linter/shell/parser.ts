@@ -37,6 +37,19 @@ const RESERVED = new Set([
   "{", "}", "!", "[[", "]]", "function", "select", "time",
 ]);
 const SPECIAL_PARAMS = "@*#?-$!0";
+
+/** Character classes by char code (ASCII only; everything else is 0). */
+const C_BLANK = 1; // space, tab, CR
+const C_META = 2; // ends a word: blanks, newline, ; & | ( ) < >
+const C_WORD_SPECIAL = 4; // starts a quote, escape or expansion: ' " \ $ `
+const CHAR_CLASS = new Uint8Array(128);
+for (const c of " \t\r") CHAR_CLASS[c.charCodeAt(0)]! |= C_BLANK;
+for (const c of META) CHAR_CLASS[c.charCodeAt(0)]! |= C_META;
+for (const c of "'\"\\$`") CHAR_CLASS[c.charCodeAt(0)]! |= C_WORD_SPECIAL;
+
+function charClass(code: number): number {
+  return code < 128 ? CHAR_CLASS[code]! : 0;
+}
 const REDIRECT = /(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(&>>|&>|<<<|<<-|<<|<>|<&|>>|>&|>\||<|>)/y;
 const ASSIGNMENT = /([A-Za-z_][A-Za-z0-9_]*)(\[[^\]\n]*\])?(\+?)=/y;
 const PARAM_OP = /(:-|:=|:\?|:\+|-|=|\?|\+|##|#|%%|%|\/\/|\/#|\/%|\/|\^\^|\^|,,|,|:|@)/y;
@@ -90,8 +103,7 @@ class Parser {
   }
 
   private isDelimiter(k: number): boolean {
-    const c = this.text[k];
-    return c === undefined || META.has(c);
+    return k >= this.n || (charClass(this.text.charCodeAt(k)) & C_META) !== 0;
   }
 
   // ---- blanks, comments, newlines ----------------------------------------------------------
@@ -100,10 +112,10 @@ class Parser {
   skipBlanks(): void {
     const t = this.text;
     while (this.i < this.n) {
-      const c = t[this.i]!;
-      if (BLANK.has(c)) this.i++;
-      else if (c === "\\" && t[this.i + 1] === "\n") this.i += 2;
-      else if (c === "#") {
+      const c = t.charCodeAt(this.i);
+      if (c < 128 && (CHAR_CLASS[c]! & C_BLANK) !== 0) this.i++;
+      else if (c === 92 /* \\ */ && t.charCodeAt(this.i + 1) === 10) this.i += 2;
+      else if (c === 35 /* # */) {
         const start = this.i;
         let end = t.indexOf("\n", start);
         if (end < 0) end = this.n;
@@ -115,10 +127,11 @@ class Parser {
 
   /** Skips blanks and line continuations only (no comments): for look-ahead. */
   private skipSpaces(): void {
+    const t = this.text;
     while (this.i < this.n) {
-      const c = this.text[this.i]!;
-      if (BLANK.has(c)) this.i++;
-      else if (c === "\\" && this.text[this.i + 1] === "\n") this.i += 2;
+      const c = t.charCodeAt(this.i);
+      if (c < 128 && (CHAR_CLASS[c]! & C_BLANK) !== 0) this.i++;
+      else if (c === 92 && t.charCodeAt(this.i + 1) === 10) this.i += 2;
       else break;
     }
   }
@@ -334,13 +347,25 @@ class Parser {
   /** The reserved word at the current position (after blanks), if any; does not consume it. */
   peekReserved(): string | null {
     this.skipBlanks();
+    // Asked again and again at the same place: remember the last answer.
+    if (this.peekAt === this.i) return this.peekWord;
     const t = this.text;
-    let j = this.i;
-    while (j < this.n && !META.has(t[j]!) && !"'\"\\$`".includes(t[j]!)) j++;
-    if (j === this.i || !this.isDelimiter(j)) return null;
-    const w = t.slice(this.i, j);
-    return RESERVED.has(w) ? w : null;
+    const from = this.i;
+    let j = from;
+    // No reserved word is longer than 8 characters.
+    while (j < this.n && j - from <= 8 && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
+    let w: string | null = null;
+    if (j > from && j - from <= 8 && this.isDelimiter(j)) {
+      const s = t.slice(from, j);
+      if (RESERVED.has(s)) w = s;
+    }
+    this.peekAt = from;
+    this.peekWord = w;
+    return w;
   }
+
+  private peekAt = -1;
+  private peekWord: string | null = null;
 
   private expect(word: string, construct: string, openAt: number): boolean {
     this.skipLinebreaks();
@@ -779,10 +804,7 @@ class Parser {
 
   // ---- words --------------------------------------------------------------------------------
 
-  readonly normalEnd: EndTest = (k) => {
-    const c = this.text[k];
-    return c === undefined || META.has(c);
-  };
+  readonly normalEnd: EndTest = (k) => k >= this.n || (charClass(this.text.charCodeAt(k)) & C_META) !== 0;
 
   private readonly patternEnd: EndTest = (k) => {
     const c = this.text[k];
@@ -803,6 +825,19 @@ class Parser {
       const part: WordPart = { type: "process", direction, body, start: this.pos(start), end: this.posEnd(this.i) };
       return { type: "word", raw: this.text.slice(start, this.i), parts: [part], value: null, start: part.start, end: part.end };
     }
+    if (end === this.normalEnd) {
+      // Most words are plain (`apt-get`, `-y`, `/tmp`): one literal, no quotes or expansions.
+      const t = this.text;
+      let j = start;
+      while (j < this.n && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
+      if (j > start && (j >= this.n || (charClass(t.charCodeAt(j)) & C_META) !== 0)) {
+        this.i = j;
+        const raw = t.slice(start, j);
+        const s = this.pos(start);
+        const e = this.posEnd(j);
+        return { type: "word", raw, parts: [{ type: "literal", value: raw, start: s, end: e }], value: raw, start: s, end: e };
+      }
+    }
     const parts = this.readParts(end);
     if (this.i === start) return null;
     return { type: "word", raw: this.text.slice(start, this.i), parts, value: staticValue(parts), start: this.pos(start), end: this.posEnd(this.i) };
@@ -811,41 +846,38 @@ class Parser {
   private readParts(end: EndTest): WordPart[] {
     const t = this.text;
     const parts: WordPart[] = [];
+    // The literal being gathered (no closures: this runs for every word).
     let litStart = -1;
     let lit = "";
-    const flush = (): void => {
-      if (litStart >= 0) {
-        parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
-        litStart = -1;
-        lit = "";
-      }
-    };
-    const addLit = (from: number, value: string, to: number): void => {
-      if (litStart < 0) litStart = from;
-      lit += value;
-      this.i = to;
-    };
     while (this.i < this.n && !end(this.i)) {
-      const c = t[this.i]!;
-      if (c === "\\") {
+      const code = t.charCodeAt(this.i);
+      if (code === 92 /* \\ */) {
+        if (litStart < 0) litStart = this.i;
         const next = t[this.i + 1];
-        if (next === "\n") addLit(this.i, "", this.i + 2);
-        else if (next === undefined) addLit(this.i, "\\", this.i + 1);
-        else addLit(this.i, next, this.i + 2);
-      } else if (c === "'") {
-        flush();
-        parts.push(this.readSingle());
-      } else if (c === '"') {
-        flush();
-        parts.push(this.readDouble(this.i, this.i + 1));
-      } else if (c === "`") {
-        flush();
-        parts.push(this.readBacktick(false));
-      } else if (c === "$") {
+        if (next === "\n") this.i += 2;
+        else if (next === undefined) {
+          lit += "\\";
+          this.i += 1;
+        } else {
+          lit += next;
+          this.i += 2;
+        }
+      } else if (code === 39 /* ' */ || code === 34 /* " */ || code === 96 /* ` */) {
+        if (litStart >= 0) {
+          parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
+          litStart = -1;
+          lit = "";
+        }
+        parts.push(code === 39 ? this.readSingle() : code === 34 ? this.readDouble(this.i, this.i + 1) : this.readBacktick(false));
+      } else if (code === 36 /* $ */) {
         const save = this.i;
         const lead = litStart;
         const leadValue = lit;
-        flush();
+        if (litStart >= 0) {
+          parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
+          litStart = -1;
+          lit = "";
+        }
         const d = this.readDollar(false);
         if (d === null) {
           // A literal `$`: glue it back onto the literal before it.
@@ -854,11 +886,24 @@ class Parser {
             litStart = lead;
             lit = leadValue;
           }
-          addLit(save, "$", save + 1);
+          if (litStart < 0) litStart = save;
+          lit += "$";
+          this.i = save + 1;
         } else parts.push(d);
-      } else addLit(this.i, c, this.i + 1);
+      } else {
+        // A run of ordinary characters, added at once.
+        let j = this.i + 1;
+        if (end === this.normalEnd) {
+          while (j < this.n && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
+        } else {
+          while (j < this.n && !end(j) && (charClass(t.charCodeAt(j)) & C_WORD_SPECIAL) === 0) j++;
+        }
+        if (litStart < 0) litStart = this.i;
+        lit += j === this.i + 1 ? t[this.i]! : t.slice(this.i, j);
+        this.i = j;
+      }
     }
-    flush();
+    if (litStart >= 0) parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
     return parts;
   }
 
@@ -881,39 +926,51 @@ class Parser {
     const parts: WordPart[] = [];
     let litStart = -1;
     let lit = "";
-    const flush = (): void => {
-      if (litStart >= 0) {
-        parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
-        litStart = -1;
-        lit = "";
-      }
-    };
-    const addLit = (value: string, to: number): void => {
-      if (litStart < 0) litStart = this.i;
-      lit += value;
-      this.i = to;
-    };
-    while (this.i < this.n && t[this.i] !== '"') {
-      const c = t[this.i]!;
-      if (c === "\\") {
+    while (this.i < this.n) {
+      const code = t.charCodeAt(this.i);
+      if (code === 34 /* " */) break;
+      if (code === 92 /* \\ */) {
+        if (litStart < 0) litStart = this.i;
         const next = t[this.i + 1];
-        if (next === "\n") addLit("", this.i + 2);
-        else if (next !== undefined && '$`"\\'.includes(next)) addLit(next, this.i + 2);
-        else addLit("\\", this.i + 1);
-      } else if (c === "$") {
+        if (next === "\n") this.i += 2;
+        else if (next !== undefined && '$`"\\'.includes(next)) {
+          lit += next;
+          this.i += 2;
+        } else {
+          lit += "\\";
+          this.i += 1;
+        }
+      } else if (code === 36 /* $ */ || code === 96 /* ` */) {
         const save = this.i;
-        flush();
-        const d = this.readDollar(true);
-        if (d === null) {
-          this.i = save;
-          addLit("$", save + 1);
-        } else parts.push(d);
-      } else if (c === "`") {
-        flush();
-        parts.push(this.readBacktick(true));
-      } else addLit(c, this.i + 1);
+        if (litStart >= 0) {
+          parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
+          litStart = -1;
+          lit = "";
+        }
+        if (code === 96) parts.push(this.readBacktick(true));
+        else {
+          const d = this.readDollar(true);
+          if (d === null) {
+            litStart = save;
+            lit = "$";
+            this.i = save + 1;
+          } else parts.push(d);
+        }
+      } else {
+        // A run of characters with no meaning inside double quotes.
+        let j = this.i + 1;
+        for (;;) {
+          if (j >= this.n) break;
+          const k = t.charCodeAt(j);
+          if (k === 34 || k === 92 || k === 36 || k === 96) break;
+          j++;
+        }
+        if (litStart < 0) litStart = this.i;
+        lit += j === this.i + 1 ? t[this.i]! : t.slice(this.i, j);
+        this.i = j;
+      }
     }
-    flush();
+    if (litStart >= 0) parts.push({ type: "literal", value: lit, start: this.pos(litStart), end: this.posEnd(this.i) });
     if (this.i >= this.n) this.problem("unterminated double quote", start, start + 1);
     else this.i++;
     return { type: "double", parts, start: this.pos(start), end: this.posEnd(this.i) };

@@ -7,6 +7,7 @@ import type {
   AndOr, Command, CompoundCommand, FunctionDefinition, List, Node, Pipeline, Redirect, Script,
   SimpleCommand, Word, WordPart, Assignment,
 } from "./ast.js";
+import { assertNever } from "../../util/errors.js";
 
 /** The operator written right before or after a command. */
 export type Operator = "|" | "|&" | "&&" | "||" | ";" | "&" | "\n";
@@ -97,10 +98,14 @@ function enter(frame: Frame, node: Enclosing, change: Partial<Frame>): Frame {
 }
 
 function walkList(list: List, frame: Frame, out: CommandInfo[]): void {
-  list.items.forEach((item, listIndex) => {
+  const items = list.items;
+  for (let listIndex = 0; listIndex < items.length; listIndex++) {
+    const item = items[listIndex]!;
     const andOr = item.command;
-    andOr.pipelines.forEach((pipeline, andOrIndex) => {
-      pipeline.commands.forEach((command, pipelineIndex) => {
+    for (let andOrIndex = 0; andOrIndex < andOr.pipelines.length; andOrIndex++) {
+      const pipeline = andOr.pipelines[andOrIndex]!;
+      for (let pipelineIndex = 0; pipelineIndex < pipeline.commands.length; pipelineIndex++) {
+        const command = pipeline.commands[pipelineIndex]!;
         const after: Operator | null =
           pipelineIndex > 0 ? pipeline.ops[pipelineIndex - 1]!
           : andOrIndex > 0 ? andOr.ops[andOrIndex - 1]!
@@ -110,16 +115,16 @@ function walkList(list: List, frame: Frame, out: CommandInfo[]): void {
           pipelineIndex < pipeline.commands.length - 1 ? pipeline.ops[pipelineIndex]!
           : andOrIndex < andOr.pipelines.length - 1 ? andOr.ops[andOrIndex]!
           : item.separator;
-        const position = {
+        const position: Position = {
           list, listIndex, andOr, andOrIndex, pipeline, pipelineIndex, after, before,
           inPipeline: pipeline.commands.length > 1,
           background: item.separator === "&",
           negated: pipeline.negated,
         };
         walkCommand(command, position, frame, out);
-      });
-    });
-  });
+      }
+    }
+  }
 }
 
 type Position = Pick<CommandInfo,
@@ -129,6 +134,7 @@ function walkCommand(command: Command, position: Position, frame: Frame, out: Co
   switch (command.type) {
     case "simple": {
       const argv = command.words;
+      // One object shape for every command (no spreads: rules read these fields a lot).
       out.push({
         command,
         name: argv[0]?.value ?? null,
@@ -136,8 +142,23 @@ function walkCommand(command: Command, position: Position, frame: Frame, out: Co
         args: argv.slice(1),
         assignments: command.assignments,
         redirects: command.redirects,
-        ...position,
-        ...frame,
+        list: position.list,
+        listIndex: position.listIndex,
+        andOr: position.andOr,
+        andOrIndex: position.andOrIndex,
+        pipeline: position.pipeline,
+        pipelineIndex: position.pipelineIndex,
+        after: position.after,
+        before: position.before,
+        inPipeline: position.inPipeline,
+        background: position.background,
+        negated: position.negated,
+        ancestors: frame.ancestors,
+        inSubshell: frame.inSubshell,
+        inSubstitution: frame.inSubstitution,
+        inCondition: frame.inCondition,
+        inFunction: frame.inFunction,
+        inLoop: frame.inLoop,
       });
       for (const w of argv) walkWord(w, frame, out);
       for (const a of command.assignments) {
@@ -226,9 +247,97 @@ function walkParts(parts: readonly WordPart[], frame: Frame, out: CommandInfo[])
 export function visit(node: Node, visitor: (node: Node, parent: Node | null) => boolean | void): void {
   const go = (n: Node, parent: Node | null): void => {
     if (visitor(n, parent) === false) return;
-    for (const child of children(n)) go(child, n);
+    eachChild(n, go);
   };
   go(node, null);
+}
+
+/** Calls `fn(child, n)` for the direct children of `n`, in the order `children(n)` lists them, without building the list. */
+function eachChild(n: Node, fn: (child: Node, parent: Node) => void): void {
+  switch (n.type) {
+    case "script":
+      fn(n.body, n);
+      return;
+    case "list":
+      for (const i of n.items) fn(i.command, n);
+      return;
+    case "and-or":
+      for (const c of n.pipelines) fn(c, n);
+      return;
+    case "pipeline":
+      for (const c of n.commands) fn(c, n);
+      return;
+    case "simple":
+      for (const c of n.assignments) fn(c, n);
+      for (const c of n.words) fn(c, n);
+      for (const c of n.redirects) fn(c, n);
+      return;
+    case "subshell":
+    case "group":
+    case "arithmetic-for":
+    case "function":
+      fn(n.body, n);
+      for (const c of n.redirects) fn(c, n);
+      return;
+    case "if":
+      for (const c of n.clauses) {
+        fn(c.condition, n);
+        fn(c.body, n);
+      }
+      if (n.elseBody) fn(n.elseBody, n);
+      for (const c of n.redirects) fn(c, n);
+      return;
+    case "for":
+      if (n.items) for (const c of n.items) fn(c, n);
+      fn(n.body, n);
+      for (const c of n.redirects) fn(c, n);
+      return;
+    case "while":
+      fn(n.condition, n);
+      fn(n.body, n);
+      for (const c of n.redirects) fn(c, n);
+      return;
+    case "case":
+      if (n.word) fn(n.word, n);
+      for (const i of n.items) {
+        for (const c of i.patterns) fn(c, n);
+        fn(i.body, n);
+      }
+      for (const c of n.redirects) fn(c, n);
+      return;
+    case "arithmetic-command":
+      for (const c of n.redirects) fn(c, n);
+      return;
+    case "test":
+      for (const c of n.words) fn(c, n);
+      for (const c of n.redirects) fn(c, n);
+      return;
+    case "word":
+    case "double":
+      for (const c of n.parts) fn(c, n);
+      return;
+    case "assignment":
+      if (n.value) fn(n.value, n);
+      if (n.array) for (const c of n.array) fn(c, n);
+      return;
+    case "redirect":
+      if (n.target) fn(n.target, n);
+      return;
+    case "param":
+      if (n.word) for (const c of n.word) fn(c, n);
+      return;
+    case "command":
+    case "process":
+      fn(n.body, n);
+      return;
+    case "arithmetic":
+    case "literal":
+    case "single":
+    case "ansi":
+      return;
+    default:
+      assertNever(n, "shell node");
+  }
 }
 
 /** The direct children of a node. */

@@ -45,7 +45,14 @@ function expandedWords(i: Instruction): { text: string; word: Word | null }[] {
 
 /** `${NAME:-…}`, `${NAME-…}`, `${NAME:+…}`, `${NAME+…}`, `${NAME:?…}`, `${NAME?…}`: unset is handled on purpose. */
 function guarded(text: string, name: string): boolean {
-  return new RegExp(`\\$\\{${name.replace(/[^\w]/g, "\\$&")}:?[-+?]`).test(text);
+  const needle = "${" + name;
+  for (let k = text.indexOf(needle); k >= 0; k = text.indexOf(needle, k + 1)) {
+    let j = k + needle.length;
+    if (text.charCodeAt(j) === 58 /* : */) j++;
+    const c = text[j];
+    if (c === "-" || c === "+" || c === "?") return true;
+  }
+  return false;
 }
 
 /**
@@ -66,6 +73,9 @@ export const UndefinedVar: Rule = {
   check(ctx) {
     for (const stage of ctx.stages) {
       for (const i of stage.instructions) {
+        // Nothing to expand without a `$` in the instruction's text (most instructions).
+        const dollar = ctx.text.indexOf("$", i.range.start.offset);
+        if (dollar < 0 || dollar >= i.range.end.offset) continue;
         const words = expandedWords(i);
         if (words.length === 0) continue;
         const reported = new Set<string>();

@@ -1,0 +1,107 @@
+/**
+ * Linting many files on worker threads. `lint()` is CPU-bound and synchronous, so a single
+ * thread uses one core; `lintMany` spreads the files over `workers` threads (this same module,
+ * started again as the worker's entry) and returns the results in input order, so output is
+ * the same as linting the files one after another. Used by `kiln lint` (linter/run.ts) when
+ * there are enough files to pay for starting the threads.
+ */
+import { availableParallelism } from "node:os";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { KilnError } from "../util/errors.js";
+import type { LintConfig } from "./config.js";
+import type { LintOptions } from "./context.js";
+import { lint, type LintResult } from "./lint.js";
+
+/** One file to lint: its text and the per-file options (the config is shared). */
+export interface LintJob {
+  readonly text: string;
+  readonly options: Omit<LintOptions, "config" | "rules">;
+}
+
+interface WorkerInit {
+  readonly kilnLintWorker: true;
+  readonly config: LintConfig;
+}
+
+interface Batch {
+  readonly first: number;
+  readonly jobs: readonly LintJob[];
+}
+
+type Reply = { readonly first: number; readonly results: readonly LintResult[] } | { readonly error: string };
+
+/** Files per message: large enough that messaging costs little, small enough to balance. */
+const BATCH = 8;
+
+/** Young-generation size for the workers: lint allocates many short-lived objects. */
+const YOUNG_GENERATION_MB = 48;
+
+/** How many threads `kiln lint` uses for `files` files: 1 (no workers) for a few files. */
+export function lintThreads(files: number, env: NodeJS.ProcessEnv = process.env): number {
+  const set = env.KILN_LINT_THREADS;
+  if (set !== undefined && set !== "") {
+    const n = Number(set);
+    if (!Number.isInteger(n) || n < 1) throw new KilnError("lint-usage", `KILN_LINT_THREADS: expected a whole number >= 1, got ${JSON.stringify(set)}`, { exitCode: 2 });
+    return Math.min(n, Math.max(1, Math.ceil(files / BATCH)));
+  }
+  // Starting a thread costs about as much as linting a few dozen files.
+  if (files < 64) return 1;
+  return Math.max(1, Math.min(availableParallelism(), Math.ceil(files / 64)));
+}
+
+/** Lints `jobs` with `config` on `threads` worker threads; results in the order of `jobs`. */
+export async function lintMany(jobs: readonly LintJob[], config: LintConfig, threads: number): Promise<LintResult[]> {
+  if (threads <= 1 || jobs.length === 0) return jobs.map((j) => lint(j.text, { ...j.options, config }));
+  const results = new Array<LintResult>(jobs.length);
+  let next = 0;
+  const init: WorkerInit = { kilnLintWorker: true, config };
+  const run = (worker: Worker): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const send = (): void => {
+        if (next >= jobs.length) {
+          resolve();
+          return;
+        }
+        const first = next;
+        next = Math.min(jobs.length, next + BATCH);
+        worker.postMessage({ first, jobs: jobs.slice(first, next) } satisfies Batch);
+      };
+      worker.on("message", (reply: Reply) => {
+        if ("error" in reply) {
+          reject(new KilnError("lint-worker", `lint worker failed: ${reply.error}`));
+          return;
+        }
+        reply.results.forEach((r, k) => (results[reply.first + k] = r));
+        send();
+      });
+      worker.on("error", (err) => reject(new KilnError("lint-worker", `lint worker failed: ${err.message}`, { cause: err })));
+      worker.on("exit", (code) => {
+        if (next < jobs.length || code !== 0) reject(new KilnError("lint-worker", `lint worker exited with status ${code}`));
+      });
+      send();
+    });
+  const workers = Array.from(
+    { length: Math.min(threads, Math.ceil(jobs.length / BATCH)) },
+    () => new Worker(new URL(import.meta.url), { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }),
+  );
+  try {
+    await Promise.all(workers.map(run));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results;
+}
+
+// The worker's side: lint each batch it is sent and send the results back.
+if (!isMainThread && parentPort && (workerData as WorkerInit | undefined)?.kilnLintWorker === true) {
+  const { config } = workerData as WorkerInit;
+  const port = parentPort;
+  port.on("message", (batch: Batch) => {
+    try {
+      const results = batch.jobs.map((j) => lint(j.text, { ...j.options, config }));
+      port.postMessage({ first: batch.first, results } satisfies Reply);
+    } catch (err) {
+      port.postMessage({ error: err instanceof Error ? err.message : String(err) } satisfies Reply);
+    }
+  });
+}
