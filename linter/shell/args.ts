@@ -203,7 +203,7 @@ export function unwrap(cmd: CommandInfo | readonly Word[]): Unwrapped {
   const wrappers: string[] = [];
   for (let guard = 0; guard < 8; guard++) {
     const name = argv[0]?.value ?? null;
-    if (name === null || !(name in WRAPPERS)) break;
+    if (name === null || !Object.hasOwn(WRAPPERS, name)) break;
     const spec = WRAPPERS[name]!;
     const rest = argv.slice(1);
     const parsed = parseArgs(rest, scanSpec(name, spec));

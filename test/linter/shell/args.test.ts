@@ -74,6 +74,9 @@ const wrapped: ReadonlyArray<readonly [string, string, readonly string[]]> = [
   ["gosu app npm install", "npm install", ["gosu"]],
   ["timeout 10 curl x", "curl x", ["timeout"]],
   ["apt-get update", "apt-get update", []],
+  // names of Object.prototype members are commands like any other, not wrappers
+  ["constructor x", "constructor x", []],
+  ["toString --help", "toString --help", []],
 ];
 
 for (const [script, runs, wrappers] of wrapped) {
