@@ -356,7 +356,7 @@ function evalTerm(term: Term, scope: Scope): { value: Value; field?: string } {
     case "lit":
       return { value: term.value };
     case "ident":
-      if (!(term.name in FUNCS)) throw execError(`function ${JSON.stringify(term.name)} not defined`);
+      if (!Object.hasOwn(FUNCS, term.name)) throw execError(`function ${JSON.stringify(term.name)} not defined`);
       return { value: FUNCS[term.name]!() };
     case "field": {
       let v: Value;

@@ -40,7 +40,7 @@ export function parseDigest(value: string): Digest {
   const encoded = value.slice(colon + 1);
   if (!ALGORITHM.test(algorithm)) throw invalid(value, `${JSON.stringify(algorithm)} is not a valid algorithm name`);
   if (!ENCODED.test(encoded)) throw invalid(value, "the encoded part is empty or has characters other than letters, digits, '=', '_' and '-'");
-  if (!(algorithm in HEX_LENGTH)) throw invalid(value, `unsupported algorithm ${JSON.stringify(algorithm)} (supported: sha256, sha512)`);
+  if (!Object.hasOwn(HEX_LENGTH, algorithm)) throw invalid(value, `unsupported algorithm ${JSON.stringify(algorithm)} (supported: sha256, sha512)`);
   const want = HEX_LENGTH[algorithm as DigestAlgorithm];
   if (!LOWER_HEX.test(encoded)) {
     const hint = /^[a-fA-F0-9]+$/.test(encoded) ? " (upper-case hex is not allowed)" : "";
