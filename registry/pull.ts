@@ -4,6 +4,7 @@
  * expected digest and size, and the uncompressed tar hashed in the same pass against the
  * config's diff_id. Nothing unverified enters the store; the name is written last.
  */
+import { once } from "node:events";
 import { createGunzip } from "node:zlib";
 import {
   classifyMediaType,
@@ -99,7 +100,7 @@ async function* verified(chunks: AsyncIterable<Buffer>, layer: Descriptor, diffI
     });
     for await (const c of chunks) {
       outer.update(c);
-      if (!failed && !gunzip.write(c)) await new Promise<void>((r) => { gunzip.once("drain", r); gunzip.once("error", () => r()); });
+      if (!failed && !gunzip.write(c)) await once(gunzip, "drain").catch(() => {});
       yield c;
     }
     gunzip.end();

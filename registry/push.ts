@@ -65,8 +65,6 @@ async function prepare(image: Image, options: PushOptions, where: string): Promi
   for (const layer of layers) {
     const info = classifyMediaType(layer.mediaType);
     if (info.kind === "layer" && info.compression === "none" && info.distributable && options.store) {
-      const emit = options.onProgress;
-      emit?.({ kind: "blob", digest: layer.digest, role: "layer", status: "compressing" });
       out.push(await options.store.compressLayer(layer, compression));
       changed = true;
     } else out.push(layer);
