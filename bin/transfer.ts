@@ -17,13 +17,13 @@ export function registryOptions<T>(yargs: Argv<T>): Argv<T & RegistryArgs> {
     .option("insecure-registry", {
       type: "string",
       array: true,
-      requiresArg: true,
+      nargs: 1, // repeatable, one value each: an array option must not swallow the positional after it
       describe: "Allow plain HTTP and unverified TLS for this registry host[:port] (loopback hosts may always use HTTP)",
     })
     .option("tls-ca", {
       type: "string",
       array: true,
-      requiresArg: true,
+      nargs: 1, // repeatable, one value each: an array option must not swallow the positional after it
       describe: "Trust the CA certificates in this PEM file too (also KILN_EXTRA_CA_CERTS / NODE_EXTRA_CA_CERTS)",
     }) as unknown as Argv<T & RegistryArgs>;
 }

@@ -5,7 +5,7 @@
  * once on a 401. Downloads resume with `Range` after a dropped connection; every byte returned
  * is checked by the caller against its digest (the store's `putBlob` with `expected`).
  */
-import { Transform, type Readable, type TransformCallback } from "node:stream";
+import { pipeline, Transform, type Readable, type TransformCallback } from "node:stream";
 import {
   ACCEPTED_MANIFEST_MEDIA_TYPES,
   classifyMediaType,
@@ -81,6 +81,11 @@ export async function httpError(res: Response, what: string, host: string): Prom
   }
   detail = redact(detail);
   const suffix = detail ? ` (${detail})` : "";
+  const challenge = res.status === 401 ? parseChallenge(res.headers["www-authenticate"]) : undefined;
+  if (challenge?.error === "insufficient_scope" && res.authenticated) {
+    // the credentials were accepted, but do not grant this action (a read-only user pushing)
+    return new KilnError("registry-denied", `${what}: access denied: the registry did not grant ${challenge.scope ? challenge.scope.split(" ").map(canonicalScope).join(" ") : "the needed scope"} to these credentials (insufficient_scope)${suffix}`);
+  }
   switch (res.status) {
     case 401:
       return new KilnError("registry-unauthorized", `${what}: unauthorized: authentication required or incorrect username or password${suffix}; try kiln login ${host}`);
@@ -198,6 +203,7 @@ export class RegistryClient {
       const authorization = await this.authorization(host, scopeList, challenge);
       const headers = { ...(options.headers ?? {}), ...(authorization ? { Authorization: authorization } : {}) };
       const res = await this.transport.request({ ...options, url, headers });
+      res.authenticated = authorization !== undefined && (await this.credentialsFor(host)) !== undefined;
       if (res.status !== 401 || attempt > 0) return res;
       const fresh = parseChallenge(res.headers["www-authenticate"]);
       if (fresh.scheme === "none" && challenge.scheme !== "none") return res;
@@ -209,7 +215,7 @@ export class RegistryClient {
         challenge = fresh;
         this.pings.set(host, Promise.resolve({ scheme: fresh.scheme, ...(fresh.realm ? { realm: fresh.realm } : {}), ...(fresh.service ? { service: fresh.service } : {}) }));
       }
-      if (fresh.scope) scopeList = [...new Set([...scopeList, ...fresh.scope.split(" ")])];
+      if (fresh.scope) scopeList = [...new Set([...scopeList, ...fresh.scope.split(" ").map(canonicalScope)])];
     }
   }
 
@@ -322,7 +328,16 @@ export class RegistryClient {
     for (;;) {
       const headers: Record<string, string> = {};
       if (received > 0) headers["Range"] = `bytes=${received}-`;
-      const res = await this.send(ref.domain, this.scopes(ref, ["pull"]), { method: "GET", url: `v2/${ref.path}/blobs/${blob.digest}`, headers, what });
+      let res: Response;
+      try {
+        res = await this.send(ref.domain, this.scopes(ref, ["pull"]), { method: "GET", url: `v2/${ref.path}/blobs/${blob.digest}`, headers, what });
+      } catch (err) {
+        // a registry that answered before and now drops connections: count it like a cut-off body
+        if (received === 0 || !(err instanceof KilnError) || err.code !== "registry-unreachable") throw err;
+        if (++failures >= this.transport.retries) throw downloadFailed(what, failures, received, blob.size, err);
+        await sleep(this.transport.backoff(failures));
+        continue;
+      }
       if (res.status !== 200 && res.status !== 206) {
         if (res.status === 416 && blob.size !== undefined && received >= blob.size) {
           res.drain();
@@ -359,12 +374,7 @@ export class RegistryClient {
       } catch (err) {
         if (err instanceof KilnError) throw err;
         res.body.destroy();
-        if (++failures >= this.transport.retries) {
-          throw new KilnError(
-            "registry-download",
-            `${what}: download failed after ${failures} attempts at byte ${received}${blob.size !== undefined ? ` of ${blob.size}` : ""}: ${redact((err as Error).message)}`,
-          );
-        }
+        if (++failures >= this.transport.retries) throw downloadFailed(what, failures, received, blob.size, err);
         await sleep(this.transport.backoff(failures));
       } finally {
         if (!res.body.readableEnded) res.body.destroy();
@@ -453,8 +463,8 @@ export class RegistryClient {
         sent += n;
         onBytes?.(n);
       });
-      source.on("error", (e) => counter.destroy(e));
-      return source.pipe(counter);
+      // pipeline: destroying the counter (a dropped request) closes the source too
+      return pipeline(source, counter, () => {});
     };
     const finish = (url: URL, body: Buffer | (() => Promise<Readable>), length: number) => {
       const u = new URL(url);
@@ -517,6 +527,18 @@ export class RegistryClient {
       throw new KilnError("digest-mismatch", `upload of ${what}: the registry stored ${header}, kiln sent ${blob.digest}`);
     }
   }
+}
+
+function downloadFailed(what: string, failures: number, received: number, size: number | undefined, err: unknown): KilnError {
+  const of = size !== undefined ? ` of ${size}` : "";
+  return new KilnError("registry-download", `${what}: download failed after ${failures} attempts at byte ${received}${of}: ${redact((err as Error).message)}`, { cause: err });
+}
+
+/** `repository:x:push,pull` → `repository:x:pull,push`, so a challenge's scope and ours compare equal. */
+function canonicalScope(scope: string): string {
+  const m = /^repository:(.+):([a-z*,]+)$/.exec(scope);
+  if (!m || m[2]!.includes("*")) return scope;
+  return repositoryScope(m[1]!, m[2]!.split(",") as Action[]);
 }
 
 /** Reads exact-size chunks off a stream (for chunked uploads). */

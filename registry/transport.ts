@@ -47,6 +47,8 @@ export interface Response {
   headers: http.IncomingHttpHeaders;
   url: URL;
   body: http.IncomingMessage;
+  /** Set by RegistryClient.send: whether the request carried the user's credentials (not anonymous). */
+  authenticated?: boolean;
   /** Reads the whole body (small documents only; `limit` bytes at most). */
   bytes(limit?: number): Promise<Buffer>;
   /** Discards the body. */
@@ -153,7 +155,7 @@ export class Transport {
       // a plain-HTTP server answering a TLS hello, or refusing the handshake
       if (code === "EPROTO" || code === "ECONNRESET" || /wrong version number|packet length too long|http request/i.test(message)) return "http";
       if (code === "ECONNREFUSED") return "http";
-      throw err;
+      throw connectionError(err, `registry ${host}`, new URL(`https://${host}/`));
     }
   }
 
@@ -171,8 +173,12 @@ export class Transport {
       const req = mod.request(url, { method: options.method, headers, agent: this.agentFor(url) }, (res) => {
         resolve(makeResponse(res, url));
       });
-      req.on("error", (err) => reject(err));
       const body = options.bodyStream;
+      req.on("error", (err) => {
+        // a dropped request must release its source (a store file handle) at once
+        if (body && !Buffer.isBuffer(body)) body.destroy();
+        reject(err);
+      });
       if (body === undefined) req.end();
       else if (Buffer.isBuffer(body)) req.end(body);
       else {

@@ -209,8 +209,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     child.stderr!.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
     await waitForV2(url, child, () => output);
   };
+  // a child killed by a signal has exitCode null and signalCode set
+  const running = () => child.exitCode === null && child.signalCode === null;
   const killIt = () => {
-    if (child.exitCode === null && child.pid !== undefined) {
+    if (running() && child.pid !== undefined) {
       try {
         process.kill(child.pid, "SIGKILL");
       } catch {
@@ -229,13 +231,13 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     },
     async restart() {
       killIt();
-      if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
+      if (running()) await new Promise((r) => child.once("exit", r));
       await launch();
     },
     kill: killIt,
     async stop() {
       killIt();
-      if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once("exit", r));
+      if (running()) await new Promise((r) => child.once("exit", r));
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -302,9 +304,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           flipped = true;
         }
         if (truncate && seen + c.length > length / 2) {
-          res.write(c.subarray(0, Math.max(0, Math.floor(length / 2) - seen)));
-          res.socket?.destroy();
+          // headers and half the body reach the client, then the connection drops
           pres.destroy();
+          const socket = res.socket;
+          res.write(c.subarray(0, Math.max(1, Math.floor(length / 2) - seen)), () => socket?.destroy());
           return;
         }
         seen += c.length;
