@@ -11,7 +11,6 @@ import {
   layerDescriptor,
   parseReference,
   type Compression,
-  type Descriptor,
   type Digest,
   type Image,
   type ImageIndex,
@@ -23,7 +22,7 @@ import {
 import { parseJsonDocument, storeImage, type ImageRecord, type ImageStore } from "../cache/index.js";
 import { KilnError } from "../util/errors.js";
 import type { RegistryClient } from "./client.js";
-import { inPool, type ProgressListener } from "./progress.js";
+import { inPool, type ProgressListener, type TransferEvent } from "./progress.js";
 
 export interface PushOptions {
   /** Compression of layers the store keeps uncompressed (default gzip). Compressed layers go as they are. */
@@ -51,65 +50,81 @@ export function requirePushCompression(compression: Compression): void {
   }
 }
 
-/** The image as it will be pushed: uncompressed layers compressed (through the store), the manifest rewritten if needed. */
-async function prepare(image: Image, options: PushOptions, where: string): Promise<{ manifest: Buffer; mediaType: string; layers: Layer[]; config: Buffer; configDesc: Descriptor }> {
+/** True when `layer` is kept uncompressed and should be compressed on the way out. */
+function wantsCompression(layer: Layer, options: PushOptions): boolean {
+  const info = classifyMediaType(layer.mediaType);
+  return info.kind === "layer" && info.compression === "none" && info.distributable && options.store !== undefined;
+}
+
+/**
+ * Pushes one image to `reference` (by its tag, or by digest). Layers go `concurrency` at once,
+ * each compressed (through the store, so the copy is remembered) right before its upload, so
+ * compression of one layer overlaps the upload of another; the manifest names the compressed
+ * layers and goes last.
+ */
+export async function pushImage(client: RegistryClient, image: Image, reference: string | Reference, options: PushOptions = {}): Promise<PushResult> {
+  const ref = typeof reference === "string" ? parseReference(reference) : reference;
+  const where = ref.familiarName();
+  const emit = options.onProgress ?? (() => {});
   const compression = options.compression ?? "gzip";
   requirePushCompression(compression);
+  emit({ kind: "start", ref });
   const raw = await image.rawManifest();
   const mediaType = await image.mediaType();
   const doc = parseJsonDocument<Manifest>(raw, `manifest of ${where}`);
   const layers = await image.layers();
   if (layers.length !== doc.layers.length) throw new KilnError("invalid-image", `${where}: image has ${layers.length} layers, its manifest ${doc.layers.length}`);
-  let changed = false;
-  const out: Layer[] = [];
-  for (const layer of layers) {
-    const info = classifyMediaType(layer.mediaType);
-    if (info.kind === "layer" && info.compression === "none" && info.distributable && options.store) {
-      out.push(await options.store.compressLayer(layer, compression));
-      changed = true;
-    } else out.push(layer);
-  }
+  for (const l of layers) emit({ kind: "blob", digest: l.digest, role: "layer", status: "preparing", total: l.size });
+  const pushed: Layer[] = new Array(layers.length);
+  const uploads = new Map<Digest, Promise<void>>();
+  await inPool(layers, options.concurrency ?? 4, async (original, i) => {
+    let layer = original;
+    if (wantsCompression(original, options)) {
+      emit({ kind: "blob", digest: original.digest, role: "layer", status: "compressing", total: original.size });
+      layer = await options.store!.compressLayer(original, compression);
+    }
+    pushed[i] = layer;
+    // the same layer twice in one image goes up once
+    let upload = uploads.get(layer.digest);
+    if (!upload) {
+      upload = uploadLayer(client, ref, layer, original.digest, options, `layer ${i + 1} of ${layers.length} (${layer.digest}) of ${where}`, emit);
+      uploads.set(layer.digest, upload);
+    }
+    await upload;
+  });
+  const changed = pushed.some((l, i) => l !== layers[i]);
+  const manifest = changed ? Buffer.from(JSON.stringify({ ...doc, layers: doc.layers.map((d, i) => ({ ...d, ...layerDescriptor(pushed[i]!) })) })) : raw;
+  const cfg = doc.config;
   const config = await image.rawConfig();
-  if (!changed) return { manifest: raw, mediaType, layers: out, config, configDesc: doc.config };
-  const next: Manifest = { ...doc, layers: doc.layers.map((d, i) => ({ ...d, ...layerDescriptor(out[i]!) })) };
-  return { manifest: Buffer.from(JSON.stringify(next)), mediaType, layers: out, config, configDesc: doc.config };
+  await client.uploadBlob(ref, { digest: cfg.digest, size: cfg.size }, () => Readable.from([config]), { what: `config ${cfg.digest} of ${where}` });
+  const digest = await client.putManifest(ref, manifest, mediaType);
+  return { reference: ref, digest, size: manifest.byteLength, mediaType };
 }
 
-/** Pushes one image to `reference` (by its tag, or by digest). */
-export async function pushImage(client: RegistryClient, image: Image, reference: string | Reference, options: PushOptions = {}): Promise<PushResult> {
-  const ref = typeof reference === "string" ? parseReference(reference) : reference;
-  const where = ref.familiarName();
-  const emit = options.onProgress ?? (() => {});
-  emit({ kind: "start", ref });
-  const prepared = await prepare(image, options, where);
-  const { layers } = prepared;
-  for (const l of layers) emit({ kind: "blob", digest: l.digest, role: "layer", status: "preparing", total: l.size });
-  const seen = new Set<Digest>();
-  await inPool(layers, options.concurrency ?? 4, async (layer, i) => {
-    if (seen.has(layer.digest)) return;
-    seen.add(layer.digest);
-    let current = 0;
-    let last = 0;
-    const result = await client.uploadBlob(ref, { digest: layer.digest, size: layer.size }, () => layer.open(), {
-      what: `layer ${i + 1} of ${layers.length} (${layer.digest}) of ${where}`,
-      ...(options.mountFrom ? { mountFrom: options.mountFrom } : {}),
-      onBytes: (n) => {
-        current += n;
-        const now = Date.now();
-        if (now - last >= 100 || current === layer.size) {
-          last = now;
-          emit({ kind: "blob", digest: layer.digest, role: "layer", status: "pushing", current, total: layer.size });
-        }
-      },
-    });
-    emit({ kind: "blob", digest: layer.digest, role: "layer", status: result === "exists" ? "exists" : result === "mounted" ? "mounted" : "pushed", total: layer.size });
+async function uploadLayer(
+  client: RegistryClient,
+  ref: Reference,
+  layer: Layer,
+  id: Digest,
+  options: PushOptions,
+  what: string,
+  emit: (e: TransferEvent) => void,
+): Promise<void> {
+  let current = 0;
+  let last = 0;
+  const result = await client.uploadBlob(ref, { digest: layer.digest, size: layer.size }, () => layer.open(), {
+    what,
+    ...(options.mountFrom ? { mountFrom: options.mountFrom } : {}),
+    onBytes: (n) => {
+      current += n;
+      const now = Date.now();
+      if (now - last >= 100 || current === layer.size) {
+        last = now;
+        emit({ kind: "blob", digest: id, role: "layer", status: "pushing", current, total: layer.size });
+      }
+    },
   });
-  const cfg = prepared.configDesc;
-  await client.uploadBlob(ref, { digest: cfg.digest, size: cfg.size }, () => Readable.from([prepared.config]), {
-    what: `config ${cfg.digest} of ${where}`,
-  });
-  const digest = await client.putManifest(ref, prepared.manifest, prepared.mediaType);
-  return { reference: ref, digest, size: prepared.manifest.byteLength, mediaType: prepared.mediaType };
+  emit({ kind: "blob", digest: id, role: "layer", status: result === "exists" ? "exists" : result === "mounted" ? "mounted" : "pushed", total: layer.size });
 }
 
 /** Pushes an index: every child by digest (as it is), then the index by tag or digest. */
