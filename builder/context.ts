@@ -50,6 +50,10 @@ export interface ContextFile {
   readonly linkTarget?: string;
   /** Absolute host path to read from. */
   readonly hostPath: string;
+  /** What the stat cache compares (never part of a cache key). */
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
 }
 
 export interface SelectOptions {
@@ -167,6 +171,7 @@ function entry(w: Walker, contextPath: string, destPath: string, source: number,
   w.out.push({
     contextPath, destPath, source, type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: type === "file" ? st.size : 0,
     ...(linkTarget !== undefined ? { linkTarget } : {}), hostPath: join(w.root, contextPath),
+    mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino,
   });
 }
 

@@ -3,6 +3,7 @@
  * (its SourceRange); for an ONBUILD trigger the range is the FROM line that ran the trigger and
  * `trigger` holds the trigger's text, so a message can say which trigger failed.
  */
+import type { Diagnostic } from "../parser/diagnostics.js";
 import type { SourceRange } from "../parser/range.js";
 import { KilnError } from "../util/errors.js";
 
@@ -11,11 +12,14 @@ export class BuildError extends KilnError {
   readonly range: SourceRange | undefined;
   /** The ONBUILD trigger text, when the failing instruction came from a trigger. */
   readonly trigger: string | undefined;
+  /** Every error of a Dockerfile that does not parse (the first is also `code`/`range`), with hints. */
+  readonly diagnostics: readonly Diagnostic[];
 
-  constructor(code: string, message: string, options: { range?: SourceRange; trigger?: string; cause?: unknown; exitCode?: number } = {}) {
+  constructor(code: string, message: string, options: { range?: SourceRange; trigger?: string; diagnostics?: readonly Diagnostic[]; cause?: unknown; exitCode?: number } = {}) {
     super(code, message, { exitCode: options.exitCode ?? 1, cause: options.cause });
     this.range = options.range;
     this.trigger = options.trigger;
+    this.diagnostics = options.diagnostics ?? [];
   }
 }
 

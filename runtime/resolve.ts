@@ -31,12 +31,18 @@ function components(path: string): string[] {
 }
 
 /**
- * Resolves `path` (absolute or relative, both taken from the root) inside `root`. Returns the
- * host path. Throws KilnError `invalid-path` for NUL bytes and `symlink-loop` for loops.
+ * What a resolver learns about one in-root path (`a/b`, "" = the root): the target when it is a
+ * symlink, `"other"` when it exists and is not one, `"missing"` when it does not exist.
  */
-export function resolveInRoot(root: string, path: string, options: ResolveOptions = {}): string {
+export type LinkProbe = (inRootPath: string) => { link: string } | "other" | "missing";
+
+/**
+ * The walk behind `resolveInRoot`, over any tree that can answer `probe` (a host directory, or
+ * the builder's view of a layer chain that is not mounted). Returns the resolved in-root
+ * components ([] = the root). `what` names the tree in errors.
+ */
+export function resolveComponents(path: string, probe: LinkProbe, options: ResolveOptions = {}, what = "the root"): string[] {
   if (path.includes("\0")) throw new KilnError("invalid-path", `path ${JSON.stringify(path)} contains a NUL byte`);
-  const base = resolvePath(root);
   const done: string[] = [];
   const todo = components(path).reverse(); // a stack: next component at the end
   let links = 0;
@@ -50,26 +56,40 @@ export function resolveInRoot(root: string, path: string, options: ResolveOption
     done.push(part);
     const last = todo.length === 0;
     if (!exists || (last && !options.followLast)) continue;
-    const host = `${base === "/" ? "" : base}/${done.join("/")}`;
-    let isLink = false;
-    try {
-      isLink = lstatSync(host).isSymbolicLink();
-    } catch {
+    const found = probe(done.join("/"));
+    if (found === "missing") {
       exists = false;
       continue;
     }
-    if (!isLink) continue;
+    if (found === "other") continue;
     if (++links > MAX_SYMLINKS) {
-      throw new KilnError("symlink-loop", `too many levels of symbolic links resolving ${JSON.stringify(path)} in ${root}`);
+      throw new KilnError("symlink-loop", `too many levels of symbolic links resolving ${JSON.stringify(path)} in ${what}`);
     }
-    const target = readlinkSync(host);
     done.pop();
-    if (isAbsolute(target)) done.length = 0;
-    const more = components(target);
+    if (isAbsolute(found.link)) done.length = 0;
+    const more = components(found.link);
     for (let i = more.length - 1; i >= 0; i--) todo.push(more[i]!);
   }
-  if (done.length === 0) return base;
-  return `${base === "/" ? "" : base}/${done.join("/")}`;
+  return done;
+}
+
+/**
+ * Resolves `path` (absolute or relative, both taken from the root) inside `root`. Returns the
+ * host path. Throws KilnError `invalid-path` for NUL bytes and `symlink-loop` for loops.
+ */
+export function resolveInRoot(root: string, path: string, options: ResolveOptions = {}): string {
+  const base = resolvePath(root);
+  const prefix = base === "/" ? "" : base;
+  const probe: LinkProbe = (inRoot) => {
+    const host = `${prefix}/${inRoot}`;
+    try {
+      return lstatSync(host).isSymbolicLink() ? { link: readlinkSync(host) } : "other";
+    } catch {
+      return "missing";
+    }
+  };
+  const done = resolveComponents(path, probe, options, root);
+  return done.length === 0 ? base : `${prefix}/${done.join("/")}`;
 }
 
 /** The path of `hostPath` relative to `root` as an absolute in-root path (`/a/b`), or undefined when outside. */

@@ -172,11 +172,18 @@ export function copyTree(from: string, to: string): Promise<void> {
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
-class CopySnapshotter implements Snapshotter {
-  readonly kind = "copy" as const;
+/**
+ * What both snapshotters share: a directory per chain id under `root/<kind>/`, each unpacked in
+ * a temp dir and renamed into place when complete, and leftovers of a dead kiln removed.
+ */
+abstract class ChainSnapshotter {
+  abstract readonly kind: "copy" | "overlay";
   readonly root: string;
-  constructor(private readonly options: SnapshotterOptions) {
-    this.root = join(options.root, "copy");
+  constructor(
+    protected readonly options: SnapshotterOptions,
+    kind: "copy" | "overlay",
+  ) {
+    this.root = join(options.root, kind);
     mkdirSync(this.root, { recursive: true });
     cleanTemps(this.root);
   }
@@ -185,19 +192,37 @@ class CopySnapshotter implements Snapshotter {
     return existsSync(join(this.root, hex(chainId), "fs"));
   }
 
+  /** Fills `temp/fs` with the snapshot of layer `i` on top of `dirs[0..i)`. */
+  protected abstract unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[]): Promise<void>;
+
   async prepare(layers: readonly LayerSource[]): Promise<Chain> {
     const ids = chainIds(layers.map((l) => l.diffId));
     const dirs = ids.map((id) => join(this.root, hex(id), "fs"));
     for (let i = 0; i < layers.length; i++) {
       if (existsSync(dirs[i]!)) continue;
       const temp = newTemp(this.root);
-      const fs = join(temp, "fs");
-      mkdirSync(fs);
-      if (i > 0) await copyTree(dirs[i - 1]!, fs);
-      await unpackLayer(await layers[i]!.open(), fs, { mode: "merged", ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}) });
+      mkdirSync(join(temp, "fs"));
+      await this.unpack(layers[i]!, temp, i, dirs);
       commit(temp, join(this.root, hex(ids[i]!)));
     }
-    return { kind: "copy", chainIds: ids, dirs };
+    return { kind: this.kind, chainIds: ids, dirs };
+  }
+
+  protected get warnings() {
+    return this.options.onWarning ? { onWarning: this.options.onWarning } : {};
+  }
+}
+
+class CopySnapshotter extends ChainSnapshotter implements Snapshotter {
+  readonly kind = "copy" as const;
+  constructor(options: SnapshotterOptions) {
+    super(options, "copy");
+  }
+
+  protected async unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[]): Promise<void> {
+    const fs = join(temp, "fs");
+    if (i > 0) await copyTree(dirs[i - 1]!, fs);
+    await unpackLayer(await layer.open(), fs, { mode: "merged", ...this.warnings });
   }
 
   async activate(chain: Chain, runDir: string, options: ActivateOptions = {}): Promise<ActiveRootfs> {
@@ -223,43 +248,21 @@ interface OverlayMeta {
   opaque: string[];
 }
 
-class OverlaySnapshotter implements Snapshotter {
+class OverlaySnapshotter extends ChainSnapshotter implements Snapshotter {
   readonly kind = "overlay" as const;
-  readonly root: string;
-  constructor(private readonly options: SnapshotterOptions) {
-    this.root = join(options.root, "overlay");
-    mkdirSync(this.root, { recursive: true });
-    cleanTemps(this.root);
+  constructor(options: SnapshotterOptions) {
+    super(options, "overlay");
   }
 
-  has(chainId: Digest): boolean {
-    return existsSync(join(this.root, hex(chainId), "fs"));
-  }
-
-  async prepare(layers: readonly LayerSource[]): Promise<Chain> {
-    const ids = chainIds(layers.map((l) => l.diffId));
-    const dirs = ids.map((id) => join(this.root, hex(id), "fs"));
-    for (let i = 0; i < layers.length; i++) {
-      if (existsSync(dirs[i]!)) continue;
-      const temp = newTemp(this.root);
-      const fs = join(temp, "fs");
-      mkdirSync(fs);
-      const lowers = dirs.slice(0, i).reverse();
-      const stats = await unpackLayer(await layers[i]!.open(), fs, { mode: "overlay", lowers, ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}) });
-      const meta: OverlayMeta = { opaque: stats.opaque };
-      writeFileSync(join(temp, "meta.json"), JSON.stringify(meta));
-      commit(temp, join(this.root, hex(ids[i]!)));
-    }
-    return { kind: "overlay", chainIds: ids, dirs };
+  protected async unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[]): Promise<void> {
+    const lowers = dirs.slice(0, i).reverse();
+    const stats = await unpackLayer(await layer.open(), join(temp, "fs"), { mode: "overlay", lowers, ...this.warnings });
+    const meta: OverlayMeta = { opaque: stats.opaque };
+    writeFileSync(join(temp, "meta.json"), JSON.stringify(meta));
   }
 
   private opaqueOf(fsDir: string): Set<string> {
-    try {
-      const meta = JSON.parse(readFileSync(join(fsDir, "..", "meta.json"), "utf8")) as OverlayMeta;
-      return new Set(meta.opaque);
-    } catch {
-      return new Set();
-    }
+    return overlayOpaque(fsDir);
   }
 
   async activate(chain: Chain, runDir: string, options: ActivateOptions = {}): Promise<ActiveRootfs> {
@@ -296,6 +299,16 @@ class OverlaySnapshotter implements Snapshotter {
         return finishChanges(overlayChanges(upper, lookup, lowerPath, opaque, doubt), exclude);
       },
     };
+  }
+}
+
+/** The opaque directories (in-layer paths) of an overlay snapshot's `fs` dir (empty for others). */
+export function overlayOpaque(fsDir: string): Set<string> {
+  try {
+    const meta = JSON.parse(readFileSync(join(fsDir, "..", "meta.json"), "utf8")) as OverlayMeta;
+    return new Set(meta.opaque);
+  } catch {
+    return new Set();
   }
 }
 

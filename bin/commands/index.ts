@@ -3,6 +3,7 @@
  * keep them free of static imports of the library (see bin/command.ts).
  */
 import type { AnyCommand } from "../command.js";
+import { buildCommand } from "./build.js";
 import { commitCommand } from "./commit.js";
 import { diffCommand } from "./diff.js";
 import { exportCommand } from "./export.js";
@@ -26,6 +27,7 @@ import { tagCommand } from "./tag.js";
 export const commands: readonly AnyCommand[] = [
   parseCommand,
   lintCommand,
+  buildCommand,
   runCommand,
   diffCommand,
   commitCommand,

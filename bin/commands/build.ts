@@ -1,0 +1,299 @@
+/**
+ * `kiln build [-t NAME:TAG]... [-f FILE|-] [--target S] [--build-arg K=V|K] [--label K=V]
+ * [--no-cache] [--no-cache-filter S] [-q] [--iidfile F] [--progress auto|tty|plain|json]
+ * [--secret id=..,src=..|env=..] [--network default|none|host] [--output type=oci|docker,dest=F]
+ * [--explain-cache] [--check] CONTEXT|-`: builds a Dockerfile into an image of the store, with
+ * no daemon (docs/executor.md). `-` as CONTEXT reads a tar of the context on standard input.
+ *
+ * `--check` runs `kiln lint`'s rules and builds nothing; an ordinary build prints the lint
+ * warnings (one line each) first. A failing step prints the Dockerfile code frame of its
+ * instruction, the exit code and the last lines of its output; nothing is tagged then.
+ */
+import { defineCommand } from "../command.js";
+import type { Io } from "../io.js";
+import type { RootArgs } from "../store.js";
+
+export interface BuildArgs extends RootArgs {
+  readonly context: string;
+  readonly tag: readonly string[];
+  readonly file?: string;
+  readonly target?: string;
+  readonly "build-arg": readonly string[];
+  readonly label: readonly string[];
+  readonly "no-cache": boolean;
+  readonly "no-cache-filter": readonly string[];
+  readonly quiet: boolean;
+  readonly iidfile?: string;
+  readonly progress: "auto" | "tty" | "plain" | "json";
+  readonly secret: readonly string[];
+  readonly network: "default" | "none" | "host";
+  readonly output?: string;
+  readonly "explain-cache": boolean;
+  readonly check: boolean;
+  readonly snapshotter: "overlay" | "copy" | "auto";
+}
+
+const list = (describe: string) => ({ type: "string" as const, array: true as const, nargs: 1, default: [] as string[], requiresArg: true, describe });
+
+export const buildCommand = defineCommand<BuildArgs>({
+  command: "build [context]",
+  describe: "Build an image from a Dockerfile",
+  builder: (yargs) =>
+    yargs
+      .positional("context", { type: "string", default: ".", describe: "The build context directory; - reads a tar of it from standard input" })
+      .option("tag", { alias: "t", ...list("Name the image NAME[:TAG] (repeatable)") })
+      .option("file", { alias: "f", type: "string", requiresArg: true, describe: "The Dockerfile (default CONTEXT/Dockerfile); - reads standard input" })
+      .option("target", { type: "string", requiresArg: true, describe: "Build this stage (default: the last)" })
+      .option("build-arg", list("Set a build argument K=V, or K to take the host's value"))
+      .option("label", list("Add a label K=V to the image"))
+      .option("no-cache", { type: "boolean", default: false, describe: "Do not use cached steps" })
+      .option("no-cache-filter", list("Do not use cached steps of this stage (repeatable)"))
+      .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print only the image ID" })
+      .option("iidfile", { type: "string", requiresArg: true, describe: "Write the image ID to this file" })
+      .option("progress", { type: "string", choices: ["auto", "tty", "plain", "json"] as const, default: "auto" as const, describe: "Progress output" })
+      .option("secret", list("A secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VAR"))
+      .option("network", { type: "string", choices: ["default", "none", "host"] as const, default: "default" as const, describe: "Network of RUN steps (default: the host's)" })
+      .option("output", { alias: "o", type: "string", requiresArg: true, describe: "Also export: type=oci|docker,dest=FILE" })
+      .option("explain-cache", { type: "boolean", default: false, describe: "Say why each step missed the cache" })
+      .option("check", { type: "boolean", default: false, describe: "Only run the lint checks on the Dockerfile; build nothing" })
+      .option("snapshotter", { type: "string", choices: ["overlay", "copy", "auto"] as const, default: "auto" as const, describe: "Rootfs of RUN steps: overlayfs or a full copy" })
+      .example("$0 build -t app:1 .", "build ./Dockerfile with . as the context")
+      .example("$0 build -f ci/Dockerfile --target test --progress plain .", "a stage, CI-style output")
+      .example("tar -c . | $0 build -t app -", "the context from standard input") as unknown as import("yargs").Argv<BuildArgs>,
+  run: (args, io) => runBuild(args, io),
+});
+
+function keyValues(values: readonly string[], what: string, KilnError: new (c: string, m: string, o?: { exitCode?: number }) => Error, env?: NodeJS.ProcessEnv): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of values) {
+    const eq = v.indexOf("=");
+    if (eq === 0) throw new KilnError("usage", `invalid ${what} ${JSON.stringify(v)}: expected K=V`, { exitCode: 2 });
+    if (eq < 0) {
+      if (!env) throw new KilnError("usage", `invalid ${what} ${JSON.stringify(v)}: expected K=V`, { exitCode: 2 });
+      const hostValue = env[v];
+      if (hostValue !== undefined) out.set(v, hostValue);
+      continue;
+    }
+    out.set(v.slice(0, eq), v.slice(eq + 1));
+  }
+  return out;
+}
+
+function options(text: string): Map<string, string> {
+  return new Map(text.split(",").map((p) => {
+    const eq = p.indexOf("=");
+    return eq < 0 ? [p.trim(), ""] : [p.slice(0, eq).trim(), p.slice(eq + 1)];
+  }));
+}
+
+async function runBuild(args: BuildArgs, io: Io): Promise<number> {
+  const [{ KilnError }, fs, path] = await Promise.all([import("../../util/errors.js"), import("node:fs"), import("node:path")]);
+  if (args.context === "-" && args.file === "-") throw new KilnError("usage", "the context and the Dockerfile cannot both come from standard input", { exitCode: 2 });
+
+  // the context (a directory, or a tar on stdin unpacked into a temp dir) and the Dockerfile
+  let contextDir: string;
+  let cleanup: (() => void) | undefined;
+  if (args.context === "-") {
+    contextDir = fs.mkdtempSync(path.join((await import("node:os")).tmpdir(), "kiln-context-"));
+    cleanup = () => fs.rmSync(contextDir, { recursive: true, force: true });
+    await untarStdin(io, contextDir);
+  } else {
+    contextDir = path.resolve(io.cwd, args.context);
+    let st: import("node:fs").Stats;
+    try {
+      st = fs.statSync(contextDir);
+    } catch {
+      throw new KilnError("context-not-found", `build context ${args.context} not found`, { exitCode: 1 });
+    }
+    if (!st.isDirectory()) throw new KilnError("context-not-dir", `build context ${args.context} is not a directory`, { exitCode: 1 });
+  }
+  try {
+    let dockerfileText: string;
+    let dockerfileName: string;
+    let dockerfilePath: string | undefined;
+    if (args.file === "-") {
+      const { readAll } = await import("../io.js");
+      dockerfileText = await readAll(io.stdin);
+      dockerfileName = "<stdin>";
+    } else {
+      dockerfilePath = args.file !== undefined ? (args.context === "-" ? path.resolve(contextDir, args.file) : path.resolve(io.cwd, args.file)) : path.join(contextDir, "Dockerfile");
+      dockerfileName = args.file ?? path.relative(io.cwd, dockerfilePath) ?? "Dockerfile";
+      try {
+        dockerfileText = fs.readFileSync(dockerfilePath, "utf8");
+      } catch {
+        throw new KilnError("file-not-found", `cannot read the Dockerfile ${dockerfileName}: no such file (pass -f PATH)`, { exitCode: 1 });
+      }
+    }
+
+    const buildArgs = keyValues(args["build-arg"], "--build-arg", KilnError, io.env);
+    const color = (await import("../io.js")).wantsColor(io.stderr, io.env);
+
+    if (args.check) {
+      const { runLint } = await import("../../linter/run.js");
+      const { readAll } = await import("../io.js");
+      const result = await runLint({
+        files: [dockerfilePath ?? "-"], cwd: io.cwd, format: "tty", buildArgs: [...buildArgs].map(([k, v]) => `${k}=${v}`),
+        color: (await import("../io.js")).wantsColor(io.stdout, io.env), readStdin: async () => dockerfileText ?? (await readAll(io.stdin)),
+      });
+      io.stdout.write(result.stdout);
+      io.stderr.write(result.stderr);
+      return result.exitCode;
+    }
+
+    const labels = Object.fromEntries(keyValues(args.label, "--label", KilnError));
+    const secrets = args.secret.map((s) => {
+      const o = options(s);
+      const id = o.get("id");
+      if (!id) throw new KilnError("usage", `invalid --secret ${JSON.stringify(s)}: id= is required`, { exitCode: 2 });
+      const src = o.get("src") ?? o.get("source");
+      const envName = o.get("env");
+      if (src === undefined && envName === undefined) {
+        if (io.env[id] !== undefined) return { id, env: id };
+        throw new KilnError("usage", `invalid --secret ${JSON.stringify(s)}: give src=FILE or env=VAR`, { exitCode: 2 });
+      }
+      return { id, ...(src !== undefined ? { src: path.resolve(io.cwd, src) } : {}), ...(envName !== undefined ? { env: envName } : {}) };
+    });
+    let output: { type: "oci" | "docker"; dest: string } | undefined;
+    if (args.output !== undefined) {
+      const o = options(args.output);
+      const type = o.get("type") ?? "oci";
+      const dest = o.get("dest");
+      if ((type !== "oci" && type !== "docker") || !dest) throw new KilnError("usage", `invalid --output ${JSON.stringify(args.output)}: expected type=oci|docker,dest=FILE`, { exitCode: 2 });
+      output = { type, dest: path.resolve(io.cwd, dest) };
+    }
+    const { parseSourceDateEpoch } = await import("../../image/tar.js");
+    const epoch = parseSourceDateEpoch(io.env["SOURCE_DATE_EPOCH"]);
+
+    const mode = args.quiet ? "quiet" : args.progress === "auto" ? (io.stderr.isTTY ? "tty" : "plain") : args.progress;
+    const prog = await import("../build-progress.js");
+    const progress =
+      mode === "quiet" ? prog.quietProgress() : mode === "json" ? prog.jsonProgress(io.stderr) : mode === "tty" ? await prog.ttyProgress(io.stderr as never) : prog.plainProgress(io.stderr);
+
+    if (mode !== "quiet" && mode !== "json") await printLintWarnings(dockerfileText, dockerfileName, buildArgs, io);
+
+    const { withStore } = await import("../store.js");
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+      return await withStore(args, io, async (store) => {
+        const { build } = await import("../../builder/execute.js");
+        const started = Date.now();
+        let result;
+        try {
+          result = await build({
+            store, contextDir, dockerfileText, dockerfileName, ...(dockerfilePath ? { dockerfilePath } : {}),
+            tags: args.tag, ...(args.target ? { target: args.target } : {}), buildArgs, labels,
+            noCache: args["no-cache"], noCacheFilter: args["no-cache-filter"], secrets, network: args.network,
+            ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}), snapshotter: args.snapshotter,
+            explainCache: args["explain-cache"], signal: abort.signal, onEvent: progress.onEvent, env: io.env,
+          });
+        } catch (err) {
+          progress.stop();
+          return reportFailure(err, dockerfileText, dockerfileName, io, color);
+        }
+        if (output) {
+          progress.line(`exporting to ${output.type} ${output.dest}`);
+          await exportImage(store, result.id, args.tag, output, epoch);
+        }
+        progress.line(`writing image ${result.id} DONE ${((Date.now() - started) / 1000).toFixed(1)}s`);
+        for (const n of result.names) progress.line(`naming to ${n} done`);
+        progress.stop();
+        if (args.iidfile) fs.writeFileSync(path.resolve(io.cwd, args.iidfile), result.id);
+        if (args.quiet) io.stdout.write(`${result.id}\n`);
+        return 0;
+      });
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      progress.stop();
+    }
+  } finally {
+    cleanup?.();
+  }
+}
+
+/** The lint findings (warnings and errors), one line each, before a build; KILN_BUILD_LINT=0 skips them. */
+async function printLintWarnings(text: string, file: string, buildArgs: Map<string, string>, io: Io): Promise<void> {
+  if (io.env["KILN_BUILD_LINT"] === "0") return;
+  try {
+    for (const l of await lintLines(text, file, buildArgs)) io.stderr.write(`${l}\n`);
+  } catch {
+    // linting never stops a build
+  }
+}
+
+async function lintLines(text: string, file: string, buildArgs: Map<string, string>): Promise<string[]> {
+  const { lint } = await import("../../linter/lint.js");
+  const result = lint(text, { file, buildArgs: Object.fromEntries(buildArgs) });
+  return result.findings
+    .filter((f) => f.severity === "error" || f.severity === "warning")
+    .map((f) => `warning: ${file}:${f.range.start.line}: ${f.message} (${f.ruleId})`);
+}
+
+async function reportFailure(err: unknown, text: string, file: string, io: Io, color: boolean): Promise<number> {
+  const { KilnError } = await import("../../util/errors.js");
+  const e = err as { diagnostics?: readonly import("../../parser/diagnostics.js").Diagnostic[]; range?: import("../../parser/range.js").SourceRange; trigger?: string; processExitCode?: number; logTail?: readonly string[]; logFile?: string; code?: string; message?: string; exitCode?: number; step?: string };
+  if (!(err instanceof Error) || !(err instanceof KilnError || (err as Error).name === "StepError" || (err as Error).name === "BuildError")) throw err;
+  if (e.code === "canceled") {
+    io.stderr.write("kiln: build canceled\n");
+    return 130;
+  }
+  const out: string[] = [];
+  if (e.diagnostics && e.diagnostics.length > 0) {
+    // a Dockerfile that does not parse: every error at once, with its "did you mean" hint
+    const { renderDiagnostic } = await import("../../parser/codeframe.js");
+    for (const d of e.diagnostics) out.push(renderDiagnostic(text, d, { file, color }));
+  } else if (e.range) {
+    const { renderDiagnostic } = await import("../../parser/codeframe.js");
+    out.push(renderDiagnostic(text, { code: e.code ?? "build", severity: "error", message: e.message ?? "build failed", range: e.range, ...(e.trigger ? { hint: `in ONBUILD trigger: ${e.trigger}` } : {}) }, { file, color }));
+  } else {
+    out.push(`error: ${e.message}`);
+  }
+  if (e.processExitCode !== undefined) out.push(`exit code: ${e.processExitCode}`);
+  if (e.logTail && e.logTail.length > 0) {
+    out.push("last lines of its output:");
+    for (const l of e.logTail) out.push(`  ${l}`);
+  }
+  if (e.logFile) out.push(`full log: ${e.logFile}`);
+  io.stderr.write(`${out.join("\n")}\n`);
+  return e.exitCode && e.exitCode > 0 && e.exitCode < 256 ? e.exitCode : 1;
+}
+
+async function untarStdin(io: Io, dir: string): Promise<void> {
+  const { spawn } = await import("node:child_process");
+  const { KilnError } = await import("../../util/errors.js");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn("tar", ["-x", "--no-same-owner", "-C", dir], { stdio: ["pipe", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", (e) => reject(new KilnError("context-unreadable", `reading the context tar needs tar: ${e.message}`)));
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new KilnError("context-unreadable", `the context on standard input is not a tar: ${err.trim()}`))));
+    io.stdin.pipe(child.stdin);
+    child.stdin.on("error", () => {});
+  });
+}
+
+async function exportImage(
+  store: import("../../cache/types.js").ImageStore, id: string, tags: readonly string[], output: { type: "oci" | "docker"; dest: string }, epoch: number | undefined,
+): Promise<void> {
+  const [formats, fs] = await Promise.all([import("../../image/formats/index.js"), import("node:fs")]);
+  const image = await store.image(id);
+  const temp = `${output.dest}.tmp-${process.pid}`;
+  const out = fs.createWriteStream(temp);
+  const done = new Promise<void>((resolve, reject) => {
+    out.on("close", resolve);
+    out.on("error", reject);
+  });
+  const tmpDir = store.paths.tmp;
+  if (output.type === "docker") await formats.writeDockerArchive([{ image, tags: [...tags] }], out, { tmpDir, ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}) });
+  else {
+    // as BuildKit writes it: ref.name = the tag, io.containerd.image.name = the full name
+    const { parseReference } = await import("../../image/reference.js");
+    await formats.writeOciLayout(out, [{ image, tags: tags.map((t) => parseReference(t)) }], { compression: "gzip", tmpDir, ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}) });
+  }
+  out.end();
+  await done;
+  fs.renameSync(temp, output.dest);
+}

@@ -1,0 +1,463 @@
+/**
+ * The executor: applies `dispatchAll(plan)`'s effects level by level (stages of one level run
+ * concurrently), through the step cache, the runtime and the store, and writes the target
+ * stage's image. See docs/executor.md.
+ *
+ * Per stage: FROM resolves the base (an image of the store, `scratch`, or an earlier stage's
+ * result) and makes the first key; every layer-making effect (RUN, COPY/ADD, WORKDIR's mkdir)
+ * gets `cacheKey(stepRecord(parent, effect, inputs))`; a cached result is reused (`CACHED`),
+ * otherwise the effect runs and its result is stored under the key. Config-only effects add a
+ * history entry. A miss changes the key, so only the following steps of that stage (and the
+ * stages that read it) miss as well.
+ *
+ * Times: with SOURCE_DATE_EPOCH every new history entry, the image and tar mtimes (clamped)
+ * use it; otherwise a step's history entry keeps the time its cached result was made, so a
+ * fully cached rebuild gives the same image ID.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { Writable } from "node:stream";
+import type { ImageRecord } from "../../cache/types.js";
+import type { Image } from "../../image/image.js";
+import { formatPlatform, newImage } from "../../image/image.js";
+import type { Layer } from "../../image/layer.js";
+import { createTar, type TarEntry, type TarOptions } from "../../image/tar.js";
+import type { ContainerConfig, History, ImageConfig, Platform } from "../../image/types.js";
+import { formatTimestamp } from "../../image/mutate.js";
+import type { IgnoreMatcher } from "../../parser/dockerignore.js";
+import { parse } from "../../parser/parse.js";
+import type { SourceRange } from "../../parser/range.js";
+import type { Chain, Snapshotter } from "../../runtime/snapshots.js";
+import { chainIds } from "../../runtime/snapshots.js";
+import { KilnError } from "../../util/errors.js";
+import { cacheKey, explain, fromRecord, stepRecord, type StepExtras } from "../cachekey.js";
+import { loadIgnore } from "../context.js";
+import { dispatchAll, type Step } from "../dispatch.js";
+import type { Effect, SourceRef } from "../effects.js";
+import { BuildCodes, BuildError } from "../errors.js";
+import { hostPlatform } from "../platform.js";
+import { plan as makePlan, type PlannedStage } from "../plan.js";
+import { StatCache, StepCache, type CachedResult, type LayerRef } from "./cache.js";
+import { prepareCopy, type PreparedCopy } from "./copy.js";
+import type { ExecEnv } from "./env.js";
+import { StepError } from "./errors.js";
+import { layerOf, putLayer } from "./layers.js";
+import { mkdirEntries } from "./mkdir.js";
+import { executeRun, runInputs } from "./run.js";
+import type { BuildEvent, BuildOptions, BuildResult } from "./types.js";
+import { chainView, type RootView } from "./view.js";
+
+export * from "./types.js";
+export { StepError } from "./errors.js";
+export { StepCache, StatCache } from "./cache.js";
+
+interface StageOut {
+  readonly key: string;
+  readonly layers: readonly Layer[];
+  readonly history: readonly History[];
+  readonly platform: Platform;
+  readonly lastCreated: string | undefined;
+}
+
+interface BaseImage {
+  readonly record: ImageRecord;
+  readonly image: Image;
+  readonly config: ImageConfig;
+}
+
+const LOG_TAIL = 20;
+
+/** Collects a step's output: the full log on disk, events for progress, the last lines for errors. */
+class StepLog extends Writable {
+  private file: WriteStream | undefined;
+  private partial = "";
+  readonly tail: string[] = [];
+  constructor(readonly path: string, private readonly onData: (data: string) => void) {
+    super();
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (!this.file) {
+      mkdirSync(join(this.path, ".."), { recursive: true });
+      this.file = createWriteStream(this.path);
+    }
+    this.file.write(chunk);
+    const text = chunk.toString("utf8");
+    this.onData(text);
+    const lines = (this.partial + text).split("\n");
+    this.partial = lines.pop() ?? "";
+    for (const l of lines) {
+      this.tail.push(l);
+      if (this.tail.length > LOG_TAIL) this.tail.shift();
+    }
+    cb();
+  }
+  lastLines(): string[] {
+    return this.partial !== "" ? [...this.tail, this.partial].slice(-LOG_TAIL) : [...this.tail];
+  }
+  async close(): Promise<void> {
+    const f = this.file;
+    if (f) await new Promise<void>((r) => f.end(() => r()));
+  }
+}
+
+/** The first line of an instruction's source text, whitespace collapsed, for progress lines. */
+function displayText(text: string, range: SourceRange): string {
+  const raw = text.slice(range.start.offset, range.end.offset);
+  const first = raw.split(/\r?\n|\r/)[0] ?? "";
+  const clean = first.replace(/\\\s*$/, "").replace(/\s+/g, " ").trim();
+  return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
+}
+
+function keyOfRef(ref: SourceRef): string {
+  return ref.kind === "stage" ? `stage:${ref.index}` : ref.kind === "image" ? `image:${ref.ref}` : ref.kind;
+}
+
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const { store } = options;
+  const emit = (e: BuildEvent) => options.onEvent?.(e);
+  const text = options.dockerfileText;
+
+  const parsed = parse(text, { file: options.dockerfileName });
+  const parseErrors = parsed.diagnostics.filter((d) => d.severity === "error");
+  const parseError = parseErrors[0];
+  if (parseError) throw new BuildError(parseError.code, parseError.message, { range: parseError.range, diagnostics: parseErrors });
+
+  const bases = new Map<string, Promise<BaseImage | undefined>>();
+  const baseImage = (ref: string): Promise<BaseImage | undefined> => {
+    let p = bases.get(ref);
+    if (!p) {
+      p = (async () => {
+        let record: ImageRecord;
+        try {
+          record = await store.resolve(ref);
+        } catch (e) {
+          if ((e as KilnError).code === "image-not-found" || (e as KilnError).code === "invalid-reference") return undefined;
+          throw e;
+        }
+        const image = await store.image(record);
+        return { record, image, config: await image.config() };
+      })();
+      bases.set(ref, p);
+    }
+    return p;
+  };
+
+  const thePlan = await makePlan(parsed.dockerfile, {
+    ...(options.buildArgs ? { buildArgs: options.buildArgs } : {}),
+    ...(options.target ? { target: options.target } : {}),
+    baseConfig: async (ref) => (await baseImage(ref))?.config,
+  });
+  const results = dispatchAll(thePlan);
+
+  const paths = store.paths;
+  const epoch = options.sourceDateEpoch;
+  const buildTime = epoch !== undefined ? new Date(epoch * 1000) : new Date();
+  const tarOptions: TarOptions = epoch !== undefined ? { sourceDateEpoch: epoch } : {};
+  const stepCache = new StepCache(paths.cache);
+  const buildId = `${formatTimestamp(new Date()).replace(/[:]/g, "")}-${process.pid}`;
+  const logDir = join(paths.logs, buildId);
+  let tmpDir: string | undefined;
+  let ignore: Promise<IgnoreMatcher> | undefined;
+  let statCache: StatCache | undefined;
+  let snapshotter: Promise<Snapshotter> | undefined;
+  const chains = new Map<string, Promise<Chain>>();
+  const outs = new Map<number, StageOut>();
+  const views = new Map<string, Promise<RootView>>();
+
+  const getSnapshotter = () =>
+    (snapshotter ??= import("../../runtime/containers.js").then((rt) =>
+      rt.openRuntime(paths.snapshots, options.snapshotter ?? "auto", (m) => emit({ type: "message", text: `warning: ${m}` })),
+    ));
+  const prepareChain = async (layers: readonly Layer[]): Promise<Chain> => {
+    const ids = chainIds(layers.map((l) => l.diffId));
+    const top = ids[ids.length - 1] ?? "empty";
+    let p = chains.get(top);
+    if (!p) {
+      p = getSnapshotter().then((snap) => snap.prepare(layers.map((l) => ({ diffId: l.diffId, open: () => l.open() }))));
+      chains.set(top, p);
+      p.catch(() => chains.delete(top));
+    }
+    return p;
+  };
+
+  const secrets = new Map((options.secrets ?? []).map((s) => [s.id, s]));
+  const env: ExecEnv = {
+    store,
+    contextDir: options.contextDir,
+    stepCache,
+    get tmpDir() {
+      if (!tmpDir) {
+        tmpDir = store.tempPath("build");
+        mkdirSync(tmpDir, { recursive: true });
+      }
+      return tmpDir;
+    },
+    snapshotsDir: paths.snapshots,
+    epoch,
+    now: buildTime,
+    secrets,
+    hostEnv: options.env ?? process.env,
+    defaultNetwork: options.network === "none" ? "none" : "host",
+    signal: options.signal,
+    ignore: () => (ignore ??= loadIgnore(options.contextDir, options.dockerfilePath)),
+    statCache: () => (statCache ??= new StatCache(paths.statcache, options.contextDir)),
+    sourceKey: async (ref) => {
+      if (ref.kind === "stage") return outs.get(ref.index)!.key;
+      if (ref.kind === "image") {
+        const b = await baseImage(ref.ref);
+        if (!b) throw new KilnError("image-not-found", `image ${ref.ref} not found in the local store (kiln cannot pull images yet: add it with kiln load or kiln import)`);
+        return b.record.digest;
+      }
+      return ref.kind;
+    },
+    sourceView: (ref) => {
+      const k = keyOfRef(ref);
+      let v = views.get(k);
+      if (!v) {
+        v = (async () => {
+          if (ref.kind === "stage") return chainView(await prepareChain(outs.get(ref.index)!.layers));
+          if (ref.kind === "image") {
+            const b = await baseImage(ref.ref);
+            if (!b) throw new KilnError("image-not-found", `image ${ref.ref} not found in the local store`);
+            return chainView(await prepareChain(await b.image.layers()));
+          }
+          return chainView(null);
+        })();
+        views.set(k, v);
+      }
+      return v;
+    },
+  };
+
+  // step ids, in plan order: FROM and every layer-making effect
+  let nextId = 1;
+  const fromIds = new Map<number, number>();
+  const effectIds = new Map<Effect, number>();
+  const totals = new Map<number, number>();
+  for (const index of thePlan.order) {
+    const r = results.get(index)!;
+    fromIds.set(index, nextId++);
+    let total = 1;
+    for (const s of r.steps) for (const e of s.effects) if (e.kind !== "config") {
+      effectIds.set(e, nextId++);
+      total++;
+    }
+    totals.set(index, total);
+  }
+
+  const host = hostPlatform();
+  const noCacheFilter = new Set((options.noCacheFilter ?? []).map((s) => s.toLowerCase()));
+  let stepsRun = 0;
+  let stepsCached = 0;
+
+  const fail = (e: unknown, range: SourceRange | undefined, trigger: string | null, step: string): never => {
+    if (e instanceof StepError || (e instanceof BuildError && e.range)) throw e;
+    const k = e as KilnError;
+    if (k instanceof KilnError) {
+      throw new StepError(k.code, k.message, { ...(range ? { range } : {}), ...(trigger ? { trigger } : {}), step, cause: e, exitCode: k.exitCode });
+    }
+    throw e;
+  };
+
+  const runStage = async (index: number): Promise<void> => {
+    const stage = thePlan.stages[index]!;
+    const result = results.get(index)!;
+    const total = totals.get(index)!;
+    let position = 1;
+    const label = (n: number) => `[${stage.label} ${n}/${total}]`;
+
+    // FROM
+    const fromId = fromIds.get(index)!;
+    const fromText = `FROM ${stage.image}${stage.name ? ` AS ${stage.name}` : ""}`;
+    const t0 = Date.now();
+    emit({ type: "step-start", id: fromId, stage: stage.label, index: position, total, text: fromText, time: t0 });
+    let layers: Layer[];
+    let history: History[];
+    let base: string;
+    let lastCreated: string | undefined;
+    try {
+      if (stage.platform.os !== host.os || stage.platform.architecture !== host.architecture) {
+        throw new StepError(
+          "platform-unsupported",
+          `FROM ${stage.image}: building for ${formatPlatform(stage.platform)} is not supported on this ${formatPlatform(host)} machine (kiln has no emulation)`,
+          { range: stage.from.range },
+        );
+      }
+      ({ layers, history, base, lastCreated } = await fromBase(stage));
+    } catch (e) {
+      emit({ type: "step-error", id: fromId, time: Date.now(), ms: Date.now() - t0, message: (e as Error).message });
+      return fail(e, stage.from.range, null, `${label(1)} ${fromText}`);
+    }
+    let parent = cacheKey(fromRecord(stage.image, base, formatPlatform(stage.platform)));
+    emit({ type: "step-done", id: fromId, time: Date.now(), ms: Date.now() - t0, layer: false });
+
+    const noCache = options.noCache === true || noCacheFilter.has(stage.label) || (stage.name !== null && noCacheFilter.has(stage.name));
+    let chain: Chain | null = null;
+    for (const step of result.steps) {
+      for (const effect of step.effects) {
+        if (effect.kind === "config") {
+          history.push(historyEntry(effect, lastCreated ?? formatTimestamp(buildTime), false));
+          continue;
+        }
+        const id = effectIds.get(effect)!;
+        position++;
+        const shown = step.planned.trigger ? `ONBUILD ${step.planned.trigger.text}` : displayText(text, step.planned.instruction.range);
+        const stepName = `${label(position)} ${shown}`;
+        const started = Date.now();
+        emit({ type: "step-start", id, stage: stage.label, index: position, total, text: shown, time: started });
+        try {
+          const { key, record, prepared } = await keyOf(step, effect, parent, id);
+          const where = `${stage.label}\n${step.planned.trigger?.text ?? text.slice(step.planned.instruction.range.start.offset, step.planned.instruction.range.end.offset)}`;
+          let hit: CachedResult | undefined = noCache ? undefined : stepCache.get(key);
+          if (hit?.layer && !(await store.hasBlob(hit.layer.digest as `sha256:${string}`))) hit = undefined;
+          let layerRef: LayerRef | null;
+          let created: string;
+          if (hit) {
+            emit({ type: "step-cached", id, time: Date.now() });
+            layerRef = hit.layer;
+            created = hit.created;
+            stepsCached++;
+          } else {
+            if (options.explainCache) {
+              const prevKey = stepCache.lastKey(where);
+              const prev = prevKey !== undefined && prevKey !== key ? stepCache.get(prevKey) : undefined;
+              const lines = prev ? explain(prev.record, record) : noCache && prevKey === key ? ["cache disabled (--no-cache)"] : ["no earlier build of this step"];
+              emit({ type: "explain", id, lines: lines.length > 0 ? lines : ["same inputs; the cached result is gone (pruned)"] });
+            }
+            chain ??= await prepareChain(layers);
+            layerRef = await applyEffect(effect, prepared, chain, id, stepName);
+            created = formatTimestamp(epoch !== undefined ? buildTime : new Date());
+            stepCache.put({ key, layer: layerRef, created, record });
+            stepsRun++;
+          }
+          stepCache.setLastKey(where, key);
+          parent = key;
+          if (layerRef) {
+            layers = [...layers, await layerOf(store, layerRef)];
+            chain = null;
+          }
+          history.push(historyEntry(effect, created, layerRef !== null));
+          lastCreated = created;
+          emit({ type: "step-done", id, time: Date.now(), ms: Date.now() - started, layer: layerRef !== null });
+        } catch (e) {
+          emit({ type: "step-error", id, time: Date.now(), ms: Date.now() - started, message: (e as Error).message });
+          if (options.signal?.aborted) throw new KilnError("canceled", "build canceled", { exitCode: 130 });
+          fail(e, effect.range, step.planned.trigger?.text ?? null, stepName);
+        }
+      }
+    }
+    outs.set(index, { key: parent, layers, history, platform: stage.platform, lastCreated });
+  };
+
+  const fromBase = async (stage: PlannedStage): Promise<{ layers: Layer[]; history: History[]; base: string; lastCreated: string | undefined }> => {
+    switch (stage.base.kind) {
+      case "scratch":
+        return { layers: [], history: [], base: "scratch", lastCreated: undefined };
+      case "stage": {
+        const out = outs.get(stage.base.index)!;
+        return { layers: [...out.layers], history: [...out.history], base: out.key, lastCreated: out.lastCreated };
+      }
+      case "image": {
+        const b = await baseImage(stage.base.ref);
+        if (!b) {
+          throw new StepError(
+            "image-not-found",
+            `FROM ${stage.base.ref}: no such image in the local store (kiln cannot pull images yet; add it with kiln load or kiln import)`,
+            { range: stage.from.range },
+          );
+        }
+        if (b.config.architecture !== stage.platform.architecture || b.config.os !== stage.platform.os) {
+          throw new StepError(
+            "platform-mismatch",
+            `FROM ${stage.base.ref}: the image is for ${b.config.os}/${b.config.architecture}, not ${formatPlatform(stage.platform)}`,
+            { range: stage.from.range },
+          );
+        }
+        return { layers: await b.image.layers(), history: [...(b.config.history ?? [])], base: b.record.digest, lastCreated: b.config.created };
+      }
+    }
+  };
+
+  const keyOf = async (step: Step, effect: Exclude<Effect, { kind: "config" }>, parent: string, id: number) => {
+    let extras: StepExtras = { used: step.used };
+    let prepared: PreparedCopy | undefined;
+    if (effect.kind === "copy") {
+      prepared = await prepareCopy(effect, env, id);
+      extras = { ...extras, ...prepared.extras };
+    } else if (effect.kind === "run") {
+      extras = { ...extras, ...(await runInputs(effect, env)) };
+    }
+    const record = stepRecord(parent, effect, extras)!;
+    return { key: cacheKey(record), record, prepared };
+  };
+
+  const layerFromEntries = async (entries: TarEntry[], what: string): Promise<LayerRef | null> =>
+    entries.length === 0 ? null : putLayer(store, createTar(entries, tarOptions), what);
+
+  const applyEffect = async (effect: Exclude<Effect, { kind: "config" }>, prepared: PreparedCopy | undefined, chain: Chain, id: number, stepName: string): Promise<LayerRef | null> => {
+    switch (effect.kind) {
+      case "copy":
+        return layerFromEntries(await prepared!.apply(chainView(chain)), stepName);
+      case "mkdir":
+        return layerFromEntries(mkdirEntries(effect, chainView(chain), buildTime), stepName);
+      case "run": {
+        const log = new StepLog(join(logDir, `${String(id).padStart(3, "0")}.log`), (data) => emit({ type: "step-log", id, stream: "stdout", data }));
+        try {
+          const outcome = await executeRun(effect, env, await getSnapshotter(), chain, log, tarOptions, stepName);
+          if (outcome.result.exitCode !== 0) {
+            if (options.signal?.aborted) throw new KilnError("canceled", "build canceled", { exitCode: 130 });
+            const why = outcome.result.execError ? `${outcome.result.execError}: ` : "";
+            throw new StepError(
+              "run-failed",
+              `process "${effect.argv.join(" ")}" did not complete successfully: ${why}exit code: ${outcome.result.exitCode}`,
+              { range: effect.range, processExitCode: outcome.result.exitCode, logTail: log.lastLines(), logFile: log.path, step: stepName },
+            );
+          }
+          return outcome.layer;
+        } finally {
+          await log.close();
+        }
+      }
+    }
+  };
+
+  try {
+    for (const level of thePlan.levels) await Promise.all(level.map((i) => runStage(i)));
+
+    const out = outs.get(thePlan.target)!;
+    const state = results.get(thePlan.target)!.state;
+    const config: ContainerConfig = JSON.parse(JSON.stringify(state.config)) as ContainerConfig;
+    if (options.labels && Object.keys(options.labels).length > 0) config.Labels = { ...(config.Labels ?? {}), ...options.labels };
+    const times = out.history.map((h) => h.created).filter((c): c is string => typeof c === "string").sort();
+    const created = epoch !== undefined ? formatTimestamp(buildTime) : (times[times.length - 1] ?? formatTimestamp(buildTime));
+    const imageConfig: ImageConfig = {
+      created,
+      architecture: out.platform.architecture,
+      os: out.platform.os,
+      ...(out.platform.variant ? { variant: out.platform.variant } : {}),
+      ...(state.author !== undefined ? { author: state.author } : {}),
+      config,
+      rootfs: { type: "layers", diff_ids: out.layers.map((l) => l.diffId) },
+      history: [...out.history],
+    };
+    const image = newImage({ config: imageConfig, layers: out.layers, format: "oci" });
+    const record = await store.writeImage(image, { names: [...(options.tags ?? [])] });
+    statCache?.save();
+    return { id: record.id, digest: record.digest, names: record.names.map(String), steps: stepsRun, cached: stepsCached, logDir };
+  } finally {
+    statCache?.save();
+    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+function historyEntry(effect: Effect, created: string, layer: boolean): History {
+  return {
+    created,
+    created_by: effect.history.createdBy,
+    comment: effect.history.comment,
+    ...(layer ? {} : { empty_layer: true }),
+  };
+}
+
+export { BuildCodes };
