@@ -297,8 +297,7 @@ export class RegistryClient {
   // ------------------------------------------------------------------ blobs
 
   /** HEAD of a blob: its size, or undefined when the repository does not have it. */
-  async headBlob(ref: Reference, digest: Digest, actions: readonly Action[] = ["pull"]): Promise<number | undefined> {
-    const what = `blob ${digest} in ${ref.name}`;
+  async headBlob(ref: Reference, digest: Digest, actions: readonly Action[] = ["pull"], what = `blob ${digest} in ${ref.familiarName()}`): Promise<number | undefined> {
     const res = await this.send(ref.domain, this.scopes(ref, actions), { method: "HEAD", url: `v2/${ref.path}/blobs/${digest}`, what });
     res.drain();
     if (res.status === 404) return undefined;
@@ -395,7 +394,7 @@ export class RegistryClient {
   ): Promise<UploadResult> {
     const what = options.what ?? `blob ${blob.digest}`;
     const scopes = this.scopes(ref, ["pull", "push"]);
-    if (!options.skipExistsCheck && (await this.headBlob(ref, blob.digest, ["pull", "push"])) !== undefined) return "exists";
+    if (!options.skipExistsCheck && (await this.headBlob(ref, blob.digest, ["pull", "push"], what)) !== undefined) return "exists";
     let location: URL | undefined;
     for (const from of options.mountFrom ?? []) {
       if (from === ref.path) continue;

@@ -16,5 +16,6 @@ export * from "./platform.js";
 export * from "./progress.js";
 export * from "./pull.js";
 export * from "./push.js";
+export * from "./cache.js";
 export { redact, displayUrl } from "./redact.js";
 export { Transport, isLoopbackHost, type TransportOptions } from "./transport.js";

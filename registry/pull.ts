@@ -79,7 +79,7 @@ export async function resolveImageManifest(
  * `check` (the store's verify hook, so after the digest matched and before anything is kept)
  * compares that with the config's diff_id.
  */
-function diffIdCheck(source: AsyncIterable<Buffer>, layer: Descriptor, diffId: Digest, what: string): { chunks: AsyncIterable<Buffer>; check: () => Promise<void> } {
+export function diffIdCheck(source: AsyncIterable<Buffer>, layer: Descriptor, diffId: Digest, what: string): { chunks: AsyncIterable<Buffer>; check: () => Promise<void> } {
   const info = classifyMediaType(layer.mediaType);
   const compression: Compression = info.kind === "layer" ? info.compression : "none";
   const mismatch = (got: string) => new KilnError("digest-mismatch", `${what}: the uncompressed layer is ${got}, but the image config lists diff_id ${diffId}`);

@@ -166,7 +166,7 @@ test("a registry that disappears mid-push: clear error naming the reference; aft
     ),
   );
   assert.ok(killed, "killed mid-push");
-  assert.match(err.message, /vanish:1/);
+  assert.match(err.message, /vanish:1/, err.message);
   assert.match(err.message, /cannot reach|upload failed/);
   await reg.restart();
   const c2 = client();
