@@ -197,7 +197,10 @@ async function runBuild(args: BuildArgs, io: Io): Promise<number> {
         const registry = new Registry(args, io, (text) => progress.onEvent({ type: "message", text }));
         let result;
         try {
-          for (const c of cacheFrom) await registry.importCache(store, c);
+          for (const c of cacheFrom) {
+            // as BuildKit does: a cache that cannot be read costs time, not the build
+            await registry.importCache(store, c).catch((err: Error) => progress.onEvent({ type: "message", text: `warning: cache from ${c.ref ?? c.dir} not imported: ${err.message}` }));
+          }
           result = await build({
             pull: { always: args.pull, fetch: (ref) => registry.pull(store, ref) },
             store, contextDir, dockerfileText, dockerfileName, ...(dockerfilePath ? { dockerfilePath } : {}),

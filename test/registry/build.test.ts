@@ -148,6 +148,11 @@ maybe("type=local: dest=DIR writes an OCI layout, src=DIR feeds a fresh KILN_ROO
   assert.ok(!cachedSteps(min.stderr).includes(STEPS.builder));
   assert.ok(cachedSteps(min.stderr).includes(STEPS.copy));
 
+  // a cache that cannot be read is a warning: the build goes on
+  const wrong = build(freshRoot(), ["--cache-from", `type=registry,ref=${reg.host}/busybox:1`], ctx);
+  assert.is(wrong.status, 0, wrong.stderr);
+  assert.match(wrong.stderr, new RegExp(`warning: cache from ${reg.host}/busybox:1 not imported: .*is not a kiln build cache`));
+
   const bad = build(freshRoot(), ["--cache-from", "type=local"], ctx);
   assert.is(bad.status, 2);
   assert.match(bad.stderr, /invalid --cache-from "type=local": type=local needs src=DIR/);
