@@ -7,6 +7,7 @@ import { runParseBench, parseBenchOptionsFromEnv } from "./parse.js";
 import { runStartupBench, startupRunsFromEnv } from "./startup.js";
 import { imageBenchOptionsFromEnv, runImageBench } from "./image.js";
 import { runRuntimeBench } from "./runtime.js";
+import { registryBenchOptionsFromEnv, runRegistryBench } from "./registry.js";
 
 const started = Date.now();
 runStartupBench(startupRunsFromEnv());
@@ -18,4 +19,6 @@ console.log("");
 await runImageBench(imageBenchOptionsFromEnv());
 console.log("");
 await runRuntimeBench(Number(process.env.KILN_BENCH_RUNTIME_RUNS ?? 50));
+console.log("");
+await runRegistryBench(registryBenchOptionsFromEnv());
 console.log(`\nbench: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -294,6 +294,7 @@ export class LayoutStore implements ImageStore {
         }
         if (expected.digest !== got.digest) throw new KilnError("digest-mismatch", `${what}: expected ${expected.digest}, got ${got.digest}`);
       }
+      await options.verify?.();
       await fh.sync();
       await fh.close();
       const target = this.blobPath(got.digest);

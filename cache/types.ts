@@ -16,6 +16,11 @@ export interface PutBlobOptions {
   expected?: Digest | { digest: Digest; size?: number };
   /** Names the content in error messages ("layer 2 of busybox:latest"). */
   what?: string;
+  /**
+   * Called once the bytes matched `expected`, before the blob is committed: a throw keeps
+   * nothing. For checks made while the bytes streamed by (a pull's diff_id of a gzip layer).
+   */
+  verify?: () => void | Promise<void>;
 }
 
 /** One stored image or index (one manifest digest) and every name that points at it. */

@@ -12,8 +12,9 @@
 import { defineCommand } from "../command.js";
 import type { Io } from "../io.js";
 import type { RootArgs } from "../store.js";
+import { registryOptions, type RegistryArgs } from "../transfer.js";
 
-export interface BuildArgs extends RootArgs {
+export interface BuildArgs extends RootArgs, RegistryArgs {
   readonly context: string;
   readonly tag: readonly string[];
   readonly file?: string;
@@ -31,6 +32,10 @@ export interface BuildArgs extends RootArgs {
   readonly "explain-cache": boolean;
   readonly check: boolean;
   readonly snapshotter: "overlay" | "copy" | "auto";
+  readonly pull: boolean;
+  readonly push: boolean;
+  readonly "cache-from": readonly string[];
+  readonly "cache-to": readonly string[];
 }
 
 const list = (describe: string) => ({ type: "string" as const, array: true as const, nargs: 1, default: [] as string[], requiresArg: true, describe });
@@ -39,7 +44,7 @@ export const buildCommand = defineCommand<BuildArgs>({
   command: "build [context]",
   describe: "Build an image from a Dockerfile",
   builder: (yargs) =>
-    yargs
+    registryOptions(yargs)
       .positional("context", { type: "string", default: ".", describe: "The build context directory; - reads a tar of it from standard input" })
       .option("tag", { alias: "t", ...list("Name the image NAME[:TAG] (repeatable)") })
       .option("file", { alias: "f", type: "string", requiresArg: true, describe: "The Dockerfile (default CONTEXT/Dockerfile); - reads standard input" })
@@ -57,7 +62,12 @@ export const buildCommand = defineCommand<BuildArgs>({
       .option("explain-cache", { type: "boolean", default: false, describe: "Say why each step missed the cache" })
       .option("check", { type: "boolean", default: false, describe: "Only run the lint checks on the Dockerfile; build nothing" })
       .option("snapshotter", { type: "string", choices: ["overlay", "copy", "auto"] as const, default: "auto" as const, describe: "Rootfs of RUN steps: overlayfs or a full copy" })
+      .option("pull", { type: "boolean", default: false, describe: "Always check the registry for newer base images (FROM, COPY --from)" })
+      .option("push", { type: "boolean", default: false, describe: "Push every -t name after the build" })
+      .option("cache-from", list("Import build cache: type=registry,ref=REF or type=local,src=DIR (repeatable)"))
+      .option("cache-to", list("Export build cache: type=registry,ref=REF[,mode=min|max] or type=local,dest=DIR[,mode=min|max]"))
       .example("$0 build -t app:1 .", "build ./Dockerfile with . as the context")
+      .example("$0 build --cache-from type=registry,ref=reg/app:cache --cache-to type=registry,ref=reg/app:cache,mode=max -t reg/app:1 --push .", "CI: share step results through a registry")
       .example("$0 build -f ci/Dockerfile --target test --progress plain .", "a stage, CI-style output")
       .example("tar -c . | $0 build -t app -", "the context from standard input") as unknown as import("yargs").Argv<BuildArgs>,
   run: (args, io) => runBuild(args, io),
@@ -171,6 +181,10 @@ async function runBuild(args: BuildArgs, io: Io): Promise<number> {
 
     if (mode !== "quiet" && mode !== "json") await printLintWarnings(dockerfileText, dockerfileName, buildArgs, io);
 
+    const cacheFrom = args["cache-from"].map((c) => parseCacheSpec(c, "--cache-from", path.resolve, io.cwd, KilnError));
+    const cacheTo = args["cache-to"].map((c) => parseCacheSpec(c, "--cache-to", path.resolve, io.cwd, KilnError));
+    if (args.push && args.tag.length === 0) throw new KilnError("usage", "--push needs a name to push: add -t REGISTRY/REPO:TAG", { exitCode: 2 });
+
     const { withStore } = await import("../store.js");
     const abort = new AbortController();
     const onSignal = () => abort.abort();
@@ -180,9 +194,15 @@ async function runBuild(args: BuildArgs, io: Io): Promise<number> {
       return await withStore(args, io, async (store) => {
         const { build } = await import("../../builder/execute.js");
         const started = Date.now();
+        const registry = new Registry(args, io, (text) => progress.onEvent({ type: "message", text }));
         let result;
         try {
+          for (const c of cacheFrom) {
+            // as BuildKit does: a cache that cannot be read costs time, not the build
+            await registry.importCache(store, c).catch((err: Error) => progress.onEvent({ type: "message", text: `warning: cache from ${c.ref ?? c.dir} not imported: ${err.message}` }));
+          }
           result = await build({
+            pull: { always: args.pull, fetch: (ref) => registry.pull(store, ref) },
             store, contextDir, dockerfileText, dockerfileName, ...(dockerfilePath ? { dockerfilePath } : {}),
             tags: args.tag, ...(args.target ? { target: args.target } : {}), buildArgs, labels,
             noCache: args["no-cache"], noCacheFilter: args["no-cache-filter"], secrets, network: args.network,
@@ -190,8 +210,15 @@ async function runBuild(args: BuildArgs, io: Io): Promise<number> {
             explainCache: args["explain-cache"], signal: abort.signal, onEvent: progress.onEvent, env: io.env,
           });
         } catch (err) {
+          registry.close();
           progress.stop();
           return reportFailure(err, dockerfileText, dockerfileName, io, color);
+        }
+        try {
+          for (const c of cacheTo) await registry.exportCache(store, c, result);
+          if (args.push) for (const n of result.names) await registry.push(store, n);
+        } finally {
+          registry.close();
         }
         if (output) {
           progress.line(`exporting to ${output.type} ${output.dest}`);
@@ -211,6 +238,131 @@ async function runBuild(args: BuildArgs, io: Io): Promise<number> {
     }
   } finally {
     cleanup?.();
+  }
+}
+
+interface CacheSpec {
+  readonly type: "registry" | "local";
+  readonly ref?: string;
+  readonly dir?: string;
+  readonly mode: "min" | "max";
+  readonly text: string;
+}
+
+/** `type=registry,ref=R[,mode=min|max]`, `type=local,dest=DIR` (export) / `type=local,src=DIR` (import). */
+function parseCacheSpec(
+  text: string,
+  flag: "--cache-from" | "--cache-to",
+  resolve: (...p: string[]) => string,
+  cwd: string,
+  KilnError: new (c: string, m: string, o?: { exitCode?: number }) => Error,
+): CacheSpec {
+  const o = options(text);
+  // a bare reference means type=registry, as in docker
+  if (!text.includes("=")) return { type: "registry", ref: text, mode: "min", text };
+  const type = o.get("type") ?? "registry";
+  const mode = o.get("mode") ?? "min";
+  const bad = (why: string) => new KilnError("usage", `invalid ${flag} ${JSON.stringify(text)}: ${why}`, { exitCode: 2 });
+  if (mode !== "min" && mode !== "max") throw bad("mode must be min or max");
+  if (type === "registry") {
+    const ref = o.get("ref");
+    if (!ref) throw bad("type=registry needs ref=REGISTRY/REPO:TAG");
+    return { type, ref, mode, text };
+  }
+  if (type === "local") {
+    const dir = o.get(flag === "--cache-to" ? "dest" : "src");
+    if (!dir) throw bad(flag === "--cache-to" ? "type=local needs dest=DIR" : "type=local needs src=DIR");
+    return { type, dir: resolve(cwd, dir), mode, text };
+  }
+  throw bad(`unknown type ${JSON.stringify(type)} (registry or local)`);
+}
+
+/** The registry side of a build: pulls of base images, cache import/export, --push. Opened on first use. */
+class Registry {
+  private client: import("../../registry/client.js").RegistryClient | undefined;
+  private module: typeof import("../../registry/index.js") | undefined;
+  private readonly pulled = new Map<string, Promise<void>>();
+
+  constructor(private readonly args: BuildArgs, private readonly io: Io, private readonly say: (text: string) => void) {}
+
+  private async open() {
+    this.module ??= await import("../../registry/index.js");
+    if (!this.client) {
+      const { clientOptions } = await import("../transfer.js");
+      this.client = new this.module.RegistryClient(clientOptions(this.args, this.io.env, this.io.cwd));
+    }
+    return { registry: this.module, client: this.client };
+  }
+
+  close(): void {
+    this.client?.close();
+  }
+
+  /** Pulls `ref` once per build (FROM and COPY --from of the same image share it). */
+  pull(store: import("../../cache/types.js").ImageStore, ref: string): Promise<void> {
+    let p = this.pulled.get(ref);
+    if (!p) {
+      p = (async () => {
+        const { registry, client } = await this.open();
+        this.say(`pulling ${ref}`);
+        const r = await registry.pullImage(client, store, ref);
+        this.say(`pulled ${ref}: ${r.upToDate ? "image is up to date" : "downloaded newer image"} (${r.digest})`);
+      })();
+      this.pulled.set(ref, p);
+    }
+    return p;
+  }
+
+  private location(spec: CacheSpec, image: typeof import("../../image/index.js")): import("../../registry/cache.js").CacheLocation {
+    return spec.type === "registry" ? { type: "registry", ref: image.parseReference(spec.ref!) } : { type: "local", dir: spec.dir! };
+  }
+
+  async importCache(store: import("../../cache/types.js").ImageStore, spec: CacheSpec): Promise<void> {
+    const [{ registry, client }, image, { StepCache }] = await Promise.all([this.open(), import("../../image/index.js"), import("../../builder/executor/cache.js")]);
+    const where = spec.ref ?? spec.dir!;
+    this.say(`importing cache from ${where}`);
+    const got = await registry.importCache(store, this.location(spec, image), { client });
+    if (!got) {
+      this.say(`no cache at ${where} yet`);
+      return;
+    }
+    const steps = new StepCache(store.paths.cache);
+    let added = 0;
+    for (const e of got.entries) {
+      if (steps.get(e.key)) continue;
+      steps.put({ key: e.key, layer: e.layer, created: e.created, record: e.record as never });
+      added++;
+    }
+    this.say(`imported cache from ${where}: ${got.entries.length} steps (${added} new), ${got.fetched} of ${got.layers} layers fetched`);
+  }
+
+  async exportCache(
+    store: import("../../cache/types.js").ImageStore,
+    spec: CacheSpec,
+    result: { stepKeys: readonly { key: string; stage: number }[]; targetStages: readonly number[] },
+  ): Promise<void> {
+    const [{ registry, client }, image, { StepCache }] = await Promise.all([this.open(), import("../../image/index.js"), import("../../builder/executor/cache.js")]);
+    const steps = new StepCache(store.paths.cache);
+    const wanted = result.stepKeys.filter((k) => spec.mode === "max" || result.targetStages.includes(k.stage));
+    const seen = new Set<string>();
+    const entries = [];
+    for (const { key } of wanted) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const hit = steps.get(key);
+      if (hit) entries.push({ key: hit.key, layer: hit.layer, created: hit.created, record: hit.record });
+    }
+    const where = spec.ref ?? spec.dir!;
+    this.say(`exporting cache to ${where} (mode=${spec.mode})`);
+    const out = await registry.exportCache(store, entries, this.location(spec, image), { client, mode: spec.mode });
+    this.say(`exported cache to ${where}: ${out.entries} steps, ${out.layers} layers, ${out.digest}`);
+  }
+
+  async push(store: import("../../cache/types.js").ImageStore, name: string): Promise<void> {
+    const { registry, client } = await this.open();
+    this.say(`pushing ${name}`);
+    const r = await registry.pushFromStore(client, store, name);
+    this.say(`pushed ${name}: digest: ${r.digest} size: ${r.size}`);
   }
 }
 

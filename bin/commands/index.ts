@@ -13,7 +13,11 @@ import { importCommand } from "./import.js";
 import { inspectCommand } from "./inspect.js";
 import { lintCommand } from "./lint.js";
 import { loadCommand } from "./load.js";
+import { loginCommand } from "./login.js";
+import { logoutCommand } from "./logout.js";
 import { parseCommand } from "./parse.js";
+import { pullCommand } from "./pull.js";
+import { pushCommand } from "./push.js";
 import { rmiCommand } from "./rmi.js";
 import { runCommand } from "./run.js";
 import { saveCommand } from "./save.js";
@@ -36,5 +40,9 @@ export const commands: readonly AnyCommand[] = [
   exportCommand,
   saveCommand,
   loadCommand,
+  pullCommand,
+  pushCommand,
+  loginCommand,
+  logoutCommand,
   systemCommand,
 ];

@@ -128,13 +128,27 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     let p = bases.get(ref);
     if (!p) {
       p = (async () => {
-        let record: ImageRecord;
-        try {
-          record = await store.resolve(ref);
-        } catch (e) {
-          if ((e as KilnError).code === "image-not-found" || (e as KilnError).code === "invalid-reference") return undefined;
-          throw e;
+        const resolve = async (): Promise<ImageRecord | undefined> => {
+          try {
+            return await store.resolve(ref);
+          } catch (e) {
+            if ((e as KilnError).code === "image-not-found" || (e as KilnError).code === "invalid-reference") return undefined;
+            throw e;
+          }
+        };
+        const pull = options.pull;
+        if (pull?.always) await pull.fetch(ref);
+        let record = await resolve();
+        if (!record && pull && !pull.always) {
+          try {
+            await pull.fetch(ref);
+          } catch (e) {
+            if (!(e instanceof KilnError)) throw e;
+            throw new KilnError(e.code, `${ref} is not in the local store and pulling it failed: ${e.message} (or add it with kiln load or kiln import)`, { cause: e, exitCode: e.exitCode });
+          }
+          record = await resolve();
         }
+        if (!record) return undefined;
         const image = await store.image(record);
         return { record, image, config: await image.config() };
       })();
@@ -146,7 +160,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const thePlan = await makePlan(parsed.dockerfile, {
     ...(options.buildArgs ? { buildArgs: options.buildArgs } : {}),
     ...(options.target ? { target: options.target } : {}),
-    baseConfig: async (ref) => (await baseImage(ref))?.config,
+    // a base that cannot be had fails at its FROM step (with the FROM's range), not here
+    baseConfig: async (ref) => (await baseImage(ref).catch(() => undefined))?.config,
   });
   const results = dispatchAll(thePlan);
 
@@ -206,7 +221,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       if (ref.kind === "stage") return outs.get(ref.index)!.key;
       if (ref.kind === "image") {
         const b = await baseImage(ref.ref);
-        if (!b) throw new KilnError("image-not-found", `image ${ref.ref} not found in the local store (kiln cannot pull images yet: add it with kiln load or kiln import)`);
+        if (!b) throw new KilnError("image-not-found", `image ${ref.ref} not found in the local store (add it with kiln pull, kiln load or kiln import)`);
         return b.record.digest;
       }
       return ref.kind;
@@ -250,6 +265,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const noCacheFilter = new Set((options.noCacheFilter ?? []).map((s) => s.toLowerCase()));
   let stepsRun = 0;
   let stepsCached = 0;
+  const stepKeys: { key: string; stage: number }[] = [];
 
   const fail = (e: unknown, range: SourceRange | undefined, trigger: string | null, step: string): never => {
     if (e instanceof StepError || (e instanceof BuildError && e.range)) throw e;
@@ -332,6 +348,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
             stepsRun++;
           }
           stepCache.setLastKey(where, key);
+          stepKeys.push({ key, stage: index });
           parent = key;
           if (layerRef) {
             layers = [...layers, await layerOf(store, layerRef)];
@@ -363,7 +380,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         if (!b) {
           throw new StepError(
             "image-not-found",
-            `FROM ${stage.base.ref}: no such image in the local store (kiln cannot pull images yet; add it with kiln load or kiln import)`,
+            `FROM ${stage.base.ref}: no such image in the local store (add it with kiln pull, kiln load or kiln import)`,
             { range: stage.from.range },
           );
         }
@@ -444,7 +461,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const image = newImage({ config: imageConfig, layers: out.layers, format: "oci" });
     const record = await store.writeImage(image, { names: [...(options.tags ?? [])] });
     statCache?.save();
-    return { id: record.id, digest: record.digest, names: record.names.map(String), steps: stepsRun, cached: stepsCached, logDir };
+    const targetStages: number[] = [];
+    for (let i: number | undefined = thePlan.target; i !== undefined; ) {
+      targetStages.push(i);
+      const base: PlannedStage["base"] = thePlan.stages[i]!.base;
+      i = base.kind === "stage" ? base.index : undefined;
+    }
+    return { id: record.id, digest: record.digest, names: record.names.map(String), steps: stepsRun, cached: stepsCached, logDir, stepKeys, targetStages };
   } finally {
     statCache?.save();
     if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });

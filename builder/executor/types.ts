@@ -35,6 +35,12 @@ export interface BuildOptions {
   readonly onEvent?: (event: BuildEvent) => void;
   /** The host environment (secrets from env=, `--build-arg K`). */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Fetches images from their registry into the store (`FROM`, `COPY --from=IMAGE`): images
+   * missing from the store, or every one once per build when `always` (`--pull`). Without it a
+   * missing image is an error.
+   */
+  readonly pull?: { readonly always: boolean; fetch(ref: string): Promise<void> };
 }
 
 export interface BuildResult {
@@ -46,6 +52,10 @@ export interface BuildResult {
   readonly steps: number;
   readonly cached: number;
   readonly logDir: string;
+  /** Every step key the build used or made, in order, with its stage (for cache export). */
+  readonly stepKeys: readonly { readonly key: string; readonly stage: number }[];
+  /** The target stage and the stages it is built FROM (cache export `mode=min`). */
+  readonly targetStages: readonly number[];
 }
 
 /** Progress events: one step is one instruction of a stage (FROM included). */

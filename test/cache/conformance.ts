@@ -21,6 +21,7 @@ import {
   type Layer,
 } from "../../image/index.js";
 import type { ImageStore } from "../../cache/index.js";
+import { KilnError } from "../../util/errors.js";
 import { collect, kilnError, streamOf } from "../image/helpers.js";
 import { file, listing, makeImage, tempDir } from "./helpers.js";
 
@@ -84,6 +85,22 @@ export function storeConformance(name: string, open: StoreOpener): void {
     assert.match(err.message, /expected sha256:/);
     await unchanged(() => store.putBlob("hello", { expected: { digest: digestOf("hello"), size: 4 } }), "digest-mismatch");
     await unchanged(() => store.putBlob("hello", { expected: { digest: digestOf("hello"), size: 6 } }), "digest-mismatch");
+  });
+
+  t("putBlob's verify hook runs after the digest matched, and a throw keeps nothing", async () => {
+    const calls: string[] = [];
+    await unchanged(() => store.putBlob("hello", { expected: digestOf("other"), verify: () => void calls.push("wrong digest") }), "digest-mismatch");
+    assert.equal(calls, [], "not called when the digest is wrong");
+    const refuse = async () => {
+      calls.push("checked");
+      throw new KilnError("digest-mismatch", "diff_id does not match");
+    };
+    const err = await unchanged(() => store.putBlob(streamOf("hel", "lo"), { expected: digestOf("hello"), verify: refuse }), "digest-mismatch");
+    assert.match(err.message, /diff_id/);
+    assert.equal(calls, ["checked"]);
+    const ok = await store.putBlob("hello", { expected: digestOf("hello"), verify: () => void calls.push("ok") });
+    assert.ok(await store.hasBlob(ok.digest));
+    assert.equal(calls, ["checked", "ok"]);
   });
 
   t("putBlob keeps nothing when the source fails mid-way", async () => {
