@@ -145,6 +145,10 @@ test("import --change and --message set the config; inspect and its --format", a
   assert.is(await f('{{index .Config.Labels "k"}}'), "v\n");
   assert.is(await f("{{range .RepoTags}}{{.}} {{end}}"), "localhost:5000/app:v1 \n");
   assert.is(await f("{{.Id}}"), `${info.Id}\n`);
+  // options before the positionals take one value each, as docker's do
+  await ok(["import", "-c", 'CMD ["sh"]', "--message", "first", "small.tar", "opts:first"]);
+  assert.is(await (async () => (await ok(["inspect", "--format", "{{json .Config.Cmd}}", "opts:first"])).stdout)(), '["sh"]\n');
+  assert.is((await ok(["images", "--filter", "reference=opts:*", "-q"])).stdout.trim().split("\n").length, 1);
   const hist = (await ok(["history", "localhost:5000/app:v1"])).stdout.split("\n");
   assert.match(hist[0]!, /^IMAGE\s+CREATED\s+CREATED BY\s+SIZE\s+COMMENT$/);
   assert.match(hist[1]!, new RegExp(`^${digestHex(info.Id as Digest).slice(0, 12)}\\s+\\d+ \\w+ ago\\s+2.05kB\\s+hello import$`));
