@@ -118,7 +118,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const emit = (e: BuildEvent) => options.onEvent?.(e);
   const text = options.dockerfileText;
 
+  const timing = (options.env ?? process.env)["KILN_TIMING"] === "1";
+  const t00 = performance.now();
+  const mark = (what: string) => {
+    if (timing) process.stderr.write(`kiln timing: ${what} at ${(performance.now() - t00).toFixed(1)} ms\n`);
+  };
   const parsed = parse(text, { file: options.dockerfileName });
+  mark("parsed");
   const parseError = parsed.diagnostics.find((d) => d.severity === "error");
   if (parseError) throw new BuildError(parseError.code, parseError.message, { range: parseError.range });
 
@@ -148,6 +154,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     baseConfig: async (ref) => (await baseImage(ref))?.config,
   });
   const results = dispatchAll(thePlan);
+  mark("planned");
 
   const paths = store.paths;
   const epoch = options.sourceDateEpoch;
@@ -347,6 +354,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       }
     }
     outs.set(index, { key: parent, layers, history, platform: stage.platform, lastCreated });
+    mark(`stage ${stage.label} done`);
   };
 
   const fromBase = async (stage: PlannedStage): Promise<{ layers: Layer[]; history: History[]; base: string; lastCreated: string | undefined }> => {
@@ -441,13 +449,39 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       history: [...out.history],
     };
     const image = newImage({ config: imageConfig, layers: out.layers, format: "oci" });
-    const record = await store.writeImage(image, { names: [...(options.tags ?? [])] });
+    mark("steps");
+    const record = (await existing(store, image, options.tags ?? [])) ?? (await store.writeImage(image, { names: [...(options.tags ?? [])] }));
+    mark("image written");
     statCache?.save();
     return { id: record.id, digest: record.digest, names: record.names.map(String), steps: stepsRun, cached: stepsCached, logDir };
   } finally {
     statCache?.save();
     if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
   }
+}
+
+/** The store's record when this exact image is already there with every wanted name (a no-op rebuild writes nothing). */
+async function existing(store: BuildOptions["store"], image: Image, tags: readonly string[]): Promise<ImageRecord | undefined> {
+  const digest = await image.digest();
+  let record: ImageRecord;
+  try {
+    record = await store.resolve(digest);
+  } catch {
+    return undefined;
+  }
+  if (record.digest !== digest) return undefined;
+  const { parseTagName } = await import("../../cache/names.js");
+  const have = new Set(record.names.map(String));
+  for (const t of tags) {
+    let name: string;
+    try {
+      name = String(parseTagName(t));
+    } catch {
+      return undefined;
+    }
+    if (!have.has(name)) return undefined;
+  }
+  return record;
 }
 
 function historyEntry(effect: Effect, created: string, layer: boolean): History {
