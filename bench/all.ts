@@ -6,6 +6,7 @@ import { lintBenchOptionsFromEnv, runLintBench } from "./lint.js";
 import { runParseBench, parseBenchOptionsFromEnv } from "./parse.js";
 import { runStartupBench, startupRunsFromEnv } from "./startup.js";
 import { imageBenchOptionsFromEnv, runImageBench } from "./image.js";
+import { runBuildBench } from "./build.js";
 
 const started = Date.now();
 runStartupBench(startupRunsFromEnv());
@@ -15,4 +16,6 @@ console.log("");
 await runLintBench(lintBenchOptionsFromEnv());
 console.log("");
 await runImageBench(imageBenchOptionsFromEnv());
+console.log("");
+await runBuildBench();
 console.log(`\nbench: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
