@@ -17,7 +17,7 @@
 import { statSync } from "node:fs";
 import { createReadStream } from "node:fs";
 import { join, posix } from "node:path";
-import { readlinkSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import type { TarEntry } from "../../image/tar.js";
 import type { Chmod, CopyEffect } from "../effects.js";
 import type { FileInput, StepExtras } from "../cachekey.js";
@@ -26,6 +26,8 @@ import { BuildCodes, BuildError } from "../errors.js";
 import { archiveKind, download, extractArchive } from "./archive.js";
 import type { ExecEnv } from "./env.js";
 import { resolveInView, resolveOwner, type RootView } from "./view.js";
+
+const SMALL_FILE = 1 << 20;
 
 /** One thing to copy, relative to the destination ("" = the destination itself). */
 interface Item {
@@ -299,7 +301,8 @@ function copyEntries(effect: CopyEffect, view: RootView, items: readonly Item[],
         break;
       case "file": {
         const host = item.host;
-        const body = item.body ?? (() => createReadStream(host!));
+        // small files whole (a stream per file costs more than its bytes), big ones streamed
+        const body = item.body ?? (item.size <= SMALL_FILE ? () => readFileSync(host!) : () => createReadStream(host!));
         entries.set(path, { type: "file", path, mode, uid, gid, mtime: item.mtime, size: item.size, body });
         break;
       }

@@ -328,14 +328,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           } else {
             if (options.explainCache) {
               const prevKey = stepCache.lastKey(where);
-              const prev = prevKey !== undefined && prevKey !== key ? stepCache.get(prevKey) : undefined;
-              const lines = prev ? explain(prev.record, record) : noCache && prevKey === key ? ["cache disabled (--no-cache)"] : ["no earlier build of this step"];
+              const prev = prevKey !== undefined && prevKey !== key ? stepCache.record(prevKey) : undefined;
+              const lines = prev ? explain(prev, record) : noCache && prevKey === key ? ["cache disabled (--no-cache)"] : ["no earlier build of this step"];
               emit({ type: "explain", id, lines: lines.length > 0 ? lines : ["same inputs; the cached result is gone (pruned)"] });
             }
             chain ??= await prepareChain(layers);
             layerRef = await applyEffect(effect, prepared, chain, id, stepName);
             created = formatTimestamp(epoch !== undefined ? buildTime : new Date());
-            stepCache.put({ key, layer: layerRef, created, record });
+            stepCache.put({ key, layer: layerRef, created }, record);
             stepsRun++;
           }
           stepCache.setLastKey(where, key);
