@@ -9,6 +9,9 @@
  *   must not read it).
  * - `cache/last/<sha256 of stage label + instruction text>`: the last key seen for that step
  *   position, to find the record a miss is compared with.
+ * - `cache/memo/<sha256 of memo>`: for a COPY of context files, the key last made from its
+ *   instruction record (without files) and its files' stat fingerprint, so an unchanged
+ *   context needs no digests (the stat cache would give the same ones).
  * - `cache/mounts/<sha256 of id>/`: `RUN --mount=type=cache` directories.
  * - `statcache/<sha256 of the context path>.json`: context path → [size, mtimeMs, ctimeMs, ino,
  *   digest], so a warm rebuild digests only the files whose stat changed.
@@ -49,16 +52,19 @@ export class StepCache {
   private readonly steps: string;
   private readonly records: string;
   private readonly last: string;
+  private readonly memos: string;
   readonly mounts: string;
 
   constructor(readonly dir: string) {
     this.steps = join(dir, "steps");
     this.records = join(dir, "records");
     this.last = join(dir, "last");
+    this.memos = join(dir, "memo");
     this.mounts = join(dir, "mounts");
     mkdirSync(this.steps, { recursive: true });
     mkdirSync(this.records, { recursive: true });
     mkdirSync(this.last, { recursive: true });
+    mkdirSync(this.memos, { recursive: true });
   }
 
   get(key: string): CachedResult | undefined {
@@ -97,6 +103,20 @@ export class StepCache {
   setLastKey(position: string, key: string): void {
     if (this.lastKey(position) === key) return;
     writeAtomic(join(this.last, sha(position)), `${key}\n`);
+  }
+
+  /** The key remembered for a memo (a COPY's instruction record + its files' stat fingerprint). */
+  memo(memo: string): string | undefined {
+    try {
+      return readFileSync(join(this.memos, sha(memo)), "utf8").trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  setMemo(memo: string, key: string): void {
+    if (this.memo(memo) === key) return;
+    writeAtomic(join(this.memos, sha(memo)), `${key}\n`);
   }
 
   /** The host directory of a cache mount id. */

@@ -31,7 +31,7 @@ import type { SourceRange } from "../../parser/range.js";
 import type { Chain, Snapshotter } from "../../runtime/snapshots.js";
 import { chainIds } from "../../runtime/snapshots.js";
 import { KilnError } from "../../util/errors.js";
-import { cacheKey, explain, fromRecord, stepRecord, type StepExtras } from "../cachekey.js";
+import { cacheKey, explain, fromRecord, stepRecord, type StepExtras, type StepRecord } from "../cachekey.js";
 import { loadIgnore } from "../context.js";
 import { dispatchAll, type Step } from "../dispatch.js";
 import type { Effect, SourceRef } from "../effects.js";
@@ -314,7 +314,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         const started = Date.now();
         emit({ type: "step-start", id, stage: stage.label, index: position, total, text: shown, time: started });
         try {
-          const { key, record, prepared } = await keyOf(step, effect, parent, id);
+          const keyed = await keyOf(step, effect, parent, id, !noCache);
+          let { key, record } = keyed;
+          const { prepared } = keyed;
           const where = `${stage.label}\n${step.planned.trigger?.text ?? text.slice(step.planned.instruction.range.start.offset, step.planned.instruction.range.end.offset)}`;
           let hit: CachedResult | undefined = noCache ? undefined : stepCache.get(key);
           if (hit?.layer && !(await store.hasBlob(hit.layer.digest as `sha256:${string}`))) hit = undefined;
@@ -326,6 +328,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
             created = hit.created;
             stepsCached++;
           } else {
+            if (!record) ({ key, record } = await keyed.full()); // a remembered key whose result is gone: the full record
             if (options.explainCache) {
               const prevKey = stepCache.lastKey(where);
               const prev = prevKey !== undefined && prevKey !== key ? stepCache.record(prevKey) : undefined;
@@ -387,17 +390,33 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
   };
 
-  const keyOf = async (step: Step, effect: Exclude<Effect, { kind: "config" }>, parent: string, id: number) => {
-    let extras: StepExtras = { used: step.used };
+  /**
+   * A step's key and record. A COPY of context files whose stat fingerprint was seen before
+   * with the same instruction and parent takes the key remembered for it (`memo`) when that key
+   * still has a result: no file digests, no record of 20,000 files to serialise. The record is
+   * then left out; `full()` makes it when it is needed after all.
+   */
+  const keyOf = async (step: Step, effect: Exclude<Effect, { kind: "config" }>, parent: string, id: number, useMemo: boolean) => {
     let prepared: PreparedCopy | undefined;
+    const full = async (): Promise<{ key: string; record: StepRecord }> => {
+      let extras: StepExtras = { used: step.used };
+      if (prepared) extras = { ...extras, ...(await prepared.extras()) };
+      else if (effect.kind === "run") extras = { ...extras, ...(await runInputs(effect, env)) };
+      const record = stepRecord(parent, effect, extras)!;
+      return { key: cacheKey(record), record };
+    };
     if (effect.kind === "copy") {
       prepared = await prepareCopy(effect, env, id);
-      extras = { ...extras, ...prepared.extras };
-    } else if (effect.kind === "run") {
-      extras = { ...extras, ...(await runInputs(effect, env)) };
+      if (prepared.fingerprint !== undefined) {
+        const memo = `${cacheKey(stepRecord(parent, effect, { used: step.used })!)}\n${prepared.fingerprint}`;
+        const remembered = useMemo ? stepCache.memo(memo) : undefined;
+        if (remembered !== undefined && stepCache.get(remembered)) return { key: remembered, record: undefined as StepRecord | undefined, prepared, full };
+        const made = await full();
+        stepCache.setMemo(memo, made.key);
+        return { ...made, prepared, full };
+      }
     }
-    const record = stepRecord(parent, effect, extras)!;
-    return { key: cacheKey(record), record, prepared };
+    return { ...(await full()), prepared, full };
   };
 
   const layerFromEntries = async (entries: TarEntry[], what: string): Promise<LayerRef | null> =>
