@@ -161,8 +161,8 @@ async function runBuild(args: BuildArgs, io: Io): Promise<number> {
       if ((type !== "oci" && type !== "docker") || !dest) throw new KilnError("usage", `invalid --output ${JSON.stringify(args.output)}: expected type=oci|docker,dest=FILE`, { exitCode: 2 });
       output = { type, dest: path.resolve(io.cwd, dest) };
     }
-    const { parseSourceDateEpoch } = await import("../../image/tar.js");
-    const epoch = parseSourceDateEpoch(io.env["SOURCE_DATE_EPOCH"]);
+    // (image/tar.js brings the tar writer: loaded only when the variable is set)
+    const epoch = io.env["SOURCE_DATE_EPOCH"] ? (await import("../../image/tar.js")).parseSourceDateEpoch(io.env["SOURCE_DATE_EPOCH"]) : undefined;
 
     const mode = args.quiet ? "quiet" : args.progress === "auto" ? (io.stderr.isTTY ? "tty" : "plain") : args.progress;
     const prog = await import("../build-progress.js");

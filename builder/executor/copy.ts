@@ -24,7 +24,6 @@ import type { Chmod, CopyEffect } from "../effects.js";
 import type { FileInput, StepExtras } from "../cachekey.js";
 import { contextRelative, hasWildcards, matchPattern, selectContextFiles, type ContextFile } from "../context.js";
 import { BuildCodes, BuildError } from "../errors.js";
-import { archiveKind, download, extractArchive } from "./archive.js";
 import type { ExecEnv } from "./env.js";
 import { resolveInView, resolveOwner, type RootView } from "./view.js";
 
@@ -135,6 +134,9 @@ function notFound(path: string): BuildError {
   return new BuildError(BuildCodes.source, `failed to compute cache key: "/${path}": not found`);
 }
 
+/** Archives and downloads (tar-stream, zlib): loaded only by ADD. */
+const archive = () => import("./archive.js");
+
 export async function prepareCopy(effect: CopyEffect, env: ExecEnv, stepId: number): Promise<PreparedCopy> {
   const items: Item[] = [];
   const files: FileInput[] = [];
@@ -170,9 +172,9 @@ export async function prepareCopy(effect: CopyEffect, env: ExecEnv, stepId: numb
         const pattern = patterns[f.source];
         // ADD extracts a local archive named by a source (not one found inside a copied directory)
         const direct = () => !f.destPath.includes("/") && (pattern ? pattern.test(f.contextPath) : rels[f.source] === f.contextPath);
-        const kind = effect.unpack && f.type === "file" && !effect.parents && direct() ? archiveKind(f.hostPath) : null;
+        const kind = effect.unpack && f.type === "file" && !effect.parents && direct() ? (await archive()).archiveKind(f.hostPath) : null;
         if (kind) {
-          const extracted = await extractArchive(f.hostPath, kind, join(work, `archive-${items.length}`));
+          const extracted = await (await archive()).extractArchive(f.hostPath, kind, join(work, `archive-${items.length}`));
           for (const e of extracted) items.push({ ...e, rel: e.rel });
           single = false;
           continue;
@@ -219,6 +221,7 @@ export async function prepareCopy(effect: CopyEffect, env: ExecEnv, stepId: numb
     } else if (s.kind === "url") {
       const { mkdirSync } = await import("node:fs");
       mkdirSync(work, { recursive: true });
+      const { archiveKind, download, extractArchive } = await archive();
       const got = await download(s.url, join(work, `url-${items.length}`), effect.checksum, env.signal);
       files.push({ path: s.url, type: "file", mode: 0o600, uid: 0, gid: 0, digest: got.digest });
       const kind = s.unpack ? archiveKind(got.host) : null;

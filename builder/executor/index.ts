@@ -22,14 +22,13 @@ import type { ImageRecord } from "../../cache/types.js";
 import type { Image } from "../../image/image.js";
 import { formatPlatform, newImage } from "../../image/image.js";
 import type { Layer } from "../../image/layer.js";
-import { createTar, type TarEntry, type TarOptions } from "../../image/tar.js";
+import type { TarEntry, TarOptions } from "../../image/tar.js";
 import type { ContainerConfig, History, ImageConfig, Platform } from "../../image/types.js";
 import { formatTimestamp } from "../../image/mutate.js";
 import type { IgnoreMatcher } from "../../parser/dockerignore.js";
 import { parse } from "../../parser/parse.js";
 import type { SourceRange } from "../../parser/range.js";
 import type { Chain, Snapshotter } from "../../runtime/snapshots.js";
-import { chainIds } from "../../runtime/snapshots.js";
 import { KilnError } from "../../util/errors.js";
 import { cacheKey, explain, fromRecord, stepRecord, type StepExtras, type StepRecord } from "../cachekey.js";
 import { loadIgnore } from "../context.js";
@@ -44,7 +43,7 @@ import type { ExecEnv } from "./env.js";
 import { StepError } from "./errors.js";
 import { layerOf, putLayer } from "./layers.js";
 import { mkdirEntries } from "./mkdir.js";
-import { executeRun, runInputs } from "./run.js";
+import { runInputs } from "./run-inputs.js";
 import type { BuildEvent, BuildOptions, BuildResult } from "./types.js";
 import { chainView, type RootView } from "./view.js";
 
@@ -176,7 +175,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     (snapshotter ??= import("../../runtime/containers.js").then((rt) =>
       rt.openRuntime(paths.snapshots, options.snapshotter ?? "auto", (m) => emit({ type: "message", text: `warning: ${m}` })),
     ));
+  // the runtime, tar writing and archives load only when a step runs (a cached build needs none)
   const prepareChain = async (layers: readonly Layer[]): Promise<Chain> => {
+    const { chainIds } = await import("../../runtime/snapshots.js");
     const ids = chainIds(layers.map((l) => l.diffId));
     const top = ids[ids.length - 1] ?? "empty";
     let p = chains.get(top);
@@ -420,7 +421,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   };
 
   const layerFromEntries = async (entries: TarEntry[], what: string): Promise<LayerRef | null> =>
-    entries.length === 0 ? null : putLayer(store, createTar(entries, tarOptions), what);
+    entries.length === 0 ? null : putLayer(store, (await import("../../image/tar.js")).createTar(entries, tarOptions), what);
 
   const applyEffect = async (effect: Exclude<Effect, { kind: "config" }>, prepared: PreparedCopy | undefined, chain: Chain, id: number, stepName: string): Promise<LayerRef | null> => {
     switch (effect.kind) {
@@ -431,6 +432,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       case "run": {
         const log = new StepLog(join(logDir, `${String(id).padStart(3, "0")}.log`), (data) => emit({ type: "step-log", id, stream: "stdout", data }));
         try {
+          const { executeRun } = await import("./run.js");
           const outcome = await executeRun(effect, env, await getSnapshotter(), chain, log, tarOptions, stepName);
           if (outcome.result.exitCode !== 0) {
             if (options.signal?.aborted) throw new KilnError("canceled", "build canceled", { exitCode: 130 });
