@@ -14,7 +14,7 @@ import type { Io } from "../io.js";
 import type { RootArgs } from "../store.js";
 
 export interface BuildArgs extends RootArgs {
-  readonly context: string;
+  readonly context?: string;
   readonly tag: readonly string[];
   readonly file?: string;
   readonly target?: string;
@@ -40,7 +40,8 @@ export const buildCommand = defineCommand<BuildArgs>({
   describe: "Build an image from a Dockerfile",
   builder: (yargs) =>
     yargs
-      .positional("context", { type: "string", default: ".", describe: "The build context directory; - reads a tar of it from standard input" })
+      // no yargs default: yargs hands a lone "-" over as "" (and would replace "" by a default)
+      .positional("context", { type: "string", describe: "The build context directory (default .); - reads a tar of it from standard input" })
       .option("tag", { alias: "t", ...list("Name the image NAME[:TAG] (repeatable)") })
       .option("file", { alias: "f", type: "string", requiresArg: true, describe: "The Dockerfile (default CONTEXT/Dockerfile); - reads standard input" })
       .option("target", { type: "string", requiresArg: true, describe: "Build this stage (default: the last)" })
@@ -60,7 +61,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       .example("$0 build -t app:1 .", "build ./Dockerfile with . as the context")
       .example("$0 build -f ci/Dockerfile --target test --progress plain .", "a stage, CI-style output")
       .example("tar -c . | $0 build -t app -", "the context from standard input") as unknown as import("yargs").Argv<BuildArgs>,
-  run: (args, io) => runBuild(args, io),
+  run: (args, io) => runBuild({ ...args, context: args.context === undefined ? "." : args.context === "" ? "-" : args.context }, io),
 });
 
 function keyValues(values: readonly string[], what: string, KilnError: new (c: string, m: string, o?: { exitCode?: number }) => Error, env?: NodeJS.ProcessEnv): Map<string, string> {
@@ -86,7 +87,7 @@ function options(text: string): Map<string, string> {
   }));
 }
 
-async function runBuild(args: BuildArgs, io: Io): Promise<number> {
+async function runBuild(args: BuildArgs & { readonly context: string }, io: Io): Promise<number> {
   const [{ KilnError }, fs, path] = await Promise.all([import("../../util/errors.js"), import("node:fs"), import("node:path")]);
   if (args.context === "-" && args.file === "-") throw new KilnError("usage", "the context and the Dockerfile cannot both come from standard input", { exitCode: 2 });
 
