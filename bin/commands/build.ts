@@ -3,7 +3,7 @@
  * [--no-cache] [--no-cache-filter S] [-q] [--iidfile F] [--progress auto|tty|plain|json]
  * [--secret id=..,src=..|env=..] [--network default|none|host] [--output type=oci|docker,dest=F]
  * [--explain-cache] [--check] CONTEXT|-`: builds a Dockerfile into an image of the store, with
- * no daemon (docs/executor.md). `-` as CONTEXT reads a tar of the context on standard input.
+ * no daemon (docs/builder.md). `-` as CONTEXT reads a tar of the context on standard input.
  *
  * `--check` runs `kiln lint`'s rules and builds nothing; an ordinary build prints the lint
  * warnings (one line each) first. A failing step prints the Dockerfile code frame of its

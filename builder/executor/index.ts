@@ -1,7 +1,7 @@
 /**
  * The executor: applies `dispatchAll(plan)`'s effects level by level (stages of one level run
  * concurrently), through the step cache, the runtime and the store, and writes the target
- * stage's image. See docs/executor.md.
+ * stage's image. See docs/builder.md.
  *
  * Per stage: FROM resolves the base (an image of the store, `scratch`, or an earlier stage's
  * result) and makes the first key; every layer-making effect (RUN, COPY/ADD, WORKDIR's mkdir)
