@@ -8,6 +8,7 @@ import { runStartupBench, startupRunsFromEnv } from "./startup.js";
 import { imageBenchOptionsFromEnv, runImageBench } from "./image.js";
 import { runRuntimeBench } from "./runtime.js";
 import { registryBenchOptionsFromEnv, runRegistryBench } from "./registry.js";
+import { runBuildBench } from "./build.js";
 
 const started = Date.now();
 runStartupBench(startupRunsFromEnv());
@@ -21,4 +22,6 @@ console.log("");
 await runRuntimeBench(Number(process.env.KILN_BENCH_RUNTIME_RUNS ?? 50));
 console.log("");
 await runRegistryBench(registryBenchOptionsFromEnv());
+console.log("");
+await runBuildBench();
 console.log(`\nbench: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -15,7 +15,8 @@
  * - `--exclude` patterns (dockerignore syntax) apply to the copied paths.
  * - A path that leaves the context with `..` is refused.
  */
-import { lstat, readdir, readFile, readlink, stat } from "node:fs/promises";
+import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
 import type { Stats } from "node:fs";
 import { IgnoreMatcher } from "../parser/dockerignore.js";
@@ -129,7 +130,7 @@ export function contextRelative(src: string): string {
  * Resolves `rel` in the context following symlinks, each resolved inside the context root
  * (absolute targets are relative to the root, `..` stops at the root). Null when missing.
  */
-async function resolveInContext(root: string, rel: string, depth = 0): Promise<string | null> {
+function resolveInContext(root: string, rel: string, depth = 0): string | null {
   if (depth > 40) throw new BuildError(BuildCodes.source, `too many levels of symbolic links: ${rel}`);
   const parts = rel === "" ? [] : rel.split("/");
   const done: string[] = [];
@@ -143,12 +144,12 @@ async function resolveInContext(root: string, rel: string, depth = 0): Promise<s
     const here = join(root, ...done, part);
     let st: Stats;
     try {
-      st = await lstat(here);
+      st = lstatSync(here);
     } catch {
       return null;
     }
     if (st.isSymbolicLink()) {
-      const target = await readlink(here);
+      const target = readlinkSync(here);
       const next = target.startsWith("/") ? target.slice(1) : [...done, target].join("/");
       const rest = parts.slice(i + 1).join("/");
       return resolveInContext(root, posix.normalize(rest ? `${next}/${rest}` : next).replace(/^(\.\.\/)+|^\.\.$/, ""), depth + 1);
@@ -165,6 +166,14 @@ interface Walker {
   out: ContextFile[];
 }
 
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
 function entry(w: Walker, contextPath: string, destPath: string, source: number, st: Stats, linkTarget?: string): void {
   if (destPath !== "" && w.exclude.ignores(destPath)) return;
   const type = st.isSymbolicLink() ? "symlink" : st.isDirectory() ? "dir" : "file";
@@ -175,33 +184,33 @@ function entry(w: Walker, contextPath: string, destPath: string, source: number,
   });
 }
 
-async function walkDir(w: Walker, contextDir: string, destDir: string, source: number): Promise<void> {
-  const names = (await readdir(join(w.root, contextDir))).sort();
+function walkDir(w: Walker, contextDir: string, destDir: string, source: number): void {
+  const names = readdirSync(join(w.root, contextDir)).sort();
   for (const name of names) {
     const cp = contextDir === "" ? name : `${contextDir}/${name}`;
     const dp = destDir === "" ? name : `${destDir}/${name}`;
-    const st = await lstat(join(w.root, cp));
+    const st = lstatSync(join(w.root, cp));
     if (w.ignore.ignores(cp)) {
-      if (st.isDirectory() && w.ignore.hasExclusions) await walkDir(w, cp, dp, source);
+      if (st.isDirectory() && w.ignore.hasExclusions) walkDir(w, cp, dp, source);
       continue;
     }
-    if (st.isSymbolicLink()) entry(w, cp, dp, source, st, await readlink(join(w.root, cp)));
+    if (st.isSymbolicLink()) entry(w, cp, dp, source, st, readlinkSync(join(w.root, cp)));
     else {
       entry(w, cp, dp, source, st);
-      if (st.isDirectory()) await walkDir(w, cp, dp, source);
+      if (st.isDirectory()) walkDir(w, cp, dp, source);
     }
   }
 }
 
 /** Adds a matched (resolved) path: a directory's contents, or the file itself. */
-async function addMatch(w: Walker, resolved: string, destBase: string, source: number): Promise<void> {
-  const st = await stat(join(w.root, resolved));
-  if (st.isDirectory()) await walkDir(w, resolved, destBase, source);
+function addMatch(w: Walker, resolved: string, destBase: string, source: number): void {
+  const st = statSync(join(w.root, resolved));
+  if (st.isDirectory()) walkDir(w, resolved, destBase, source);
   else entry(w, resolved, destBase, source, st);
 }
 
 /** Paths in the context matching a wildcard pattern, walking only from its fixed prefix. */
-async function globContext(w: Walker, pattern: string): Promise<string[]> {
+function globContext(w: Walker, pattern: string): string[] {
   const parts = pattern.split("/");
   const fixed: string[] = [];
   while (fixed.length < parts.length && !hasWildcards(parts[fixed.length]!)) fixed.push(parts[fixed.length]!.replace(/\\(.)/g, "$1"));
@@ -211,13 +220,13 @@ async function globContext(w: Walker, pattern: string): Promise<string[]> {
   } catch (e) {
     throw new BuildError(BuildCodes.source, `${(e as Error).message}`);
   }
-  const start = await resolveInContext(w.root, fixed.join("/"));
+  const start = resolveInContext(w.root, fixed.join("/"));
   if (start === null) return [];
   const out: string[] = [];
-  const visit = async (dir: string, shown: string, level: number): Promise<void> => {
+  const visit = (dir: string, shown: string, level: number): void => {
     let names: string[];
     try {
-      names = (await readdir(join(w.root, dir))).sort();
+      names = readdirSync(join(w.root, dir)).sort();
     } catch {
       return;
     }
@@ -226,12 +235,12 @@ async function globContext(w: Walker, pattern: string): Promise<string[]> {
       const sp = shown === "" ? name : `${shown}/${name}`;
       if (level + 1 === parts.length) {
         if (re.test(sp) && !w.ignore.ignores(cp)) out.push(cp);
-      } else if ((await lstat(join(w.root, cp)).catch(() => null))?.isDirectory()) {
-        await visit(cp, sp, level + 1);
+      } else if (lstatOrNull(join(w.root, cp))?.isDirectory()) {
+        visit(cp, sp, level + 1);
       }
     }
   };
-  await visit(start, fixed.join("/"), fixed.length);
+  visit(start, fixed.join("/"), fixed.length);
   return out;
 }
 
@@ -258,20 +267,20 @@ export async function selectContextFiles(contextDir: string, sources: readonly s
       return pivot === "" ? path : posix.relative(pivot, path);
     };
     if (hasWildcards(rel)) {
-      for (const match of await globContext(w, rel)) {
-        const resolved = await resolveInContext(w.root, match);
+      for (const match of globContext(w, rel)) {
+        const resolved = resolveInContext(w.root, match);
         if (resolved === null) continue;
-        const isDir = (await stat(join(w.root, resolved))).isDirectory();
-        await addMatch(w, resolved, destFor(match, isDir), i);
+        const isDir = statSync(join(w.root, resolved)).isDirectory();
+        addMatch(w, resolved, destFor(match, isDir), i);
       }
       continue;
     }
     if (rel !== "" && w.ignore.ignores(rel) && !w.ignore.hasExclusions) throw notFound(rel);
-    const resolved = await resolveInContext(w.root, rel);
+    const resolved = resolveInContext(w.root, rel);
     if (resolved === null) throw notFound(rel);
-    const isDir = (await stat(join(w.root, resolved))).isDirectory();
+    const isDir = statSync(join(w.root, resolved)).isDirectory();
     if (!isDir && rel !== "" && w.ignore.ignores(rel)) throw notFound(rel);
-    await addMatch(w, resolved, destFor(rel, isDir), i);
+    addMatch(w, resolved, destFor(rel, isDir), i);
   }
   return w.out;
 }

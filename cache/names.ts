@@ -17,7 +17,8 @@
  * rewritten.
  */
 import { KilnError } from "../util/errors.js";
-import { Annotation, parseReference, type Descriptor, type Reference } from "../image/index.js";
+import { parseReference, type Reference } from "../image/reference.js";
+import { Annotation, type Descriptor } from "../image/types.js";
 
 export const KILN_NAME_ANNOTATION = Annotation.ContainerdImageName;
 

@@ -2,19 +2,11 @@
  * Images read from the store: lazy (documents read when asked, layers opened on demand) and
  * verified (every read goes through the store's digest check).
  */
-import {
-  classifyMediaType,
-  layerFromOpener,
-  parseDigest,
-  refuseSchema1,
-  type Descriptor,
-  type Digest,
-  type Image,
-  type ImageConfig,
-  type Index,
-  type Layer,
-  type Manifest,
-} from "../image/index.js";
+import { parseDigest, type Digest } from "../image/digest.js";
+import type { Image } from "../image/image.js";
+import { layerFromOpener, type Layer } from "../image/layer.js";
+import { classifyMediaType, refuseSchema1 } from "../image/media-types.js";
+import type { Descriptor, ImageConfig, Index, Manifest } from "../image/types.js";
 import { KilnError } from "../util/errors.js";
 import type { ImageStore } from "./types.js";
 

@@ -12,30 +12,12 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from "no
 import { join } from "node:path";
 import { PassThrough, pipeline, Readable } from "node:stream";
 import * as zlib from "node:zlib";
-import {
-  Annotation,
-  classifyMediaType,
-  DigestHasher,
-  digestOf,
-  DigestTransform,
-  digestHex,
-  layerFromOpener,
-  layerMediaType,
-  MediaType,
-  openUncompressed,
-  parseDigest,
-  parseReference,
-  type Compression,
-  type Descriptor,
-  type Digest,
-  type Image,
-  type ImageConfig,
-  type ImageIndex,
-  type Index,
-  type Layer,
-  type Manifest,
-  type Reference,
-} from "../image/index.js";
+import { DigestHasher, digestOf, DigestTransform, digestHex, parseDigest, type Digest } from "../image/digest.js";
+import type { Image, ImageIndex } from "../image/image.js";
+import { layerFromOpener, openUncompressed, type Layer } from "../image/layer.js";
+import { classifyMediaType, layerMediaType, MediaType, type Compression } from "../image/media-types.js";
+import { parseReference, type Reference } from "../image/reference.js";
+import { Annotation, type Descriptor, type ImageConfig, type Index, type Manifest } from "../image/types.js";
 import { KilnError } from "../util/errors.js";
 import { currentOwner, fsyncDir, isErrno, ownerAlive, tempName, tempOwner, writeFileAtomic, type Owner } from "./fsutil.js";
 import { acquireLock, type LockOptions } from "./lock.js";

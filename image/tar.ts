@@ -29,10 +29,13 @@ import tarStream from "tar-stream";
 import { KilnError } from "../util/errors.js";
 import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from "./whiteout.js";
 
-/** A body given whole, or an opener called when the entry is written (once per archive). */
+/**
+ * A body given whole, or an opener called when the entry is written (once per archive); an
+ * opener may return the bytes whole (cheaper than a stream for a small file read on demand).
+ */
 export type TarBody =
   | Uint8Array
-  | (() => Readable | AsyncIterable<Uint8Array> | Promise<Readable | AsyncIterable<Uint8Array>>);
+  | (() => Uint8Array | Readable | AsyncIterable<Uint8Array> | Promise<Uint8Array | Readable | AsyncIterable<Uint8Array>>);
 
 export interface TarEntryCommon {
   /** Archive path; a leading `/` or `./` is dropped, `..` is refused. */
@@ -384,7 +387,16 @@ function waitDrain(sink: Sink): Promise<void> {
 async function writeEntry(pack: tarStream.Pack, e: PreparedTarEntry): Promise<void> {
   const header = headerOf(e);
   // (a hard link member may hold the inode's original file entry: only `e.type` says what to write)
-  const body = e.type === "file" && e.entry.type === "file" ? e.entry.body : undefined;
+  const given = e.type === "file" && e.entry.type === "file" ? e.entry.body : undefined;
+  let body: TarBody | undefined = given;
+  let source: Readable | AsyncIterable<Uint8Array> | undefined;
+  if (typeof given === "function") {
+    const opened = await given();
+    if (opened instanceof Uint8Array) {
+      if (opened.byteLength !== e.size) throw badEntry("tar-size-mismatch", `${e.path}: the body has ${opened.byteLength} bytes, the entry declared ${e.size}`);
+      body = opened;
+    } else source = opened;
+  }
   if (typeof body !== "function") {
     const bytes = body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     await new Promise<void>((resolve, reject) => {
@@ -400,11 +412,9 @@ async function writeEntry(pack: tarStream.Pack, e: PreparedTarEntry): Promise<vo
   });
   finished.catch(() => {}); // observed below; an early failure must not be an unhandled rejection
   sink.on("error", () => {}); // the failure reaches the reader through the pack; don't crash on the sink's copy
-  let source: Readable | AsyncIterable<Uint8Array> | undefined;
   let written = 0;
   try {
-    source = await body();
-    for await (const chunk of source) {
+    for await (const chunk of source!) {
       const buf = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       written += buf.byteLength;
       if (written > e.size) {

@@ -156,6 +156,7 @@ export class IgnoreMatcher {
 
   /** Whether `path` (relative, slash-separated) is ignored: it or a parent matches, last pattern wins. */
   ignores(path: string): boolean {
+    if (this.patterns.length === 0) return false; // the common case, asked once per context file
     const file = cleanPath(path);
     if (file === ".") return false;
     const slash = file.lastIndexOf("/");

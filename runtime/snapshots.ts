@@ -26,6 +26,7 @@ import type { RootfsSpec } from "./sandbox.js";
 import { onOverlayfs } from "./sandbox.js";
 import { processStartTime } from "./state.js";
 import { unpackLayer } from "./unpack.js";
+import { overlayOpaque, type OverlayMeta } from "./overlay-meta.js";
 
 export type SnapshotterKind = "overlay" | "copy";
 export const SNAPSHOTTER_KINDS: readonly SnapshotterKind[] = ["overlay", "copy"];
@@ -244,9 +245,7 @@ class CopySnapshotter extends ChainSnapshotter implements Snapshotter {
   }
 }
 
-interface OverlayMeta {
-  opaque: string[];
-}
+export { overlayOpaque };
 
 class OverlaySnapshotter extends ChainSnapshotter implements Snapshotter {
   readonly kind = "overlay" as const;
@@ -302,15 +301,6 @@ class OverlaySnapshotter extends ChainSnapshotter implements Snapshotter {
   }
 }
 
-/** The opaque directories (in-layer paths) of an overlay snapshot's `fs` dir (empty for others). */
-export function overlayOpaque(fsDir: string): Set<string> {
-  try {
-    const meta = JSON.parse(readFileSync(join(fsDir, "..", "meta.json"), "utf8")) as OverlayMeta;
-    return new Set(meta.opaque);
-  } catch {
-    return new Set();
-  }
-}
 
 function lstatOrNull(p: string): BigIntStats | null {
   try {

@@ -18,7 +18,7 @@
  * their children), symlinks, hard links, xattrs (as root, `SCHILY.xattr.*`), device nodes (as
  * root; otherwise skipped with a warning) and fifos are kept.
  */
-import { createWriteStream, lchownSync, chmodSync, linkSync, lstatSync, lutimesSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, copyFileSync, type Stats } from "node:fs";
+import { createWriteStream, writeFileSync, lchownSync, chmodSync, linkSync, lstatSync, lutimesSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, copyFileSync, type Stats } from "node:fs";
 import { dirname, join } from "node:path";
 import { PassThrough, Readable, pipeline } from "node:stream";
 import { pipeline as pipelineAsync } from "node:stream/promises";
@@ -57,6 +57,9 @@ export interface UnpackStats {
 }
 
 const isRoot = () => process.getuid?.() === 0;
+
+/** Files up to this size are gathered and written with one call. */
+const SMALL_FILE = 1 << 20;
 
 /** The uncompressed tar inside `source`: gzip and zstd are recognised by their first bytes. */
 export async function decompressByContent(source: Readable): Promise<Readable> {
@@ -132,6 +135,9 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     options.onWarning?.(m);
   };
   const written = new Set<string>(); // host paths this layer wrote
+  // in-layer parent path → its resolveInRoot result, valid while entries only add files and
+  // directories; cleared whenever a link is made or anything is removed
+  const parents = new Map<string, string>();
   const dirTimes: DirTimes[] = [];
   const nodes: NodeRecord[] = [];
   const nodeMeta: { path: string; uid: number; gid: number; mtime: Date }[] = [];
@@ -193,7 +199,9 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     }
     const base = parts[parts.length - 1]!;
     const parentRel = parts.slice(0, -1).join("/");
-    const parent = resolveInRoot(dest, parentRel, { followLast: true });
+    let parent = parents.get(parentRel);
+    const known = parent !== undefined;
+    parent ??= resolveInRoot(dest, parentRel, { followLast: true });
 
     if (base.startsWith(WHITEOUT_PREFIX)) {
       if (base === OPAQUE_WHITEOUT) return opaque(parent, parentRel);
@@ -203,16 +211,29 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
       return whiteout(parent, name, parentRel);
     }
 
-    mkdirSync(parent, { recursive: true });
+    if (!known) {
+      mkdirSync(parent, { recursive: true });
+      parents.set(parentRel, parent);
+    }
     const target = join(parent, base);
     const existing = lstatOrUndefined(target);
-    if (existing && !(existing.isDirectory() && h.type === "directory")) rmSync(target, { recursive: true, force: true });
+    if (existing && !(existing.isDirectory() && h.type === "directory")) {
+      rmSync(target, { recursive: true, force: true });
+      parents.clear(); // a directory on a remembered path may be gone
+    }
     written.add(target);
 
     switch (h.type) {
       case "file":
       case "contiguous-file": {
-        await pipelineAsync(entry, createWriteStream(target, { flags: "wx", mode: 0o600 }));
+        if ((h.size ?? 0) <= SMALL_FILE) {
+          // small files whole: a write stream per file costs several thread-pool round trips
+          const chunks: Buffer[] = [];
+          for await (const c of entry) chunks.push(c);
+          writeFileSync(target, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), { flag: "wx", mode: 0o600 });
+        } else {
+          await pipelineAsync(entry, createWriteStream(target, { flags: "wx", mode: 0o600 }));
+        }
         if (chown) lchownSync(target, uid, gid);
         chmodSync(target, mode);
         utimesSync(target, mtime, mtime);
@@ -227,6 +248,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
       case "symlink":
         if (!h.linkname) throw unsafe(`layer entry ${JSON.stringify(h.name)}: symlink without a target`);
         symlinkSync(h.linkname, target);
+        parents.clear(); // a remembered parent path may now lead through this link
         if (chown) lchownSync(target, uid, gid);
         lutimesSync(target, mtime, mtime);
         break;
@@ -289,6 +311,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
   }
 
   function whiteout(parent: string, name: string, parentRel: string): void {
+    parents.clear();
     const target = join(parent, name);
     const rel = parentRel === "" ? name : `${parentRel}/${name}`;
     if (options.mode === "overlay") {
@@ -303,6 +326,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
   }
 
   function opaque(dir: string, rel: string): void {
+    parents.clear();
     if (options.mode === "overlay") {
       mkdirSync(dir, { recursive: true });
       xattrs.push({ path: dir, name: opaqueName, value: Buffer.from("y") });

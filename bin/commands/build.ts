@@ -3,7 +3,7 @@
  * [--no-cache] [--no-cache-filter S] [-q] [--iidfile F] [--progress auto|tty|plain|json]
  * [--secret id=..,src=..|env=..] [--network default|none|host] [--output type=oci|docker,dest=F]
  * [--explain-cache] [--check] CONTEXT|-`: builds a Dockerfile into an image of the store, with
- * no daemon (docs/executor.md). `-` as CONTEXT reads a tar of the context on standard input.
+ * no daemon (docs/builder.md). `-` as CONTEXT reads a tar of the context on standard input.
  *
  * `--check` runs `kiln lint`'s rules and builds nothing; an ordinary build prints the lint
  * warnings (one line each) first. A failing step prints the Dockerfile code frame of its
@@ -15,7 +15,7 @@ import type { RootArgs } from "../store.js";
 import { registryOptions, type RegistryArgs } from "../transfer.js";
 
 export interface BuildArgs extends RootArgs, RegistryArgs {
-  readonly context: string;
+  readonly context?: string;
   readonly tag: readonly string[];
   readonly file?: string;
   readonly target?: string;
@@ -45,7 +45,8 @@ export const buildCommand = defineCommand<BuildArgs>({
   describe: "Build an image from a Dockerfile",
   builder: (yargs) =>
     registryOptions(yargs)
-      .positional("context", { type: "string", default: ".", describe: "The build context directory; - reads a tar of it from standard input" })
+      // no yargs default: yargs hands a lone "-" over as "" (and would replace "" by a default)
+      .positional("context", { type: "string", describe: "The build context directory (default .); - reads a tar of it from standard input" })
       .option("tag", { alias: "t", ...list("Name the image NAME[:TAG] (repeatable)") })
       .option("file", { alias: "f", type: "string", requiresArg: true, describe: "The Dockerfile (default CONTEXT/Dockerfile); - reads standard input" })
       .option("target", { type: "string", requiresArg: true, describe: "Build this stage (default: the last)" })
@@ -70,7 +71,7 @@ export const buildCommand = defineCommand<BuildArgs>({
       .example("$0 build --cache-from type=registry,ref=reg/app:cache --cache-to type=registry,ref=reg/app:cache,mode=max -t reg/app:1 --push .", "CI: share step results through a registry")
       .example("$0 build -f ci/Dockerfile --target test --progress plain .", "a stage, CI-style output")
       .example("tar -c . | $0 build -t app -", "the context from standard input") as unknown as import("yargs").Argv<BuildArgs>,
-  run: (args, io) => runBuild(args, io),
+  run: (args, io) => runBuild({ ...args, context: args.context === undefined ? "." : args.context === "" ? "-" : args.context }, io),
 });
 
 function keyValues(values: readonly string[], what: string, KilnError: new (c: string, m: string, o?: { exitCode?: number }) => Error, env?: NodeJS.ProcessEnv): Map<string, string> {
@@ -96,7 +97,7 @@ function options(text: string): Map<string, string> {
   }));
 }
 
-async function runBuild(args: BuildArgs, io: Io): Promise<number> {
+async function runBuild(args: BuildArgs & { readonly context: string }, io: Io): Promise<number> {
   const [{ KilnError }, fs, path] = await Promise.all([import("../../util/errors.js"), import("node:fs"), import("node:path")]);
   if (args.context === "-" && args.file === "-") throw new KilnError("usage", "the context and the Dockerfile cannot both come from standard input", { exitCode: 2 });
 
@@ -171,8 +172,8 @@ async function runBuild(args: BuildArgs, io: Io): Promise<number> {
       if ((type !== "oci" && type !== "docker") || !dest) throw new KilnError("usage", `invalid --output ${JSON.stringify(args.output)}: expected type=oci|docker,dest=FILE`, { exitCode: 2 });
       output = { type, dest: path.resolve(io.cwd, dest) };
     }
-    const { parseSourceDateEpoch } = await import("../../image/tar.js");
-    const epoch = parseSourceDateEpoch(io.env["SOURCE_DATE_EPOCH"]);
+    // (image/tar.js brings the tar writer: loaded only when the variable is set)
+    const epoch = io.env["SOURCE_DATE_EPOCH"] ? (await import("../../image/tar.js")).parseSourceDateEpoch(io.env["SOURCE_DATE_EPOCH"]) : undefined;
 
     const mode = args.quiet ? "quiet" : args.progress === "auto" ? (io.stderr.isTTY ? "tty" : "plain") : args.progress;
     const prog = await import("../build-progress.js");
@@ -330,7 +331,7 @@ class Registry {
     let added = 0;
     for (const e of got.entries) {
       if (steps.get(e.key)) continue;
-      steps.put({ key: e.key, layer: e.layer, created: e.created, record: e.record as never });
+      steps.put({ key: e.key, layer: e.layer, created: e.created }, e.record as never);
       added++;
     }
     this.say(`imported cache from ${where}: ${got.entries.length} steps (${added} new), ${got.fetched} of ${got.layers} layers fetched`);
@@ -350,7 +351,8 @@ class Registry {
       if (seen.has(key)) continue;
       seen.add(key);
       const hit = steps.get(key);
-      if (hit) entries.push({ key: hit.key, layer: hit.layer, created: hit.created, record: hit.record });
+      const record = hit && steps.record(key);
+      if (hit && record) entries.push({ key: hit.key, layer: hit.layer, created: hit.created, record });
     }
     const where = spec.ref ?? spec.dir!;
     this.say(`exporting cache to ${where} (mode=${spec.mode})`);

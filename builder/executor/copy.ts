@@ -14,18 +14,20 @@
  * written at that path. `--link` is treated as a plain copy (the layer is the same; kiln does
  * not rebase it).
  */
+import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { createReadStream } from "node:fs";
 import { join, posix } from "node:path";
-import { readlinkSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import type { TarEntry } from "../../image/tar.js";
 import type { Chmod, CopyEffect } from "../effects.js";
 import type { FileInput, StepExtras } from "../cachekey.js";
-import { contextRelative, hasWildcards, matchPattern, selectContextFiles } from "../context.js";
+import { contextRelative, hasWildcards, matchPattern, selectContextFiles, type ContextFile } from "../context.js";
 import { BuildCodes, BuildError } from "../errors.js";
-import { archiveKind, download, extractArchive } from "./archive.js";
 import type { ExecEnv } from "./env.js";
 import { resolveInView, resolveOwner, type RootView } from "./view.js";
+
+const SMALL_FILE = 1 << 20;
 
 /** One thing to copy, relative to the destination ("" = the destination itself). */
 interface Item {
@@ -43,7 +45,15 @@ interface Item {
 }
 
 export interface PreparedCopy {
-  readonly extras: StepExtras;
+  /**
+   * For a COPY of context files only: a digest of every selected file's path, type, mode,
+   * owner, link target, size, mtime, ctime and inode. Equal fingerprints give equal records
+   * (the stat cache would return the same content digests), so the executor may reuse the key
+   * they made without digesting anything (`StepCache.memo`).
+   */
+  readonly fingerprint?: string;
+  /** The inputs of the key: file digests (through the stat cache), downloads, source keys. */
+  extras(): Promise<StepExtras>;
   /** The tar entries of the layer, given the destination rootfs. */
   apply(view: RootView): Promise<TarEntry[]>;
 }
@@ -124,6 +134,9 @@ function notFound(path: string): BuildError {
   return new BuildError(BuildCodes.source, `failed to compute cache key: "/${path}": not found`);
 }
 
+/** Archives and downloads (tar-stream, zlib): loaded only by ADD. */
+const archive = () => import("./archive.js");
+
 export async function prepareCopy(effect: CopyEffect, env: ExecEnv, stepId: number): Promise<PreparedCopy> {
   const items: Item[] = [];
   const files: FileInput[] = [];
@@ -131,6 +144,7 @@ export async function prepareCopy(effect: CopyEffect, env: ExecEnv, stepId: numb
   const pathSources = effect.sources.flatMap((s) => (s.kind === "path" ? [s.path] : []));
   let single = false;
   let stageItems: ((view: RootView) => Item[]) | null = null;
+  let contextFiles: readonly ContextFile[] = [];
   const work = join(env.tmpDir, `copy-${stepId}`);
 
   if (effect.sources.some((s) => s.kind === "git")) {
@@ -140,7 +154,6 @@ export async function prepareCopy(effect: CopyEffect, env: ExecEnv, stepId: numb
   if (effect.from.kind === "context") {
     if (pathSources.length > 0) {
       const selected = await selectContextFiles(env.contextDir, pathSources, { ignore: await env.ignore(), exclude: effect.exclude, parents: effect.parents });
-      const stat = env.statCache();
       if (effect.sources.length === 1 && pathSources.length === 1 && !effect.parents && !hasWildcards(pathSources[0]!)) {
         const rel = contextRelative(pathSources[0]!);
         try {
@@ -149,18 +162,19 @@ export async function prepareCopy(effect: CopyEffect, env: ExecEnv, stepId: numb
           single = false;
         }
       }
+      const rels = pathSources.map((p) => contextRelative(p));
       const patterns = pathSources.map((p) => {
         const rel = contextRelative(p);
         return hasWildcards(rel) ? matchPattern(rel) : null;
       });
+      contextFiles = selected;
       for (const f of selected) {
-        const digest = f.type === "file" ? await stat.digest(f.contextPath, f.hostPath, f) : undefined;
-        files.push({ path: f.contextPath, type: f.type, mode: f.mode, uid: f.uid, gid: f.gid, ...(digest ? { digest } : {}), ...(f.linkTarget !== undefined ? { linkTarget: f.linkTarget } : {}) });
         const pattern = patterns[f.source];
-        const direct = !f.destPath.includes("/") && (pattern ? pattern.test(f.contextPath) : contextRelative(pathSources[f.source]!) === f.contextPath);
-        const kind = effect.unpack && f.type === "file" && direct && !effect.parents ? archiveKind(f.hostPath) : null;
+        // ADD extracts a local archive named by a source (not one found inside a copied directory)
+        const direct = () => !f.destPath.includes("/") && (pattern ? pattern.test(f.contextPath) : rels[f.source] === f.contextPath);
+        const kind = effect.unpack && f.type === "file" && !effect.parents && direct() ? (await archive()).archiveKind(f.hostPath) : null;
         if (kind) {
-          const extracted = await extractArchive(f.hostPath, kind, join(work, `archive-${items.length}`));
+          const extracted = await (await archive()).extractArchive(f.hostPath, kind, join(work, `archive-${items.length}`));
           for (const e of extracted) items.push({ ...e, rel: e.rel });
           single = false;
           continue;
@@ -207,6 +221,7 @@ export async function prepareCopy(effect: CopyEffect, env: ExecEnv, stepId: numb
     } else if (s.kind === "url") {
       const { mkdirSync } = await import("node:fs");
       mkdirSync(work, { recursive: true });
+      const { archiveKind, download, extractArchive } = await archive();
       const got = await download(s.url, join(work, `url-${items.length}`), effect.checksum, env.signal);
       files.push({ path: s.url, type: "file", mode: 0o600, uid: 0, gid: 0, digest: got.digest });
       const kind = s.unpack ? archiveKind(got.host) : null;
@@ -219,8 +234,30 @@ export async function prepareCopy(effect: CopyEffect, env: ExecEnv, stepId: numb
   }
   if (effect.sources.length === 1 && effect.sources[0]!.kind !== "path") single = effect.sources[0]!.kind !== "git" && !(effect.sources[0]!.kind === "url" && effect.sources[0]!.unpack && items.length !== 1);
 
+  let fingerprint: string | undefined;
+  if (effect.from.kind === "context" && effect.sources.every((s) => s.kind === "path")) {
+    const h = createHash("sha256");
+    for (const f of contextFiles) {
+      h.update(`${f.contextPath}\0${f.destPath}\0${f.type}\0${f.mode}\0${f.uid}\0${f.gid}\0${f.linkTarget ?? ""}\0${f.size}\0${f.mtimeMs}\0${f.ctimeMs}\0${f.ino}\0\n`);
+    }
+    fingerprint = h.digest("hex");
+  }
+  let extras: Promise<StepExtras> | undefined;
+
   return {
-    extras: { files, ...(sources ? { sources } : {}) },
+    ...(fingerprint !== undefined ? { fingerprint } : {}),
+    extras: () =>
+      (extras ??= (async () => {
+        const contextInputs: FileInput[] = [];
+        if (contextFiles.length > 0) {
+          const stat = env.statCache();
+          for (const f of contextFiles) {
+            const digest = f.type === "file" ? await stat.digest(f.contextPath, f.hostPath, f) : undefined;
+            contextInputs.push({ path: f.contextPath, type: f.type, mode: f.mode, uid: f.uid, gid: f.gid, ...(digest ? { digest } : {}), ...(f.linkTarget !== undefined ? { linkTarget: f.linkTarget } : {}) });
+          }
+        }
+        return { files: [...contextInputs, ...files], ...(sources ? { sources } : {}) };
+      })()),
     apply: async (view) => {
       let all = items;
       let singleFile = single;
@@ -299,7 +336,8 @@ function copyEntries(effect: CopyEffect, view: RootView, items: readonly Item[],
         break;
       case "file": {
         const host = item.host;
-        const body = item.body ?? (() => createReadStream(host!));
+        // small files whole (a stream per file costs more than its bytes), big ones streamed
+        const body = item.body ?? (item.size <= SMALL_FILE ? () => readFileSync(host!) : () => createReadStream(host!));
         entries.set(path, { type: "file", path, mode, uid, gid, mtime: item.mtime, size: item.size, body });
         break;
       }

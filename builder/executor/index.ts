@@ -1,7 +1,7 @@
 /**
  * The executor: applies `dispatchAll(plan)`'s effects level by level (stages of one level run
  * concurrently), through the step cache, the runtime and the store, and writes the target
- * stage's image. See docs/executor.md.
+ * stage's image. See docs/builder.md.
  *
  * Per stage: FROM resolves the base (an image of the store, `scratch`, or an earlier stage's
  * result) and makes the first key; every layer-making effect (RUN, COPY/ADD, WORKDIR's mkdir)
@@ -22,16 +22,15 @@ import type { ImageRecord } from "../../cache/types.js";
 import type { Image } from "../../image/image.js";
 import { formatPlatform, newImage } from "../../image/image.js";
 import type { Layer } from "../../image/layer.js";
-import { createTar, type TarEntry, type TarOptions } from "../../image/tar.js";
+import type { TarEntry, TarOptions } from "../../image/tar.js";
 import type { ContainerConfig, History, ImageConfig, Platform } from "../../image/types.js";
 import { formatTimestamp } from "../../image/mutate.js";
 import type { IgnoreMatcher } from "../../parser/dockerignore.js";
 import { parse } from "../../parser/parse.js";
 import type { SourceRange } from "../../parser/range.js";
 import type { Chain, Snapshotter } from "../../runtime/snapshots.js";
-import { chainIds } from "../../runtime/snapshots.js";
 import { KilnError } from "../../util/errors.js";
-import { cacheKey, explain, fromRecord, stepRecord, type StepExtras } from "../cachekey.js";
+import { cacheKey, explain, fromRecord, stepRecord, type StepExtras, type StepRecord } from "../cachekey.js";
 import { loadIgnore } from "../context.js";
 import { dispatchAll, type Step } from "../dispatch.js";
 import type { Effect, SourceRef } from "../effects.js";
@@ -44,7 +43,7 @@ import type { ExecEnv } from "./env.js";
 import { StepError } from "./errors.js";
 import { layerOf, putLayer } from "./layers.js";
 import { mkdirEntries } from "./mkdir.js";
-import { executeRun, runInputs } from "./run.js";
+import { runInputs } from "./run-inputs.js";
 import type { BuildEvent, BuildOptions, BuildResult } from "./types.js";
 import { chainView, type RootView } from "./view.js";
 
@@ -118,7 +117,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const emit = (e: BuildEvent) => options.onEvent?.(e);
   const text = options.dockerfileText;
 
+  const timing = (options.env ?? process.env)["KILN_TIMING"] === "1";
+  // times since the process started (performance.timeOrigin), so start-up shows too
+  const mark = (what: string) => {
+    if (timing) process.stderr.write(`kiln timing: ${what} at ${performance.now().toFixed(1)} ms\n`);
+  };
+  mark("build start");
   const parsed = parse(text, { file: options.dockerfileName });
+  mark("parsed");
   const parseErrors = parsed.diagnostics.filter((d) => d.severity === "error");
   const parseError = parseErrors[0];
   if (parseError) throw new BuildError(parseError.code, parseError.message, { range: parseError.range, diagnostics: parseErrors });
@@ -164,6 +170,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     baseConfig: async (ref) => (await baseImage(ref).catch(() => undefined))?.config,
   });
   const results = dispatchAll(thePlan);
+  mark("planned");
 
   const paths = store.paths;
   const epoch = options.sourceDateEpoch;
@@ -184,7 +191,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     (snapshotter ??= import("../../runtime/containers.js").then((rt) =>
       rt.openRuntime(paths.snapshots, options.snapshotter ?? "auto", (m) => emit({ type: "message", text: `warning: ${m}` })),
     ));
+  // the runtime, tar writing and archives load only when a step runs (a cached build needs none)
   const prepareChain = async (layers: readonly Layer[]): Promise<Chain> => {
+    const { chainIds } = await import("../../runtime/snapshots.js");
     const ids = chainIds(layers.map((l) => l.diffId));
     const top = ids[ids.length - 1] ?? "empty";
     let p = chains.get(top);
@@ -323,7 +332,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         const started = Date.now();
         emit({ type: "step-start", id, stage: stage.label, index: position, total, text: shown, time: started });
         try {
-          const { key, record, prepared } = await keyOf(step, effect, parent, id);
+          const keyed = await keyOf(step, effect, parent, id, !noCache);
+          let { key, record } = keyed;
+          const { prepared } = keyed;
           const where = `${stage.label}\n${step.planned.trigger?.text ?? text.slice(step.planned.instruction.range.start.offset, step.planned.instruction.range.end.offset)}`;
           let hit: CachedResult | undefined = noCache ? undefined : stepCache.get(key);
           if (hit?.layer && !(await store.hasBlob(hit.layer.digest as `sha256:${string}`))) hit = undefined;
@@ -335,16 +346,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
             created = hit.created;
             stepsCached++;
           } else {
+            if (!record) ({ key, record } = await keyed.full()); // a remembered key whose result is gone: the full record
             if (options.explainCache) {
               const prevKey = stepCache.lastKey(where);
-              const prev = prevKey !== undefined && prevKey !== key ? stepCache.get(prevKey) : undefined;
-              const lines = prev ? explain(prev.record, record) : noCache && prevKey === key ? ["cache disabled (--no-cache)"] : ["no earlier build of this step"];
+              const prev = prevKey !== undefined && prevKey !== key ? stepCache.record(prevKey) : undefined;
+              const lines = prev ? explain(prev, record) : noCache && prevKey === key ? ["cache disabled (--no-cache)"] : ["no earlier build of this step"];
               emit({ type: "explain", id, lines: lines.length > 0 ? lines : ["same inputs; the cached result is gone (pruned)"] });
             }
             chain ??= await prepareChain(layers);
             layerRef = await applyEffect(effect, prepared, chain, id, stepName);
             created = formatTimestamp(epoch !== undefined ? buildTime : new Date());
-            stepCache.put({ key, layer: layerRef, created, record });
+            stepCache.put({ key, layer: layerRef, created }, record);
             stepsRun++;
           }
           stepCache.setLastKey(where, key);
@@ -365,6 +377,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       }
     }
     outs.set(index, { key: parent, layers, history, platform: stage.platform, lastCreated });
+    mark(`stage ${stage.label} done`);
   };
 
   const fromBase = async (stage: PlannedStage): Promise<{ layers: Layer[]; history: History[]; base: string; lastCreated: string | undefined }> => {
@@ -396,21 +409,37 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
   };
 
-  const keyOf = async (step: Step, effect: Exclude<Effect, { kind: "config" }>, parent: string, id: number) => {
-    let extras: StepExtras = { used: step.used };
+  /**
+   * A step's key and record. A COPY of context files whose stat fingerprint was seen before
+   * with the same instruction and parent takes the key remembered for it (`memo`) when that key
+   * still has a result: no file digests, no record of 20,000 files to serialise. The record is
+   * then left out; `full()` makes it when it is needed after all.
+   */
+  const keyOf = async (step: Step, effect: Exclude<Effect, { kind: "config" }>, parent: string, id: number, useMemo: boolean) => {
     let prepared: PreparedCopy | undefined;
+    const full = async (): Promise<{ key: string; record: StepRecord }> => {
+      let extras: StepExtras = { used: step.used };
+      if (prepared) extras = { ...extras, ...(await prepared.extras()) };
+      else if (effect.kind === "run") extras = { ...extras, ...(await runInputs(effect, env)) };
+      const record = stepRecord(parent, effect, extras)!;
+      return { key: cacheKey(record), record };
+    };
     if (effect.kind === "copy") {
       prepared = await prepareCopy(effect, env, id);
-      extras = { ...extras, ...prepared.extras };
-    } else if (effect.kind === "run") {
-      extras = { ...extras, ...(await runInputs(effect, env)) };
+      if (prepared.fingerprint !== undefined) {
+        const memo = `${cacheKey(stepRecord(parent, effect, { used: step.used })!)}\n${prepared.fingerprint}`;
+        const remembered = useMemo ? stepCache.memo(memo) : undefined;
+        if (remembered !== undefined && stepCache.get(remembered)) return { key: remembered, record: undefined as StepRecord | undefined, prepared, full };
+        const made = await full();
+        stepCache.setMemo(memo, made.key);
+        return { ...made, prepared, full };
+      }
     }
-    const record = stepRecord(parent, effect, extras)!;
-    return { key: cacheKey(record), record, prepared };
+    return { ...(await full()), prepared, full };
   };
 
   const layerFromEntries = async (entries: TarEntry[], what: string): Promise<LayerRef | null> =>
-    entries.length === 0 ? null : putLayer(store, createTar(entries, tarOptions), what);
+    entries.length === 0 ? null : putLayer(store, (await import("../../image/tar.js")).createTar(entries, tarOptions), what);
 
   const applyEffect = async (effect: Exclude<Effect, { kind: "config" }>, prepared: PreparedCopy | undefined, chain: Chain, id: number, stepName: string): Promise<LayerRef | null> => {
     switch (effect.kind) {
@@ -421,6 +450,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       case "run": {
         const log = new StepLog(join(logDir, `${String(id).padStart(3, "0")}.log`), (data) => emit({ type: "step-log", id, stream: "stdout", data }));
         try {
+          const { executeRun } = await import("./run.js");
           const outcome = await executeRun(effect, env, await getSnapshotter(), chain, log, tarOptions, stepName);
           if (outcome.result.exitCode !== 0) {
             if (options.signal?.aborted) throw new KilnError("canceled", "build canceled", { exitCode: 130 });
@@ -459,7 +489,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       history: [...out.history],
     };
     const image = newImage({ config: imageConfig, layers: out.layers, format: "oci" });
-    const record = await store.writeImage(image, { names: [...(options.tags ?? [])] });
+    mark("steps");
+    const record = (await existing(store, image, options.tags ?? [])) ?? (await store.writeImage(image, { names: [...(options.tags ?? [])] }));
+    mark("image written");
     statCache?.save();
     const targetStages: number[] = [];
     for (let i: number | undefined = thePlan.target; i !== undefined; ) {
@@ -472,6 +504,30 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     statCache?.save();
     if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
   }
+}
+
+/** The store's record when this exact image is already there with every wanted name (a no-op rebuild writes nothing). */
+async function existing(store: BuildOptions["store"], image: Image, tags: readonly string[]): Promise<ImageRecord | undefined> {
+  const digest = await image.digest();
+  let record: ImageRecord;
+  try {
+    record = await store.resolve(digest);
+  } catch {
+    return undefined;
+  }
+  if (record.digest !== digest) return undefined;
+  const { parseTagName } = await import("../../cache/names.js");
+  const have = new Set(record.names.map(String));
+  for (const t of tags) {
+    let name: string;
+    try {
+      name = String(parseTagName(t));
+    } catch {
+      return undefined;
+    }
+    if (!have.has(name)) return undefined;
+  }
+  return record;
 }
 
 function historyEntry(effect: Effect, created: string, layer: boolean): History {

@@ -26,36 +26,12 @@ import { runSandbox, type BindMount, type SandboxResult } from "../../runtime/sa
 import { changesToTar, type Chain, type Snapshotter } from "../../runtime/snapshots.js";
 import { KilnError } from "../../util/errors.js";
 import type { RunEffect, RunMount } from "../effects.js";
-import type { StepExtras } from "../cachekey.js";
-import { selectContextFiles } from "../context.js";
-import { sha256Hex, type LayerRef } from "./cache.js";
+import type { LayerRef } from "./cache.js";
 import type { ExecEnv } from "./env.js";
 import { putLayer } from "./layers.js";
 import { resolveInView, type RootView } from "./view.js";
 
 /** What a RUN reads besides its parent: source stage keys, and a digest of context bind mounts. */
-export async function runInputs(effect: RunEffect, env: ExecEnv): Promise<StepExtras> {
-  const sources: Record<string, string> = {};
-  for (const m of effect.mounts) {
-    const from = m.type === "bind" ? m.from : m.type === "cache" ? m.from : null;
-    if (!from) continue;
-    if (from.kind === "context") {
-      if (m.type !== "bind") continue;
-      const files = await selectContextFiles(env.contextDir, [m.source], { ignore: await env.ignore() });
-      const stat = env.statCache();
-      const list: string[] = [];
-      for (const f of files) {
-        const digest = f.type === "file" ? await stat.digest(f.contextPath, f.hostPath, f) : "";
-        list.push(`${f.contextPath}\0${f.type}\0${f.mode}\0${f.linkTarget ?? ""}\0${digest}`);
-      }
-      sources[`context:${m.source}`] = `sha256:${sha256Hex(list.join("\n"))}`;
-    } else if (from.kind !== "scratch") {
-      sources[from.kind === "stage" ? (from.name ?? String(from.index)) : from.ref] = await env.sourceKey(from);
-    }
-  }
-  return Object.keys(sources).length > 0 ? { sources } : {};
-}
-
 /** Copies a subtree of a view into a host directory (owners, modes and times kept). */
 function materialize(view: RootView, path: string, dest: string): void {
   const resolved = resolveInView(view, path, true);

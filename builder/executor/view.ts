@@ -9,7 +9,7 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import type { Chain } from "../../runtime/snapshots.js";
-import { overlayOpaque } from "../../runtime/snapshots.js";
+import { overlayOpaque } from "../../runtime/overlay-meta.js";
 import { resolveComponents, type LinkProbe } from "../../runtime/resolve.js";
 import { KilnError } from "../../util/errors.js";
 

@@ -10,6 +10,17 @@ test("canonical json: sorted keys at every depth, no whitespace, undefined dropp
   assert.ok(canonicalJsonBytes({ a: "é" }).equals(Buffer.from('{"a":"é"}')));
 });
 
+test("canonical json: integer-like keys sort as strings, Dates and Maps as their own keys, __proto__ as a key", () => {
+  assert.is(canonicalJson({ b: 1, "10": 2, "2": 3, a: [{ "1": 0, "0": 1 }] }), '{"10":2,"2":3,"a":[{"0":1,"1":0}],"b":1}');
+  assert.is(canonicalJson({ d: new Date(0), m: new Map([["k", 1]]) }), '{"d":{},"m":{}}');
+  assert.is(canonicalJson(JSON.parse('{"__proto__":{"x":1},"a":true}')), '{"__proto__":{"x":1},"a":true}');
+  const files = Array.from({ length: 2 }, (_, i) => ({ type: "file", path: `f${i}`, mode: 420, digest: `sha256:${i}`, gid: 0, uid: 0 }));
+  assert.is(
+    canonicalJson({ files }),
+    '{"files":[{"digest":"sha256:0","gid":0,"mode":420,"path":"f0","type":"file","uid":0},{"digest":"sha256:1","gid":0,"mode":420,"path":"f1","type":"file","uid":0}]}',
+  );
+});
+
 test("canonical json: refuses what JSON cannot hold", () => {
   assert.throws(() => canonicalJson({ a: NaN }), /\$\.a/);
   assert.throws(() => canonicalJson([1, undefined]), /\$\[1\]/);

@@ -46,6 +46,9 @@ rootTest("a rebuild of the same inputs is fully cached and gives the same image"
   const second = buildOk(r, ["-t", "m1"], ctx);
   assert.equal(cachedSteps(second.stderr), all);
   assert.is(inspect(r, "m1").Id, id, "a fully cached build makes the same image");
+  // the same image again under a new name: the store already holds it, the name is still added
+  buildOk(r, ["-t", "m1", "-t", "m1:other"], ctx);
+  assert.is(inspect(r, "m1:other").Id, id, "a new tag on a no-op rebuild names the same image");
 });
 
 rootTest("content change: miss from that step on (stage and dependants); mtime-only touch: hit; mode change: miss", () => {
