@@ -60,7 +60,12 @@ export interface SandboxSpec {
   readonly stdin?: StdinSpec;
   readonly stdout?: OutputSpec;
   readonly stderr?: OutputSpec;
-  /** Give the process a pseudo-terminal (stdin/stdout of kiln are relayed). */
+  /**
+   * Give the process a pseudo-terminal from the sandbox's own devpts (its stdin, stdout and
+   * stderr, and controlling terminal). The helper relays it to `stdout` and from `stdin` (put in
+   * raw mode when a terminal; window size changes follow). Without a stdin the terminal gets no
+   * input, as `docker run -t` without `-i`.
+   */
   readonly tty?: boolean;
   /** Kill the sandbox after this many milliseconds. */
   readonly timeoutMs?: number;
@@ -200,11 +205,15 @@ export async function runSandbox(spec: SandboxSpec): Promise<SandboxResult> {
     if (!m.target.startsWith("/")) throw new KilnError("invalid-mount", `mount target ${JSON.stringify(m.target)} must be an absolute path`, { exitCode: 125 });
     args.push(m.readonly ? "--bind-ro" : "--bind", m.source, m.target);
   }
-  if (spec.tty) args.push("--tty");
+  if (spec.tty) {
+    args.push("--tty");
+    // docker run -t without -i: a terminal with no input (not even an end of file)
+    if (stdioOf(spec.stdin, "ignore") === "ignore") args.push("--tty-no-stdin");
+  }
   args.push("--", ...spec.args);
 
   const stdio: ("ignore" | "inherit" | "pipe")[] = [
-    spec.tty ? "inherit" : stdioOf(spec.stdin, "ignore"),
+    stdioOf(spec.stdin, "ignore"),
     stdioOf(spec.stdout, "inherit"),
     stdioOf(spec.stderr, "inherit"),
     "pipe",

@@ -126,6 +126,7 @@ struct opts {
   int nbinds;
   const char *user;       /* resolved inside the rootfs through /etc/passwd and /etc/group */
   int tty;
+  int tty_no_stdin;       /* --tty-no-stdin: the terminal gets no input (docker run -t without -i) */
   int kill_after_ms;
   pid_t parent_pid;
   int readonly_root;
@@ -198,6 +199,7 @@ static void parse_run(int argc, char **argv, struct opts *o) {
       b->dst = NEXT();
       b->fd = -1;
     } else if (!strcmp(a, "--tty")) o->tty = 1;
+    else if (!strcmp(a, "--tty-no-stdin")) o->tty_no_stdin = 1;
     else if (!strcmp(a, "--readonly-root")) o->readonly_root = 1;
     else if (!strcmp(a, "--kill-after")) o->kill_after_ms = (int)num(NEXT(), "--kill-after");
     else if (!strcmp(a, "--parent-pid")) o->parent_pid = (pid_t)num(NEXT(), "--parent-pid");
@@ -522,22 +524,95 @@ static void die_with_parent(void) {
   if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR))) _exit(EXIT_SETUP);
 }
 
-static void child(struct opts *o, const char *pty_slave) {
+static int tty_sock = -1;        /* child → supervisor: the terminal's master, by SCM_RIGHTS */
+static struct winsize tty_size; /* kiln's terminal size at the start (0x0 without one) */
+
+static void send_fd(int sock, int fd) {
+  char byte = 'm';
+  struct iovec iov = {&byte, 1};
+  union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(sizeof(int))];
+  } u;
+  memset(&u, 0, sizeof u);
+  struct msghdr msg = {0};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.buf;
+  msg.msg_controllen = sizeof u.buf;
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &fd, sizeof(int));
+  while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR) fail(EXIT_SETUP, "setup", "pass the terminal to the supervisor: %s", strerror(errno));
+}
+
+static int recv_fd(int sock) {
+  char byte;
+  struct iovec iov = {&byte, 1};
+  union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(sizeof(int))];
+  } u;
+  struct msghdr msg = {0};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.buf;
+  msg.msg_controllen = sizeof u.buf;
+  ssize_t n;
+  while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)) < 0 && errno == EINTR) {}
+  if (n <= 0) return -1;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      return fd;
+    }
+  }
+  return -1;
+}
+
+/* The terminal, from the sandbox's own devpts instance (so `tty` says /dev/pts/0 and the slave
+ * belongs to the container): the master goes to the supervisor, the slave becomes the controlling
+ * terminal and stdin/stdout/stderr of the command. Owned by the command's user (group tty as
+ * root, like Docker). */
+static void setup_tty(uid_t uid, int as_root) {
+  int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) fail(EXIT_SETUP, "setup", "open /dev/ptmx: %s", strerror(errno));
+  int unlock = 0;
+  CHECK(ioctl(master, TIOCSPTLCK, &unlock), "unlock the terminal");
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+  int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0) {
+    unsigned n;
+    CHECK(ioctl(master, TIOCGPTN, &n), "terminal number");
+    char name[64];
+    snprintf(name, sizeof name, "/dev/pts/%u", n);
+    slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0) fail(EXIT_SETUP, "setup", "open %s: %s", name, strerror(errno));
+  }
+  if (tty_size.ws_row || tty_size.ws_col) ioctl(slave, TIOCSWINSZ, &tty_size);
+  if (as_root && uid != 0 && fchown(slave, uid, (gid_t)-1) < 0) fail(EXIT_SETUP, "setup", "chown the terminal: %s", strerror(errno));
+  CHECK(ioctl(slave, TIOCSCTTY, 0), "make the terminal the controlling one");
+  for (int fd = 0; fd < 3; fd++) CHECK(dup2(slave, fd), "terminal as stdio");
+  close(slave);
+  send_fd(tty_sock, master);
+  close(master);
+  close(tty_sock);
+  tty_sock = -1;
+}
+
+static void child(struct opts *o) {
   umask(0);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   setsid();
   die_with_parent();
-  if (pty_slave) {
-    int fd = open(pty_slave, O_RDWR | O_NOCTTY);
-    if (fd < 0) fail(EXIT_SETUP, "setup", "open %s: %s", pty_slave, strerror(errno));
-    CHECK(ioctl(fd, TIOCSCTTY, 0), "TIOCSCTTY");
-    dup2(fd, 0);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    if (fd > 2) close(fd);
-  }
   CHECK(unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (o->net_none ? CLONE_NEWNET : 0)), "create namespaces");
   CHECK(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
 
@@ -624,7 +699,7 @@ static void child(struct opts *o, const char *pty_slave) {
     }
   }
   CHECK(mkdir("/dev/pts", 0755), "mkdir /dev/pts");
-  CHECK(mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"), "mount /dev/pts");
+  CHECK(mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, as_root ? "newinstance,ptmxmode=0666,mode=0620,gid=5" : "newinstance,ptmxmode=0666,mode=0620"), "mount /dev/pts");
   CHECK(symlink("pts/ptmx", "/dev/ptmx"), "/dev/ptmx");
   CHECK(mkdir("/dev/shm", 01777), "mkdir /dev/shm");
   CHECK(mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k"), "mount /dev/shm");
@@ -671,6 +746,7 @@ static void child(struct opts *o, const char *pty_slave) {
     o->env[o->nenv++] = home_env;
     o->env[o->nenv] = NULL;
   }
+  if (o->tty) setup_tty(o->uid, as_root);
   if (!o->userns) CHECK(setgroups(o->ngroups, o->groups), "setgroups");
   else if (o->uid != 0 || o->gid != 0) fail(EXIT_SETUP, "user", "without root, kiln maps only root into the sandbox; user %u:%u is not available", o->uid, o->gid);
   CHECK(setgid(o->gid), "setgid");
@@ -748,16 +824,15 @@ static int cmd_run(int argc, char **argv) {
     return EXIT_SETUP;
   }
 
-  int master = -1;
-  char slave_name[64] = {0};
+  int master = -1, socks[2] = {-1, -1};
   if (o.tty) {
-    master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, slave_name, sizeof slave_name) != 0) {
-      status("error tty cannot allocate a pseudo-terminal: %s", strerror(errno));
+    /* kiln's terminal size; 24x80 without one (so `stty size` and curses programs work) */
+    if ((ioctl(0, TIOCGWINSZ, &tty_size) < 0 || !tty_size.ws_row) && (ioctl(1, TIOCGWINSZ, &tty_size) < 0 || !tty_size.ws_row))
+      tty_size = (struct winsize){.ws_row = 24, .ws_col = 80};
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, socks) < 0) {
+      status("error setup cannot allocate a pseudo-terminal: socketpair: %s", strerror(errno));
       return EXIT_SETUP;
     }
-    struct winsize ws;
-    if (ioctl(0, TIOCGWINSZ, &ws) == 0 || ioctl(1, TIOCGWINSZ, &ws) == 0) ioctl(master, TIOCSWINSZ, &ws);
   }
 
   sigset_t mask, old;
@@ -778,12 +853,16 @@ static int cmd_run(int argc, char **argv) {
     close(syncp[1]);
     err_fd = errp[1];
     sync_fd = syncp[0];
-    if (master >= 0) close(master);
-    child(&o, o.tty ? slave_name : NULL);
+    if (o.tty) {
+      close(socks[0]);
+      tty_sock = socks[1];
+    }
+    child(&o);
     _exit(EXIT_SETUP);
   }
   close(errp[1]);
   close(syncp[0]);
+  if (o.tty) close(socks[1]);
 
   /* wait for exec (EOF) or a setup error */
   char ebuf[PATH_MAX + 300];
@@ -814,18 +893,29 @@ static int cmd_run(int argc, char **argv) {
     if (status_fd < 0) fprintf(stderr, "kiln-sandbox: %s\n", msg);
     return code ? code : EXIT_SETUP;
   }
+  if (o.tty) {
+    /* sent before the exec that closed the error pipe: already queued */
+    master = recv_fd(socks[0]);
+    close(socks[0]);
+    if (master < 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, NULL, 0);
+      status("error setup the sandbox did not pass its terminal");
+      return EXIT_SETUP;
+    }
+  }
   status("pid %d", pid);
 
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-  if (master >= 0 && isatty(0)) {
+  if (master >= 0 && !o.tty_no_stdin && isatty(0)) {
     if (tcgetattr(0, &saved_tio) == 0) {
       struct termios raw = saved_tio;
       cfmakeraw(&raw);
       if (tcsetattr(0, TCSANOW, &raw) == 0) restore_tio = 1;
     }
   }
-  int stdin_open = master >= 0;
+  int stdin_open = master >= 0 && !o.tty_no_stdin;
   int exit_code = -1;
   int term_requests = 0;
   char buf[65536];
