@@ -30,6 +30,8 @@ export type RootfsSpec =
       readonly target: string;
       /** Relative lowerdirs are taken from here (keeps the mount options under a page). */
       readonly mountCwd?: string;
+      /** Mount with `volatile`: no sync of the upper dir's filesystem when the sandbox ends (kernels before 5.10: ignored). */
+      readonly volatile?: boolean;
     };
 
 export interface BindMount {
@@ -191,6 +193,7 @@ export async function runSandbox(spec: SandboxSpec): Promise<SandboxResult> {
       args.push("--rootfs", rootfs.target, "--lower", rootfs.lower.join(":"), "--upper", rootfs.upper, "--work", rootfs.work);
       if (rootfs.mountCwd) args.push("--mount-cwd", rootfs.mountCwd);
       if (rootless) args.push("--userxattr");
+      if (rootfs.volatile) args.push("--volatile");
       break;
     default:
       assertNever(rootfs, "rootfs kind");

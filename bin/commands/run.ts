@@ -92,7 +92,8 @@ export const runCommand = defineCommand<RunArgs>({
       process.on("SIGTERM", onSignal);
       let kept = false;
       try {
-        const active = await snap.activate(chain, dir.path);
+        // a kept container's changes must survive a crash; --rm ones need no sync (volatile overlay)
+        const active = await snap.activate(chain, dir.path, { durable: !args.rm });
         const result = await rt.runSandbox({
           rootfs: active.spec,
           args: argv,

@@ -112,6 +112,7 @@ struct opts {
   const char *upper, *work;
   const char *mount_cwd;  /* chdir here before the overlay mount (relative lowerdirs) */
   int userxattr;
+  int volatile_upper;     /* overlay "volatile": no sync of the upper fs at unmount */
   const char *hostname;
   int net_none;
   int userns;
@@ -169,6 +170,7 @@ static void parse_run(int argc, char **argv, struct opts *o) {
     else if (!strcmp(a, "--work")) o->work = NEXT();
     else if (!strcmp(a, "--mount-cwd")) o->mount_cwd = NEXT();
     else if (!strcmp(a, "--userxattr")) o->userxattr = 1;
+    else if (!strcmp(a, "--volatile")) o->volatile_upper = 1;
     else if (!strcmp(a, "--hostname")) o->hostname = NEXT();
     else if (!strcmp(a, "--net")) {
       const char *v = NEXT();
@@ -618,16 +620,24 @@ static void child(struct opts *o) {
 
   /* the root filesystem */
   if (o->lower) {
+    /* "volatile" (Linux 5.10+): the unmount at the namespace's end would otherwise sync the whole
+     * filesystem holding the upper dir (every dirty page of the host on it, not just ours); a
+     * throwaway upper needs no durability. Older kernels refuse it: mount again without. */
     char data[8192];
-    int n = snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s,index=off,redirect_dir=off,metacopy=off%s", o->lower, o->upper,
-                     o->work, o->userxattr ? ",userxattr" : "");
+    int n = snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s,index=off,redirect_dir=off,metacopy=off%s%s", o->lower,
+                     o->upper, o->work, o->userxattr ? ",userxattr" : "", o->volatile_upper ? ",volatile" : "");
     if (n >= (int)sizeof data || n >= 4096) fail(EXIT_SETUP, "setup", "overlay options too long (%d bytes): too many layers", n);
     char here[PATH_MAX];
     if (o->mount_cwd) {
       if (!getcwd(here, sizeof here)) here[0] = 0;
       CHECK(chdir(o->mount_cwd), "chdir for the overlay mount");
     }
-    if (mount("overlay", o->rootfs, "overlay", 0, data) < 0) fail(EXIT_SETUP, "setup", "mount overlay on %s: %s", o->rootfs, strerror(errno));
+    int r = mount("overlay", o->rootfs, "overlay", 0, data);
+    if (r < 0 && errno == EINVAL && o->volatile_upper) {
+      data[n - (int)strlen(",volatile")] = 0;
+      r = mount("overlay", o->rootfs, "overlay", 0, data);
+    }
+    if (r < 0) fail(EXIT_SETUP, "setup", "mount overlay on %s: %s", o->rootfs, strerror(errno));
     if (o->mount_cwd && here[0]) CHECK(chdir(here), "chdir back");
   } else {
     CHECK(mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL), "bind the rootfs");
