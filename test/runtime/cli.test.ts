@@ -1,12 +1,12 @@
 /** `kiln run`, `kiln diff`, `kiln commit` end to end through the bundled CLI (root). */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as assert from "uvu/assert";
-import { changesToTar, treeChanges } from "../../runtime/index.js";
+import { changesToTar, processStartTime, treeChanges } from "../../runtime/index.js";
 import { repoRoot } from "../helpers/paths.js";
 import { collect } from "../image/helpers.js";
-import { busyboxRootfs, cannotRun, cleanupTemps, rootTest, tempDir } from "./helpers.js";
+import { busyboxRootfs, cannotRun, cleanupTemps, descendants, hostMountinfo, rootTest, tempDir } from "./helpers.js";
 import { test } from "uvu";
 
 const kiln = join(repoRoot, "dist", "kiln.mjs");
@@ -54,6 +54,65 @@ rootTest("kiln run without --rm keeps the container; diff and commit", () => {
   const before = readdirSync(join(root, "snapshots", "containers")).length;
   k(["run", "--rm", "busybox", "true"]);
   assert.is(readdirSync(join(root, "snapshots", "containers")).length, before);
+  assert.equal(readdirSync(join(root, "snapshots", "run")), []);
+});
+
+/** Starts `kiln run --rm busybox sh -c SCRIPT` and resolves once it printed "started" and its tree is up. */
+async function startRun(script: string, minProcs: number) {
+  const child = spawn(process.execPath, [kiln, "--root", root, "run", "--rm", "busybox", "sh", "-c", `${script}`], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      if (out.includes("started")) resolve();
+    });
+    child.on("close", () => reject(new Error(`kiln run ended before starting: ${err}`)));
+  });
+  let tree = descendants(child.pid!);
+  for (let i = 0; i < 100 && tree.length < minProcs; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    tree = descendants(child.pid!);
+  }
+  assert.ok(tree.length >= minProcs, `expected ${minProcs} processes under kiln, saw ${tree.length}`);
+  const closed = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+  return { child, tree, closed, stderr: () => err };
+}
+
+async function allGone(pids: number[]): Promise<number[]> {
+  const deadline = Date.now() + 5000;
+  let alive = pids;
+  while ((alive = pids.filter((p) => processStartTime(p) !== undefined)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return alive;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  rootTest(`kiln run: ${signal} to kiln ends the whole process tree in the container, and kiln cleans up`, async () => {
+    const before = hostMountinfo();
+    // a background sleep, a foreground one, and a shell that ignores the signal
+    const { child, tree, closed, stderr } = await startRun(`trap '' INT TERM; sleep 60 & echo started; sleep 60`, 3);
+    const t0 = Date.now();
+    child.kill(signal);
+    const code = await closed;
+    assert.ok(Date.now() - t0 < 5000, "kiln took too long to end");
+    assert.is(code, 137, stderr()); // the signal was ignored: SIGKILL after the grace period
+    assert.equal(await allGone(tree), [], "container processes outlived kiln");
+    assert.is(hostMountinfo(), before);
+    assert.equal(readdirSync(join(root, "snapshots", "run")), []);
+  });
+}
+
+rootTest("kiln run: SIGKILL of kiln kills the container, leaks no mount; the next kiln run cleans up and works", async () => {
+  const before = hostMountinfo();
+  const { child, tree, closed } = await startRun("sleep 60 & echo started; sleep 60", 3);
+  child.kill("SIGKILL");
+  await closed;
+  assert.equal(await allGone(tree), [], "container processes outlived kiln");
+  assert.is(hostMountinfo(), before, "mounts leaked to the host");
+  assert.is(readdirSync(join(root, "snapshots", "run")).length, 1, "the killed run's directory is left for the next kiln");
+  const next = k(["run", "--rm", "busybox", "echo", "again"]);
+  assert.is(next.out, "again\n", next.err);
   assert.equal(readdirSync(join(root, "snapshots", "run")), []);
 });
 

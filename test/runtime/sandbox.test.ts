@@ -1,7 +1,7 @@
 /**
  * The namespace sandbox, for real (root; a busybox rootfs made from the host's static busybox).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, readdirSync, chmodSync, chownSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -10,7 +10,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { KilnError } from "../../util/errors.js";
 import { cleanupStale, createRunDir, runSandbox, processStartTime, type SandboxSpec } from "../../runtime/index.js";
-import { busyboxRootfs, Capture, cleanupTemps, hostMountinfo, isRoot, rootTest, tempDir, cannotRun } from "./helpers.js";
+import { busyboxRootfs, Capture, cleanupTemps, descendants, hostMountinfo, isRoot, rootTest, tempDir, cannotRun } from "./helpers.js";
 
 let rootfs = "";
 let state = "";
@@ -312,28 +312,6 @@ await runSandbox({ rootfs: { kind: "bind", dir: ${JSON.stringify(rootfs)} }, arg
   assert.is(r.out, "again\n");
 });
 
-function descendants(pid: number): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // gone
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [c, pp] of parent) if (pp === p) {
-      out.push(c);
-      walk(c);
-    }
-  };
-  walk(pid);
-  return out;
-}
-
 rootTest("without root: a user namespace maps the caller to root", async () => {
   if (!existsSync("/usr/bin/setpriv")) return;
   const base = tempDir("kiln-rootless-");
@@ -364,6 +342,57 @@ process.exit(r.exitCode);
   const code = await new Promise((r) => child.on("close", r));
   assert.is(code, 0, err);
   assert.is(out, "0\n1\nrl\n");
+});
+
+/**
+ * Runs argv as uid 65534 inside a fresh user namespace (root and 65534 mapped) whose own
+ * user.max_user_namespaces is 0: exactly a host with user namespaces disabled, for that process
+ * only (the limit is per user namespace; the host's stays as it is).
+ */
+const NO_USERNS = `
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+r, w = os.pipe(); r2, w2 = os.pipe()
+pid = os.fork()
+if pid == 0:
+    if libc.unshare(0x10000000) != 0: os._exit(90)  # CLONE_NEWUSER
+    os.write(w, b"x"); os.read(r2, 1)
+    with open("/proc/sys/user/max_user_namespaces", "w") as f: f.write("0")
+    os.setgroups([]); os.setgid(65534); os.setuid(65534)
+    os.execvp(sys.argv[1], sys.argv[1:])
+os.read(r, 1)
+for m in ("uid_map", "gid_map"):
+    with open(f"/proc/{pid}/{m}", "w") as f: f.write("0 0 1\\n65534 65534 1\\n")
+os.write(w2, b"x")
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+`;
+
+rootTest("without root where user namespaces are disabled: a typed error naming the sysctl", async () => {
+  if (spawnSync("python3", ["--version"], { stdio: "ignore" }).status !== 0) return;
+  const base = tempDir("kiln-nouserns-");
+  chmodSync(base, 0o755);
+  const fresh = join(base, "rootfs");
+  const { makeBusyboxRootfs } = await import("../../runtime/index.js");
+  makeBusyboxRootfs(fresh);
+  mkdirSync(join(base, "state"));
+  const script = join(base, "child.mjs");
+  writeFileSync(
+    script,
+    `import { createRunDir, runSandbox } from ${JSON.stringify(join(here, "../../runtime/index.js"))};
+const dir = createRunDir(${JSON.stringify(join(base, "state"))});
+try {
+  await runSandbox({ rootfs: { kind: "bind", dir: ${JSON.stringify(fresh)} }, args: ["true"], runDir: dir.path });
+  console.log("ran");
+} catch (err) {
+  console.log(err.code + ": " + err.message);
+}
+dir.remove();
+`,
+  );
+  chownR(base, 65534);
+  const r = spawnSync("python3", ["-c", NO_USERNS, process.execPath, script], { encoding: "utf8", timeout: 30_000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^userns-unavailable: user namespaces are disabled: set the sysctl user\.max_user_namespaces to a positive number/);
 });
 
 function chownR(p: string, uid: number): void {
