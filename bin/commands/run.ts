@@ -112,6 +112,7 @@ export const runCommand = defineCommand<RunArgs>({
           ...(args.timeout ? { timeoutMs: args.timeout * 1000 } : {}),
         });
         if (result.execError) io.stderr.write(`kiln: ${result.execError}\n`);
+        if (result.timedOut) io.stderr.write(`kiln: the container was killed after --timeout ${args.timeout}s\n`);
         if (!args.rm) {
           rt.keepContainer(snapshotsDir, dir.path, {
             id,

@@ -1,6 +1,6 @@
 /** `kiln run`, `kiln diff`, `kiln commit` end to end through the bundled CLI (root). */
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as assert from "uvu/assert";
 import { changesToTar, processStartTime, treeChanges } from "../../runtime/index.js";
@@ -39,6 +39,27 @@ rootTest("kiln run: exit code, CMD, --entrypoint, env, user, workdir, options of
   assert.is(missing.code, 127);
   assert.match(missing.err, /executable file not found/);
   assert.is(k(["run", "--rm", "-i", "busybox", "cat"], "piped\n").out, "piped\n");
+});
+
+rootTest("kiln run: -e K from the host, --env-file, -v (rw and :ro), --network none, --timeout", () => {
+  const dir = tempDir("kiln-cli-v-");
+  writeFileSync(join(dir, "env"), "# comment\nFILE_A=from file\nFILE_B=b\n");
+  writeFileSync(join(dir, "data"), "on the host\n");
+  const r = spawnSync(
+    process.execPath,
+    [kiln, "--root", root, "run", "--rm", "-e", "HOST_ONLY", "--env-file", join(dir, "env"), "-e", "FILE_B=flag wins", "-v", `${dir}:/mnt/rw`, "-v", `${dir}:/mnt/ro:ro`, "--network", "none",
+      "busybox", "sh", "-c", 'echo "$HOST_ONLY|$FILE_A|$FILE_B"; cat /mnt/ro/data; echo new > /mnt/rw/made; touch /mnt/ro/x 2>/dev/null || echo ro; ls /sys/class/net'],
+    { encoding: "utf8", env: { ...process.env, HOST_ONLY: "from host" } },
+  );
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, "from host|from file|flag wins\non the host\nro\nlo\n");
+  assert.is(readFileSync(join(dir, "made"), "utf8"), "new\n");
+  const t0 = Date.now();
+  const slow = k(["run", "--rm", "--timeout", "0.5", "busybox", "sh", "-c", "sleep 30 & sleep 30"]);
+  assert.is(slow.code, 137, slow.err);
+  assert.match(slow.err, /killed after --timeout 0\.5s/);
+  assert.ok(Date.now() - t0 < 10_000, "--timeout did not end the run");
+  assert.equal(readdirSync(join(root, "snapshots", "run")), []);
 });
 
 rootTest("kiln run without --rm keeps the container; diff and commit", () => {

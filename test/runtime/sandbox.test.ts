@@ -39,6 +39,23 @@ rootTest("pid 1 is the command's shell", async () => {
   assert.is(r.out, "1\nsh -c echo $$; cat /proc/1/cmdline | tr '\\0' ' ' ");
 });
 
+rootTest("new mount, pid, uts, ipc namespaces; a new net namespace for none, the host's for host", async () => {
+  const kinds = ["mnt", "pid", "uts", "ipc", "net", "user", "cgroup"];
+  const script = kinds.map((k) => `readlink /proc/self/ns/${k}`).join("; ");
+  const host = (k: string) => spawnSync("readlink", [`/proc/self/ns/${k}`], { encoding: "utf8" }).stdout.trim();
+  for (const network of ["none", "host"] as const) {
+    const r = await run(script, { network });
+    assert.is(r.exitCode, 0, r.err);
+    const inside = r.out.trim().split("\n");
+    kinds.forEach((k, i) => {
+      const fresh = ["mnt", "pid", "uts", "ipc"].includes(k) || (k === "net" && network === "none");
+      assert.is(inside[i]!.startsWith(`${k}:[`), true, inside[i]);
+      if (fresh) assert.is.not(inside[i], host(k), `${k} namespace shared with the host (network ${network})`);
+      else assert.is(inside[i], host(k), `${k} namespace differs from the host's (network ${network})`);
+    });
+  }
+});
+
 rootTest("host processes are invisible", async () => {
   const r = await run("ls /proc | grep -c '^[0-9]'");
   assert.is(r.exitCode, 0, r.err);
