@@ -624,8 +624,9 @@ static void child(struct opts *o) {
      * filesystem holding the upper dir (every dirty page of the host on it, not just ours); a
      * throwaway upper needs no durability. Older kernels refuse it: mount again without. */
     char data[8192];
-    int n = snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s,index=off,redirect_dir=off,metacopy=off%s%s", o->lower,
-                     o->upper, o->work, o->userxattr ? ",userxattr" : "", o->volatile_upper ? ",volatile" : "");
+    /* in a user namespace (userxattr) the kernel accepts only redirect_dir=nofollow */
+    int n = snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s,index=off,metacopy=off,%s%s", o->lower, o->upper, o->work,
+                     o->userxattr ? "redirect_dir=nofollow,userxattr" : "redirect_dir=off", o->volatile_upper ? ",volatile" : "");
     if (n >= (int)sizeof data || n >= 4096) fail(EXIT_SETUP, "setup", "overlay options too long (%d bytes): too many layers", n);
     char here[PATH_MAX];
     if (o->mount_cwd) {

@@ -9,6 +9,9 @@ import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { KilnError } from "../../util/errors.js";
+import { createTar } from "../../image/tar.js";
+import { opaqueWhiteoutEntry, whiteoutEntry } from "../../image/whiteout.js";
+import { collect } from "../image/helpers.js";
 import { cleanupStale, createRunDir, runSandbox, processStartTime, type SandboxSpec } from "../../runtime/index.js";
 import { busyboxRootfs, Capture, cleanupTemps, descendants, hostMountinfo, isRoot, rootTest, tempDir, cannotRun } from "./helpers.js";
 
@@ -359,6 +362,43 @@ process.exit(r.exitCode);
   const code = await new Promise((r) => child.on("close", r));
   assert.is(code, 0, err);
   assert.is(out, "0\n1\nrl\n");
+});
+
+rootTest("without root: overlay in a user namespace (userxattr): whiteouts, opaque dirs, a run's changes", async () => {
+  if (!existsSync("/usr/bin/setpriv")) return;
+  const base = tempDir("kiln-rootless-ovl-");
+  chmodSync(base, 0o755);
+  const bb = join(base, "bb");
+  const { makeBusyboxRootfs, changesToEntries, treeChanges } = await import("../../runtime/index.js");
+  makeBusyboxRootfs(bb);
+  const lower = [...changesToEntries(treeChanges(bb), bb), { type: "directory" as const, path: "opt/old", mode: 0o755 }, { type: "file" as const, path: "opt/old/a", body: Buffer.from("a\n") }];
+  const upper = [{ type: "directory" as const, path: "opt/old", mode: 0o755 }, opaqueWhiteoutEntry("opt/old"), { type: "file" as const, path: "opt/old/c", body: Buffer.from("c\n") }, whiteoutEntry("etc/group")];
+  writeFileSync(join(base, "l1.tar"), await collect(createTar(lower)));
+  writeFileSync(join(base, "l2.tar"), await collect(createTar(upper)));
+  mkdirSync(join(base, "state"));
+  const script = join(base, "child.mjs");
+  writeFileSync(
+    script,
+    `import { readFileSync } from "node:fs";
+import { Readable } from "node:stream";
+import { createRunDir, formatChanges, openSnapshotter, runSandbox } from ${JSON.stringify(join(here, "../../runtime/index.js"))};
+import { digestOf } from ${JSON.stringify(join(here, "../../image/digest.js"))};
+const layer = (f) => { const b = readFileSync(${JSON.stringify(base)} + "/" + f); return { diffId: digestOf(b), open: () => Readable.from([b]) }; };
+const snap = openSnapshotter("overlay", { root: ${JSON.stringify(join(base, "state", "snapshots"))} });
+const chain = await snap.prepare([layer("l1.tar"), layer("l2.tar")]);
+const dir = createRunDir(${JSON.stringify(join(base, "state"))});
+const active = await snap.activate(chain, dir.path);
+const r = await runSandbox({ rootfs: active.spec, args: ["sh", "-c", "id -u; ls /opt/old; test -e /etc/group || echo gone; echo hi > /new; rm /etc/passwd"], runDir: dir.path });
+process.stdout.write(formatChanges(await active.changes(r.created)));
+dir.remove();
+process.exit(r.exitCode);
+`,
+  );
+  chownR(base, 65534);
+  const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, script], { encoding: "utf8", timeout: 60_000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, "0\nc\ngone\nC /etc\nD /etc/passwd\nA /new\n");
+  assert.equal(readdirSync(join(base, "state", "run")), [], "the run dir (overlay's mode-000 work dir included) was removed");
 });
 
 /**
