@@ -79,7 +79,14 @@ export interface SandboxSpec {
   readonly rootless?: boolean;
   /** Extra lines for /etc/hosts. */
   readonly extraHosts?: readonly string[];
+  /**
+   * Who runs the process: kiln's own sandbox (the default), or `runc`/`crun` through a generated
+   * OCI bundle (root only; oci.ts).
+   */
+  readonly runtime?: SandboxRuntime;
 }
+
+export type SandboxRuntime = "kiln" | "runc" | "crun";
 
 export interface SandboxResult {
   /** The command's exit status, 128+N when signal N ended it (as shells and Docker report). */
@@ -165,14 +172,11 @@ function stdioOf(spec: StdinSpec | OutputSpec | undefined, fallback: "ignore" | 
   return "pipe";
 }
 
-/** Runs `spec.args` in the sandbox and resolves with how it ended. Setup failures throw KilnError `sandbox-failed`. */
-export async function runSandbox(spec: SandboxSpec): Promise<SandboxResult> {
-  if (spec.args.length === 0) throw new KilnError("sandbox-no-command", "no command to run", { exitCode: 125 });
-  const rootless = spec.rootless ?? process.getuid?.() !== 0;
-  if (rootless) {
-    const problem = userNamespaceProblem();
-    if (problem) throw new KilnError("userns-unavailable", problem, { exitCode: 125 });
-  }
+/**
+ * The helper's options shared by `run` and `oci`: status pipe, hostname, network, rootfs, user,
+ * working directory, environment, the provided files (written into the run dir here) and volumes.
+ */
+export function helperArgs(spec: SandboxSpec, rootless: boolean): string[] {
   const network: NetworkMode = spec.network ?? "none";
   const hostname = spec.hostname ?? DEFAULT_HOSTNAME;
   const hostsPath = join(spec.runDir, "hosts");
@@ -208,6 +212,22 @@ export async function runSandbox(spec: SandboxSpec): Promise<SandboxResult> {
     if (!m.target.startsWith("/")) throw new KilnError("invalid-mount", `mount target ${JSON.stringify(m.target)} must be an absolute path`, { exitCode: 125 });
     args.push(m.readonly ? "--bind-ro" : "--bind", m.source, m.target);
   }
+  return args;
+}
+
+/** Runs `spec.args` in the sandbox and resolves with how it ended. Setup failures throw KilnError `sandbox-failed`. */
+export async function runSandbox(spec: SandboxSpec): Promise<SandboxResult> {
+  if (spec.args.length === 0) throw new KilnError("sandbox-no-command", "no command to run", { exitCode: 125 });
+  const rootless = spec.rootless ?? process.getuid?.() !== 0;
+  if (rootless) {
+    const problem = userNamespaceProblem();
+    if (problem) throw new KilnError("userns-unavailable", problem, { exitCode: 125 });
+  }
+  if (spec.runtime !== undefined && spec.runtime !== "kiln") {
+    const { runOci } = await import("./oci.js");
+    return runOci(spec, spec.runtime, helperArgs(spec, rootless));
+  }
+  const args = helperArgs(spec, rootless);
   if (spec.tty) {
     args.push("--tty");
     // docker run -t without -i: a terminal with no input (not even an end of file)

@@ -4,8 +4,9 @@
  * hostname) and `owner`: the pid and start time of the kiln process that made it. Mounts live
  * only in the sandbox's mount namespace, so a kiln killed with SIGKILL leaves no mount behind,
  * only such a directory; `cleanupStale` (run by every Runtime on start) removes those whose owner
- * is gone, after killing a helper that might still run.
+ * is gone, after killing a helper that might still run (and deleting a runc/crun container).
  */
+import { spawnSync } from "node:child_process";
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -102,6 +103,7 @@ export function cleanupStale(stateDir: string): string[] {
     } catch {
       // no helper recorded, or it is gone
     }
+    deleteOciContainer(dir);
     removeRunTree(dir);
     removed.push(name);
   }
@@ -130,4 +132,16 @@ function openDirs(dir: string): void {
   } catch {
     // not ours, or gone: rmSync reports what still cannot be removed
   }
+}
+
+/** A run under runc/crun (oci.ts) whose kiln died may leave a container: the runtime deletes it (and its processes). */
+function deleteOciContainer(dir: string): void {
+  let record: { runtime?: unknown; root?: unknown; id?: unknown };
+  try {
+    record = JSON.parse(readFileSync(join(dir, "oci"), "utf8")) as typeof record;
+  } catch {
+    return;
+  }
+  if (typeof record.runtime !== "string" || typeof record.root !== "string" || typeof record.id !== "string") return;
+  spawnSync(record.runtime, ["--root", record.root, "delete", "--force", record.id], { stdio: "ignore" });
 }

@@ -236,6 +236,8 @@ static void fail(int code, const char *kind, const char *fmt, ...) {
   if (err_fd >= 0 && m > 0) {
     ssize_t w = write(err_fd, out, m);
     (void)w;
+  } else if (status_fd >= 0) {
+    status("error %s %.*s", kind, n, msg);
   } else {
     fprintf(stderr, "kiln-sandbox: %.*s\n", n, msg);
   }
@@ -608,17 +610,8 @@ static void setup_tty(uid_t uid, int as_root) {
   tty_sock = -1;
 }
 
-static void child(struct opts *o) {
-  umask(0);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  setsid();
-  die_with_parent();
-  CHECK(unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (o->net_none ? CLONE_NEWNET : 0)), "create namespaces");
-  CHECK(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
-
-  /* the root filesystem */
+/* The root filesystem on o->rootfs: overlayfs of the snapshot chain, or a bind of the copy. */
+static void mount_rootfs(struct opts *o) {
   if (o->lower) {
     /* "volatile" (Linux 5.10+): the unmount at the namespace's end would otherwise sync the whole
      * filesystem holding the upper dir (every dirty page of the host on it, not just ours); a
@@ -643,6 +636,19 @@ static void child(struct opts *o) {
   } else {
     CHECK(mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL), "bind the rootfs");
   }
+}
+
+static void child(struct opts *o) {
+  umask(0);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  setsid();
+  die_with_parent();
+  CHECK(unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (o->net_none ? CLONE_NEWNET : 0)), "create namespaces");
+  CHECK(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
+
+  mount_rootfs(o);
 
   /* sources of bind mounts are opened now, while the host's files are still visible */
   int devfd[NDEV];
@@ -1026,6 +1032,77 @@ maperr:
   return EXIT_SETUP;
 }
 
+/* ---- an OCI runtime (runc, crun) instead of our own namespaces ---------------------------- */
+
+/* `kiln-sandbox oci [run options] -- RUNTIME ARGS...` (root): mounts the rootfs in a private
+ * mount namespace, prepares it as `run` would (mount points created and reported, working
+ * directory, the user resolved inside the root), reports `target DST RESOLVED` for every file or
+ * volume mount, `user UID GID GROUPS HOME` and `ready`, then waits for one byte on fd 4 (kiln
+ * writes the bundle's config.json meanwhile) and execs the runtime, which finds the rootfs
+ * mounted in this namespace. Nothing is mounted on the host; the namespace ends with the runtime. */
+static int cmd_oci(int argc, char **argv) {
+  struct opts o;
+  parse_run(argc, argv, &o);
+  if (status_fd >= 0) fcntl(status_fd, F_SETFD, FD_CLOEXEC);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (o.parent_pid > 0 && getppid() != o.parent_pid) return EXIT_SETUP;
+  if (geteuid() != 0) fail(EXIT_SETUP, "setup", "an OCI runtime is used only as root");
+  CHECK(unshare(CLONE_NEWNS), "create a mount namespace");
+  CHECK(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
+  mount_rootfs(&o);
+  int src_dir[MAX_ITEMS];
+  for (int i = 0; i < o.nbinds; i++) {
+    struct stat st;
+    if (stat(o.binds[i].src, &st) < 0) fail(EXIT_SETUP, "setup", "bind source %s: %s", o.binds[i].src, strerror(errno));
+    src_dir[i] = S_ISDIR(st.st_mode);
+  }
+  pid_t pid = fork();
+  CHECK(pid, "fork");
+  if (pid == 0) {
+    /* in a chroot the kernel keeps every lookup inside, as after pivot_root in `run` */
+    CHECK(chroot(o.rootfs), "chroot to the rootfs");
+    CHECK(chdir("/"), "chdir /");
+    char out[PATH_MAX];
+    static const char *tops[] = {"/proc", "/sys", "/dev"};
+    for (size_t i = 0; i < 3; i++) {
+      struct stat st;
+      if (lstat(tops[i], &st) == 0 && !S_ISDIR(st.st_mode)) fail(EXIT_SETUP, "setup", "%s in the image is not a directory; cannot mount it", tops[i]);
+      make_path(tops[i], 0, 1, out);
+    }
+    for (int i = 0; i < o.nbinds; i++) {
+      struct bind *b = &o.binds[i];
+      if (b->is_file ? !file_target(b->dst, out) : (make_path(b->dst, !src_dir[i], 1, out), 0)) continue;
+      status("target %s %s", b->dst, out);
+    }
+    if (chdir(o.cwd) < 0) {
+      if (errno != ENOENT) fail(EXIT_SETUP, "setup", "chdir %s: %s", o.cwd, strerror(errno));
+      make_path(o.cwd, 0, 0, out);
+    }
+    const char *home = "/";
+    if (!o.user) o.user = "0";
+    resolve_user(&o, &home);
+    char groups[MAX_ITEMS * 12] = "";
+    size_t len = 0;
+    for (int i = 0; i < o.ngroups && len < sizeof groups - 12; i++) len += snprintf(groups + len, sizeof groups - len, "%s%u", i ? "," : "", o.groups[i]);
+    status("user %u %u %s %s", o.uid, o.gid, groups[0] ? groups : "-", home);
+    _exit(0);
+  }
+  int st;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) return EXIT_SETUP; /* the error is on the status fd */
+  status("ready");
+  char go;
+  ssize_t n;
+  while ((n = read(4, &go, 1)) < 0 && errno == EINTR) {
+  }
+  if (n != 1) return EXIT_SETUP; /* kiln gave up */
+  close(4);
+  execvp(o.argv[0], o.argv);
+  fail(errno == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC, "setup", "exec %s: %s", o.argv[0], strerror(errno));
+  return EXIT_SETUP;
+}
+
 /* ---- xattrs and device nodes ------------------------------------------------------------- */
 
 static size_t dump_root_len;
@@ -1148,6 +1225,7 @@ int main(int argc, char **argv) {
   if (argc < 2) usage("usage: kiln-sandbox run|xattrs|xattr-set|mknod ...");
   const char *cmd = argv[1];
   if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
+  if (!strcmp(cmd, "oci")) return cmd_oci(argc - 2, argv + 2);
   if (!strcmp(cmd, "xattrs")) return cmd_xattrs(argc - 2, argv + 2);
   if (!strcmp(cmd, "xattr-set")) return cmd_xattr_set();
   if (!strcmp(cmd, "mknod")) return cmd_mknod(argc - 2, argv + 2);

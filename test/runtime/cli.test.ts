@@ -41,6 +41,20 @@ rootTest("kiln run: exit code, CMD, --entrypoint, env, user, workdir, options of
   assert.is(k(["run", "--rm", "-i", "busybox", "cat"], "piped\n").out, "piped\n");
 });
 
+rootTest("kiln run --runtime runc|crun: the same container through an OCI bundle", () => {
+  for (const runtime of ["runc", "crun"]) {
+    if (spawnSync(runtime, ["--version"], { stdio: "ignore" }).status !== 0) continue;
+    const r = k(["run", "--rm", "--runtime", runtime, "-u", "app", "-w", "/w", "--hostname", "oci", "busybox", "sh", "-c", "id -u; pwd; hostname; echo $FROM_IMAGE; exit 5"]);
+    assert.is(r.code, 5, r.err);
+    assert.is(r.out, "1000\n/w\noci\nyes\n");
+    assert.is(k(["run", "--rm", "--runtime", runtime, "busybox", "nosuch"]).code, 127);
+  }
+  assert.equal(readdirSync(join(root, "snapshots", "run")), []);
+  const bad = k(["run", "--rm", "--runtime", "youki", "busybox", "true"]);
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /--runtime must be kiln, runc or crun/);
+});
+
 rootTest("kiln run: -e K from the host, --env-file, -v (rw and :ro), --network none, --timeout", () => {
   const dir = tempDir("kiln-cli-v-");
   writeFileSync(join(dir, "env"), "# comment\nFILE_A=from file\nFILE_B=b\n");
