@@ -5,7 +5,7 @@
  *   pivot_root, /proc, /sys, /dev, provided files, exec of `true`), wall time per run;
  * - the same through `runSandbox()` from Node.js (spawn and status pipe included);
  * - `kiln run --rm busybox true` end to end (CLI start, store, snapshot, rootfs, sandbox,
- *   cleanup), for each snapshotter;
+ *   cleanup), for each snapshotter, and with `--runtime runc|crun` where installed;
  * - `podman run --rm IMAGE true` (its default network, and `--network host` like kiln's
  *   default) and `docker run --rm --network host IMAGE true` on the same image, loaded with
  *   `kiln save | podman load` / `docker load`; end-to-end cases run interleaved, round by round.
@@ -89,6 +89,11 @@ export async function runRuntimeBench(runs: number): Promise<void> {
       { label: "kiln run --rm --snapshotter copy", cmd: kiln, args: ["--root", root, "run", "--rm", "--snapshotter", "copy", IMAGE, "true"] },
       { label: "kiln --version (CLI floor)", cmd: kiln, args: ["--version"] },
     ];
+    // the same run through an OCI runtime (`--runtime`), where installed: what kiln's own sandbox saves
+    for (const rt of ["runc", "crun"]) {
+      if (spawnSync(rt, ["--version"], { stdio: "ignore" }).status !== 0) continue;
+      cases.push({ label: `kiln run --rm --runtime ${rt} (overlay)`, cmd: kiln, args: ["--root", root, "run", "--rm", "--snapshotter", "overlay", "--runtime", rt, IMAGE, "true"] });
+    }
     const cleanups: (() => void)[] = [];
     try {
       cases.push(...peerCases("podman", "/usr/bin/podman", kiln, root, cleanups));
