@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/capability.h>
 #include <grp.h>
 #include <limits.h>
 #include <net/if.h>
@@ -638,6 +639,25 @@ static void mount_rootfs(struct opts *o) {
   }
 }
 
+/* Docker's default capabilities (what `docker run` and `docker build` give a container's root):
+ * every other one leaves the bounding set, so the command, as root or after setuid, can never
+ * regain CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_TIME, … (which would reach the host's kernel). */
+static void drop_capabilities(void) {
+  static const int keep[] = {CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD, CAP_NET_RAW, CAP_SETGID,
+                             CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP, CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE};
+  int last = 63;
+  FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+  if (f) {
+    if (fscanf(f, "%d", &last) != 1) last = 63;
+    fclose(f);
+  }
+  for (int c = 0; c <= last; c++) {
+    int kept = 0;
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) kept |= keep[i] == c;
+    if (!kept && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) fail(EXIT_SETUP, "setup", "drop capability %d: %s", c, strerror(errno));
+  }
+}
+
 static void child(struct opts *o) {
   umask(0);
   sigset_t none;
@@ -764,6 +784,7 @@ static void child(struct opts *o) {
     o->env[o->nenv] = NULL;
   }
   if (o->tty) setup_tty(o->uid, as_root);
+  drop_capabilities();
   if (!o->userns) CHECK(setgroups(o->ngroups, o->groups), "setgroups");
   else if (o->uid != 0 || o->gid != 0) fail(EXIT_SETUP, "user", "without root, kiln maps only root into the sandbox; user %u:%u is not available", o->uid, o->gid);
   CHECK(setgid(o->gid), "setgid");

@@ -59,6 +59,14 @@ rootTest("new mount, pid, uts, ipc namespaces; a new net namespace for none, the
   }
 });
 
+rootTest("capabilities are Docker's defaults: root cannot mount or reach the host kernel; other users have none", async () => {
+  const docker = "00000000a80425fb"; // CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP
+  const root = await run("grep -E '^Cap(Prm|Eff|Bnd)' /proc/self/status | cut -f2 | tr '\\n' ' '; mkdir -p /m; mount -t tmpfs t /m 2>/dev/null && echo mounted || echo no-mount; chown 1000 /tmp && echo chown");
+  assert.is(root.out, `${docker} ${docker} ${docker} no-mount\nchown\n`, root.err);
+  const app = await run("grep -E '^Cap(Prm|Eff|Bnd)' /proc/self/status | cut -f2 | tr '\\n' ' '", { user: "app" });
+  assert.is(app.out, `0000000000000000 0000000000000000 ${docker} `);
+});
+
 rootTest("host processes are invisible", async () => {
   const r = await run("ls /proc | grep -c '^[0-9]'");
   assert.is(r.exitCode, 0, r.err);
