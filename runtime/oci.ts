@@ -201,6 +201,9 @@ export function ociConfig(spec: SandboxSpec, prep: Prepared): object {
     ],
     linux: {
       namespaces: [{ type: "pid" }, { type: "ipc" }, { type: "uts" }, { type: "mount" }, ...((spec.network ?? "none") === "none" ? [{ type: "network" }] : [])],
+      // the same as kiln-sandbox.c's (Docker's)
+      maskedPaths: ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"],
+      readonlyPaths: ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"],
     },
   };
 }

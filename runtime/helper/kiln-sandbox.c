@@ -658,6 +658,32 @@ static void drop_capabilities(void) {
   }
 }
 
+/* Docker's masked and read-only paths: what a container's root could otherwise use to reach the
+ * host through /proc and /sys (sysrq-trigger reboots it, kcore reads its memory). Paths the kernel
+ * lacks are skipped; without root (a user namespace) a refusal is tolerated, as rootless Docker. */
+static const char *masked_paths[] = {"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+                                     "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"};
+static const char *readonly_paths[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
+
+static void protect_proc(int as_root) {
+  for (size_t i = 0; i < sizeof masked_paths / sizeof masked_paths[0]; i++) {
+    const char *p = masked_paths[i];
+    struct stat st;
+    if (lstat(p, &st) < 0) continue;
+    int r = S_ISDIR(st.st_mode) ? mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0")
+                                : mount("/dev/null", p, NULL, MS_BIND, NULL);
+    if (r < 0 && as_root) fail(EXIT_SETUP, "setup", "mask %s: %s", p, strerror(errno));
+  }
+  for (size_t i = 0; i < sizeof readonly_paths / sizeof readonly_paths[0]; i++) {
+    const char *p = readonly_paths[i];
+    struct stat st;
+    if (lstat(p, &st) < 0) continue;
+    int r = mount(p, p, NULL, MS_BIND | MS_REC, NULL);
+    if (r == 0) r = mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    if (r < 0 && as_root) fail(EXIT_SETUP, "setup", "read-only %s: %s", p, strerror(errno));
+  }
+}
+
 static void child(struct opts *o) {
   umask(0);
   sigset_t none;
@@ -746,6 +772,8 @@ static void child(struct opts *o) {
   CHECK(symlink("/proc/self/fd/2", "/dev/stderr"), "/dev/stderr");
   mkdir("/dev/mqueue", 0755);
   if (mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) rmdir("/dev/mqueue");
+
+  protect_proc(as_root);
 
   /* files and volumes from the host */
   for (int i = 0; i < o->nbinds; i++) {

@@ -87,6 +87,11 @@ for (const runtime of ["runc", "crun"] as OciRuntime[]) {
     assert.is(hostMountinfo(), before);
   });
 
+  s("capabilities, masked and read-only paths as in kiln's own sandbox (Docker's)", async () => {
+    const r = await run("grep -E '^Cap(Eff|Bnd)' /proc/self/status | cut -f2 | tr '\\n' ' '; echo h > /proc/sys/kernel/hostname 2>/dev/null || echo refused; grep -c ' /proc/keys ' /proc/self/mountinfo");
+    assert.is(r.out, "00000000a80425fb 00000000a80425fb refused\n1\n", r.err);
+  });
+
   s("changes come out as in kiln's own sandbox", async () => {
     const r = await run("echo new > /new && rm /etc/group && mkdir -p /a/b && echo x >> /etc/passwd && chown 1000 /new");
     assert.is(r.exitCode, 0, r.err);

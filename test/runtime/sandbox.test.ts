@@ -225,6 +225,19 @@ rootTest("minimal /dev, read-only /sys, /proc", async () => {
   assert.is(r.out, "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero null-ok\n4\nsys-ro\npts\nproc\n");
 });
 
+/** Docker's masked and read-only /proc and /sys paths (kiln-sandbox.c; oci.ts gives runc/crun the same lists). */
+const MASKED_PATHS = ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"];
+const READONLY_PATHS = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
+rootTest("/proc and /sys paths that reach the host are masked or read-only, as Docker's", async () => {
+  const r = await run("cut -d' ' -f5,6 /proc/self/mountinfo; echo h > /proc/sys/kernel/hostname 2>/dev/null || echo refused");
+  assert.is(r.exitCode, 0, r.err);
+  const mounts = new Map(r.out.trim().split("\n").filter((l) => l.startsWith("/")).map((l) => l.split(" ") as [string, string]));
+  for (const p of MASKED_PATHS.filter((p) => existsSync(p))) assert.ok(mounts.has(p), `${p} is not masked`);
+  for (const p of READONLY_PATHS.filter((p) => existsSync(p))) assert.match(mounts.get(p) ?? "", /^ro,/, `${p} is not read-only`);
+  assert.match(r.out, /refused\n$/);
+});
+
 rootTest("network none has only loopback, up; host shares the host's", async () => {
   const none = await run("ls /sys/class/net; cat /sys/class/net/lo/flags");
   assert.is(none.out, "lo\n0x9\n"); // IFF_UP | IFF_LOOPBACK
