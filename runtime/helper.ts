@@ -102,6 +102,6 @@ export async function mknods(records: readonly NodeRecord[]): Promise<void> {
 }
 
 /** Spawns the helper's `run` command (the sandbox); see sandbox.ts. */
-export function spawnHelper(args: string[], stdio: ("ignore" | "inherit" | "pipe")[]) {
-  return spawn(helperPath(), ["run", ...args], { stdio });
+export function spawnHelper(args: string[], stdio: ("ignore" | "inherit" | "pipe")[], command: "run" | "oci" = "run") {
+  return spawn(helperPath(), [command, ...args], { stdio });
 }

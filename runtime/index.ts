@@ -12,3 +12,4 @@ export * from "./unpack.js";
 export * from "./diff.js";
 export * from "./snapshots.js";
 export * from "./containers.js";
+export * from "./oci.js";

@@ -30,6 +30,8 @@ export type RootfsSpec =
       readonly target: string;
       /** Relative lowerdirs are taken from here (keeps the mount options under a page). */
       readonly mountCwd?: string;
+      /** Mount with `volatile`: no sync of the upper dir's filesystem when the sandbox ends (kernels before 5.10: ignored). */
+      readonly volatile?: boolean;
     };
 
 export interface BindMount {
@@ -60,7 +62,12 @@ export interface SandboxSpec {
   readonly stdin?: StdinSpec;
   readonly stdout?: OutputSpec;
   readonly stderr?: OutputSpec;
-  /** Give the process a pseudo-terminal (stdin/stdout of kiln are relayed). */
+  /**
+   * Give the process a pseudo-terminal from the sandbox's own devpts (its stdin, stdout and
+   * stderr, and controlling terminal). The helper relays it to `stdout` and from `stdin` (put in
+   * raw mode when a terminal; window size changes follow). Without a stdin the terminal gets no
+   * input, as `docker run -t` without `-i`.
+   */
   readonly tty?: boolean;
   /** Kill the sandbox after this many milliseconds. */
   readonly timeoutMs?: number;
@@ -72,7 +79,14 @@ export interface SandboxSpec {
   readonly rootless?: boolean;
   /** Extra lines for /etc/hosts. */
   readonly extraHosts?: readonly string[];
+  /**
+   * Who runs the process: kiln's own sandbox (the default), or `runc`/`crun` through a generated
+   * OCI bundle (root only; oci.ts).
+   */
+  readonly runtime?: SandboxRuntime;
 }
+
+export type SandboxRuntime = "kiln" | "runc" | "crun";
 
 export interface SandboxResult {
   /** The command's exit status, 128+N when signal N ended it (as shells and Docker report). */
@@ -158,14 +172,11 @@ function stdioOf(spec: StdinSpec | OutputSpec | undefined, fallback: "ignore" | 
   return "pipe";
 }
 
-/** Runs `spec.args` in the sandbox and resolves with how it ended. Setup failures throw KilnError `sandbox-failed`. */
-export async function runSandbox(spec: SandboxSpec): Promise<SandboxResult> {
-  if (spec.args.length === 0) throw new KilnError("sandbox-no-command", "no command to run", { exitCode: 125 });
-  const rootless = spec.rootless ?? process.getuid?.() !== 0;
-  if (rootless) {
-    const problem = userNamespaceProblem();
-    if (problem) throw new KilnError("userns-unavailable", problem, { exitCode: 125 });
-  }
+/**
+ * The helper's options shared by `run` and `oci`: status pipe, hostname, network, rootfs, user,
+ * working directory, environment, the provided files (written into the run dir here) and volumes.
+ */
+export function helperArgs(spec: SandboxSpec, rootless: boolean): string[] {
   const network: NetworkMode = spec.network ?? "none";
   const hostname = spec.hostname ?? DEFAULT_HOSTNAME;
   const hostsPath = join(spec.runDir, "hosts");
@@ -186,6 +197,7 @@ export async function runSandbox(spec: SandboxSpec): Promise<SandboxResult> {
       args.push("--rootfs", rootfs.target, "--lower", rootfs.lower.join(":"), "--upper", rootfs.upper, "--work", rootfs.work);
       if (rootfs.mountCwd) args.push("--mount-cwd", rootfs.mountCwd);
       if (rootless) args.push("--userxattr");
+      if (rootfs.volatile) args.push("--volatile");
       break;
     default:
       assertNever(rootfs, "rootfs kind");
@@ -200,11 +212,31 @@ export async function runSandbox(spec: SandboxSpec): Promise<SandboxResult> {
     if (!m.target.startsWith("/")) throw new KilnError("invalid-mount", `mount target ${JSON.stringify(m.target)} must be an absolute path`, { exitCode: 125 });
     args.push(m.readonly ? "--bind-ro" : "--bind", m.source, m.target);
   }
-  if (spec.tty) args.push("--tty");
+  return args;
+}
+
+/** Runs `spec.args` in the sandbox and resolves with how it ended. Setup failures throw KilnError `sandbox-failed`. */
+export async function runSandbox(spec: SandboxSpec): Promise<SandboxResult> {
+  if (spec.args.length === 0) throw new KilnError("sandbox-no-command", "no command to run", { exitCode: 125 });
+  const rootless = spec.rootless ?? process.getuid?.() !== 0;
+  if (rootless) {
+    const problem = userNamespaceProblem();
+    if (problem) throw new KilnError("userns-unavailable", problem, { exitCode: 125 });
+  }
+  if (spec.runtime !== undefined && spec.runtime !== "kiln") {
+    const { runOci } = await import("./oci.js");
+    return runOci(spec, spec.runtime, helperArgs(spec, rootless));
+  }
+  const args = helperArgs(spec, rootless);
+  if (spec.tty) {
+    args.push("--tty");
+    // docker run -t without -i: a terminal with no input (not even an end of file)
+    if (stdioOf(spec.stdin, "ignore") === "ignore") args.push("--tty-no-stdin");
+  }
   args.push("--", ...spec.args);
 
   const stdio: ("ignore" | "inherit" | "pipe")[] = [
-    spec.tty ? "inherit" : stdioOf(spec.stdin, "ignore"),
+    stdioOf(spec.stdin, "ignore"),
     stdioOf(spec.stdout, "inherit"),
     stdioOf(spec.stderr, "inherit"),
     "pipe",

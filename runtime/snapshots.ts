@@ -59,6 +59,12 @@ export interface ActivateOptions {
   readonly existing?: boolean;
   /** When the rootfs was made (ns since the epoch): given back for an existing one. */
   readonly since?: bigint;
+  /**
+   * The changes must survive a host crash (a kept container): overlay then syncs its upper dir's
+   * filesystem when the sandbox ends. Otherwise the mount is `volatile`: a throwaway upper, read
+   * right after the run or deleted, does not make the run wait for the host's dirty pages.
+   */
+  readonly durable?: boolean;
 }
 
 /** A run's writable rootfs. */
@@ -287,7 +293,7 @@ class OverlaySnapshotter extends ChainSnapshotter implements Snapshotter {
     const rel = lowers.map((d) => (d.startsWith(`${this.root}/`) ? d.slice(this.root.length + 1) : d));
     return {
       since,
-      spec: { kind: "overlay", lower: rel, upper, work, target, mountCwd: this.root },
+      spec: { kind: "overlay", lower: rel, upper, work, target, mountCwd: this.root, volatile: !options.durable },
       changedRoot: upper,
       changes: async (exclude = []) => {
         const xattrs = await readXattrs(upper);

@@ -4,9 +4,10 @@
  * hostname) and `owner`: the pid and start time of the kiln process that made it. Mounts live
  * only in the sandbox's mount namespace, so a kiln killed with SIGKILL leaves no mount behind,
  * only such a directory; `cleanupStale` (run by every Runtime on start) removes those whose owner
- * is gone, after killing a helper that might still run.
+ * is gone, after killing a helper that might still run (and deleting a runc/crun container).
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or undefined when it is gone. */
@@ -64,7 +65,7 @@ export function createRunDir(stateDir: string): RunDir {
       }
     },
     remove() {
-      rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+      removeRunTree(path);
     },
   };
 }
@@ -102,8 +103,45 @@ export function cleanupStale(stateDir: string): string[] {
     } catch {
       // no helper recorded, or it is gone
     }
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    deleteOciContainer(dir);
+    removeRunTree(dir);
     removed.push(name);
   }
   return removed;
+}
+
+/**
+ * Deletes a run directory. overlayfs leaves its `work/work` with mode 000: root reads it anyway,
+ * but a rootless kiln (the owner) must give its directories back their permissions first.
+ */
+export function removeRunTree(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EACCES") throw err;
+    openDirs(path);
+    rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+function openDirs(dir: string): void {
+  try {
+    if (!lstatSync(dir).isDirectory()) return;
+    chmodSync(dir, 0o700);
+    for (const name of readdirSync(dir)) openDirs(`${dir}/${name}`);
+  } catch {
+    // not ours, or gone: rmSync reports what still cannot be removed
+  }
+}
+
+/** A run under runc/crun (oci.ts) whose kiln died may leave a container: the runtime deletes it (and its processes). */
+function deleteOciContainer(dir: string): void {
+  let record: { runtime?: unknown; root?: unknown; id?: unknown };
+  try {
+    record = JSON.parse(readFileSync(join(dir, "oci"), "utf8")) as typeof record;
+  } catch {
+    return;
+  }
+  if (typeof record.runtime !== "string" || typeof record.root !== "string" || typeof record.id !== "string") return;
+  spawnSync(record.runtime, ["--root", record.root, "delete", "--force", record.id], { stdio: "ignore" });
 }

@@ -1,6 +1,7 @@
 /**
  * `kiln run [--rm] [-e K=V] [--env-file F] [-w DIR] [-u USER] [--network none|host]
  * [-v HOST:CTR[:ro]] [--entrypoint CMD] [-i] [-t] [--hostname H] [--snapshotter overlay|copy]
+ * [--runtime kiln|runc|crun]
  * IMAGE [COMMAND ARG...]`: runs a command in a new container of IMAGE, with no daemon
  * (docs/runtime.md). The command's exit status is kiln's. Without --rm the container's changes
  * are kept under its id (printed on stderr) for `kiln diff` and `kiln commit`.
@@ -25,6 +26,7 @@ export interface RunArgs extends RootArgs {
   readonly hostname?: string;
   readonly snapshotter: "overlay" | "copy" | "auto";
   readonly timeout?: number;
+  readonly runtime: "kiln" | "runc" | "crun";
 }
 
 export const runCommand = defineCommand<RunArgs>({
@@ -48,6 +50,7 @@ export const runCommand = defineCommand<RunArgs>({
       .option("hostname", { type: "string", requiresArg: true, describe: "Container host name (default: the short container id)" })
       .option("snapshotter", { type: "string", choices: ["overlay", "copy", "auto"] as const, default: "auto" as const, describe: "Rootfs: overlayfs or a full copy" })
       .option("timeout", { type: "number", requiresArg: true, describe: "Kill the container after this many seconds" })
+      .option("runtime", { type: "string", choices: ["kiln", "runc", "crun"] as const, default: "kiln" as const, describe: "kiln's own sandbox, or runc/crun through an OCI bundle (root)" })
       .example("$0 run --rm busybox echo hello", "run a command")
       .example("$0 run -it --rm busybox sh", "an interactive shell") as unknown as Argv<RunArgs>,
   run: async (args, io) => {
@@ -92,7 +95,8 @@ export const runCommand = defineCommand<RunArgs>({
       process.on("SIGTERM", onSignal);
       let kept = false;
       try {
-        const active = await snap.activate(chain, dir.path);
+        // a kept container's changes must survive a crash; --rm ones need no sync (volatile overlay)
+        const active = await snap.activate(chain, dir.path, { durable: !args.rm });
         const result = await rt.runSandbox({
           rootfs: active.spec,
           args: argv,
@@ -108,9 +112,11 @@ export const runCommand = defineCommand<RunArgs>({
           stderr: "inherit",
           tty: args.tty,
           signal: abort.signal,
+          runtime: args.runtime,
           ...(args.timeout ? { timeoutMs: args.timeout * 1000 } : {}),
         });
         if (result.execError) io.stderr.write(`kiln: ${result.execError}\n`);
+        if (result.timedOut) io.stderr.write(`kiln: the container was killed after --timeout ${args.timeout}s\n`);
         if (!args.rm) {
           rt.keepContainer(snapshotsDir, dir.path, {
             id,
@@ -142,7 +148,7 @@ type ErrorClass = new (code: string, message: string, options?: { exitCode?: num
 const VALUE_OPTIONS: Record<string, string> = {
   "-e": "env", "--env": "env", "--env-file": "envFile", "-w": "workdir", "--workdir": "workdir", "-u": "user", "--user": "user",
   "--network": "network", "--net": "network", "-v": "volume", "--volume": "volume", "--entrypoint": "entrypoint",
-  "--hostname": "hostname", "-h": "hostname", "--snapshotter": "snapshotter", "--timeout": "timeout",
+  "--hostname": "hostname", "-h": "hostname", "--snapshotter": "snapshotter", "--timeout": "timeout", "--runtime": "runtime",
 };
 const FLAGS: Record<string, string> = { "--rm": "rm", "-i": "interactive", "--interactive": "interactive", "-t": "tty", "--tty": "tty" };
 const LISTS = new Set(["env", "envFile", "volume"]);
@@ -185,5 +191,6 @@ export function parseRunArgs(tokens: readonly string[], defaults: RunArgs, KilnE
   out.command = tokens.slice(i + 1);
   if (out.network !== "none" && out.network !== "host") throw new KilnError("usage", `--network must be none or host, not ${String(out.network)}`, { exitCode: 2 });
   if (!["overlay", "copy", "auto"].includes(String(out.snapshotter))) throw new KilnError("usage", `--snapshotter must be overlay, copy or auto`, { exitCode: 2 });
+  if (!["kiln", "runc", "crun"].includes(String(out.runtime))) throw new KilnError("usage", `--runtime must be kiln, runc or crun`, { exitCode: 2 });
   return out as unknown as RunArgs;
 }

@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/capability.h>
 #include <grp.h>
 #include <limits.h>
 #include <net/if.h>
@@ -112,6 +113,7 @@ struct opts {
   const char *upper, *work;
   const char *mount_cwd;  /* chdir here before the overlay mount (relative lowerdirs) */
   int userxattr;
+  int volatile_upper;     /* overlay "volatile": no sync of the upper fs at unmount */
   const char *hostname;
   int net_none;
   int userns;
@@ -126,6 +128,7 @@ struct opts {
   int nbinds;
   const char *user;       /* resolved inside the rootfs through /etc/passwd and /etc/group */
   int tty;
+  int tty_no_stdin;       /* --tty-no-stdin: the terminal gets no input (docker run -t without -i) */
   int kill_after_ms;
   pid_t parent_pid;
   int readonly_root;
@@ -168,6 +171,7 @@ static void parse_run(int argc, char **argv, struct opts *o) {
     else if (!strcmp(a, "--work")) o->work = NEXT();
     else if (!strcmp(a, "--mount-cwd")) o->mount_cwd = NEXT();
     else if (!strcmp(a, "--userxattr")) o->userxattr = 1;
+    else if (!strcmp(a, "--volatile")) o->volatile_upper = 1;
     else if (!strcmp(a, "--hostname")) o->hostname = NEXT();
     else if (!strcmp(a, "--net")) {
       const char *v = NEXT();
@@ -198,6 +202,7 @@ static void parse_run(int argc, char **argv, struct opts *o) {
       b->dst = NEXT();
       b->fd = -1;
     } else if (!strcmp(a, "--tty")) o->tty = 1;
+    else if (!strcmp(a, "--tty-no-stdin")) o->tty_no_stdin = 1;
     else if (!strcmp(a, "--readonly-root")) o->readonly_root = 1;
     else if (!strcmp(a, "--kill-after")) o->kill_after_ms = (int)num(NEXT(), "--kill-after");
     else if (!strcmp(a, "--parent-pid")) o->parent_pid = (pid_t)num(NEXT(), "--parent-pid");
@@ -232,6 +237,8 @@ static void fail(int code, const char *kind, const char *fmt, ...) {
   if (err_fd >= 0 && m > 0) {
     ssize_t w = write(err_fd, out, m);
     (void)w;
+  } else if (status_fd >= 0) {
+    status("error %s %.*s", kind, n, msg);
   } else {
     fprintf(stderr, "kiln-sandbox: %.*s\n", n, msg);
   }
@@ -522,41 +529,172 @@ static void die_with_parent(void) {
   if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR))) _exit(EXIT_SETUP);
 }
 
-static void child(struct opts *o, const char *pty_slave) {
-  umask(0);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  setsid();
-  die_with_parent();
-  if (pty_slave) {
-    int fd = open(pty_slave, O_RDWR | O_NOCTTY);
-    if (fd < 0) fail(EXIT_SETUP, "setup", "open %s: %s", pty_slave, strerror(errno));
-    CHECK(ioctl(fd, TIOCSCTTY, 0), "TIOCSCTTY");
-    dup2(fd, 0);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    if (fd > 2) close(fd);
-  }
-  CHECK(unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (o->net_none ? CLONE_NEWNET : 0)), "create namespaces");
-  CHECK(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
+static int tty_sock = -1;        /* child → supervisor: the terminal's master, by SCM_RIGHTS */
+static struct winsize tty_size; /* kiln's terminal size at the start (0x0 without one) */
 
-  /* the root filesystem */
+static void send_fd(int sock, int fd) {
+  char byte = 'm';
+  struct iovec iov = {&byte, 1};
+  union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(sizeof(int))];
+  } u;
+  memset(&u, 0, sizeof u);
+  struct msghdr msg = {0};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.buf;
+  msg.msg_controllen = sizeof u.buf;
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &fd, sizeof(int));
+  while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR) fail(EXIT_SETUP, "setup", "pass the terminal to the supervisor: %s", strerror(errno));
+}
+
+static int recv_fd(int sock) {
+  char byte;
+  struct iovec iov = {&byte, 1};
+  union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(sizeof(int))];
+  } u;
+  struct msghdr msg = {0};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.buf;
+  msg.msg_controllen = sizeof u.buf;
+  ssize_t n;
+  while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)) < 0 && errno == EINTR) {}
+  if (n <= 0) return -1;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      return fd;
+    }
+  }
+  return -1;
+}
+
+/* The terminal, from the sandbox's own devpts instance (so `tty` says /dev/pts/0 and the slave
+ * belongs to the container): the master goes to the supervisor, the slave becomes the controlling
+ * terminal and stdin/stdout/stderr of the command. Owned by the command's user (group tty as
+ * root, like Docker). */
+static void setup_tty(uid_t uid, int as_root) {
+  int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) fail(EXIT_SETUP, "setup", "open /dev/ptmx: %s", strerror(errno));
+  int unlock = 0;
+  CHECK(ioctl(master, TIOCSPTLCK, &unlock), "unlock the terminal");
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+  int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0) {
+    unsigned n;
+    CHECK(ioctl(master, TIOCGPTN, &n), "terminal number");
+    char name[64];
+    snprintf(name, sizeof name, "/dev/pts/%u", n);
+    slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0) fail(EXIT_SETUP, "setup", "open %s: %s", name, strerror(errno));
+  }
+  if (tty_size.ws_row || tty_size.ws_col) ioctl(slave, TIOCSWINSZ, &tty_size);
+  if (as_root && uid != 0 && fchown(slave, uid, (gid_t)-1) < 0) fail(EXIT_SETUP, "setup", "chown the terminal: %s", strerror(errno));
+  CHECK(ioctl(slave, TIOCSCTTY, 0), "make the terminal the controlling one");
+  for (int fd = 0; fd < 3; fd++) CHECK(dup2(slave, fd), "terminal as stdio");
+  close(slave);
+  send_fd(tty_sock, master);
+  close(master);
+  close(tty_sock);
+  tty_sock = -1;
+}
+
+/* The root filesystem on o->rootfs: overlayfs of the snapshot chain, or a bind of the copy. */
+static void mount_rootfs(struct opts *o) {
   if (o->lower) {
+    /* "volatile" (Linux 5.10+): the unmount at the namespace's end would otherwise sync the whole
+     * filesystem holding the upper dir (every dirty page of the host on it, not just ours); a
+     * throwaway upper needs no durability. Older kernels refuse it: mount again without. */
     char data[8192];
-    int n = snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s,index=off,redirect_dir=off,metacopy=off%s", o->lower, o->upper,
-                     o->work, o->userxattr ? ",userxattr" : "");
+    /* in a user namespace (userxattr) the kernel accepts only redirect_dir=nofollow */
+    int n = snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s,index=off,metacopy=off,%s%s", o->lower, o->upper, o->work,
+                     o->userxattr ? "redirect_dir=nofollow,userxattr" : "redirect_dir=off", o->volatile_upper ? ",volatile" : "");
     if (n >= (int)sizeof data || n >= 4096) fail(EXIT_SETUP, "setup", "overlay options too long (%d bytes): too many layers", n);
     char here[PATH_MAX];
     if (o->mount_cwd) {
       if (!getcwd(here, sizeof here)) here[0] = 0;
       CHECK(chdir(o->mount_cwd), "chdir for the overlay mount");
     }
-    if (mount("overlay", o->rootfs, "overlay", 0, data) < 0) fail(EXIT_SETUP, "setup", "mount overlay on %s: %s", o->rootfs, strerror(errno));
+    int r = mount("overlay", o->rootfs, "overlay", 0, data);
+    if (r < 0 && errno == EINVAL && o->volatile_upper) {
+      data[n - (int)strlen(",volatile")] = 0;
+      r = mount("overlay", o->rootfs, "overlay", 0, data);
+    }
+    if (r < 0) fail(EXIT_SETUP, "setup", "mount overlay on %s: %s", o->rootfs, strerror(errno));
     if (o->mount_cwd && here[0]) CHECK(chdir(here), "chdir back");
   } else {
     CHECK(mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL), "bind the rootfs");
   }
+}
+
+/* Docker's default capabilities (what `docker run` and `docker build` give a container's root):
+ * every other one leaves the bounding set, so the command, as root or after setuid, can never
+ * regain CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_TIME, … (which would reach the host's kernel). */
+static void drop_capabilities(void) {
+  static const int keep[] = {CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD, CAP_NET_RAW, CAP_SETGID,
+                             CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP, CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE};
+  int last = 63;
+  FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+  if (f) {
+    if (fscanf(f, "%d", &last) != 1) last = 63;
+    fclose(f);
+  }
+  for (int c = 0; c <= last; c++) {
+    int kept = 0;
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) kept |= keep[i] == c;
+    if (!kept && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) fail(EXIT_SETUP, "setup", "drop capability %d: %s", c, strerror(errno));
+  }
+}
+
+/* Docker's masked and read-only paths: what a container's root could otherwise use to reach the
+ * host through /proc and /sys (sysrq-trigger reboots it, kcore reads its memory). Paths the kernel
+ * lacks are skipped; without root (a user namespace) a refusal is tolerated, as rootless Docker. */
+static const char *masked_paths[] = {"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+                                     "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"};
+static const char *readonly_paths[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
+
+static void protect_proc(int as_root) {
+  for (size_t i = 0; i < sizeof masked_paths / sizeof masked_paths[0]; i++) {
+    const char *p = masked_paths[i];
+    struct stat st;
+    if (lstat(p, &st) < 0) continue;
+    int r = S_ISDIR(st.st_mode) ? mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0")
+                                : mount("/dev/null", p, NULL, MS_BIND, NULL);
+    if (r < 0 && as_root) fail(EXIT_SETUP, "setup", "mask %s: %s", p, strerror(errno));
+  }
+  for (size_t i = 0; i < sizeof readonly_paths / sizeof readonly_paths[0]; i++) {
+    const char *p = readonly_paths[i];
+    struct stat st;
+    if (lstat(p, &st) < 0) continue;
+    int r = mount(p, p, NULL, MS_BIND | MS_REC, NULL);
+    if (r == 0) r = mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    if (r < 0 && as_root) fail(EXIT_SETUP, "setup", "read-only %s: %s", p, strerror(errno));
+  }
+}
+
+static void child(struct opts *o) {
+  umask(0);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  setsid();
+  die_with_parent();
+  CHECK(unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (o->net_none ? CLONE_NEWNET : 0)), "create namespaces");
+  CHECK(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
+
+  mount_rootfs(o);
 
   /* sources of bind mounts are opened now, while the host's files are still visible */
   int devfd[NDEV];
@@ -624,7 +762,7 @@ static void child(struct opts *o, const char *pty_slave) {
     }
   }
   CHECK(mkdir("/dev/pts", 0755), "mkdir /dev/pts");
-  CHECK(mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"), "mount /dev/pts");
+  CHECK(mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, as_root ? "newinstance,ptmxmode=0666,mode=0620,gid=5" : "newinstance,ptmxmode=0666,mode=0620"), "mount /dev/pts");
   CHECK(symlink("pts/ptmx", "/dev/ptmx"), "/dev/ptmx");
   CHECK(mkdir("/dev/shm", 01777), "mkdir /dev/shm");
   CHECK(mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k"), "mount /dev/shm");
@@ -634,6 +772,8 @@ static void child(struct opts *o, const char *pty_slave) {
   CHECK(symlink("/proc/self/fd/2", "/dev/stderr"), "/dev/stderr");
   mkdir("/dev/mqueue", 0755);
   if (mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) rmdir("/dev/mqueue");
+
+  protect_proc(as_root);
 
   /* files and volumes from the host */
   for (int i = 0; i < o->nbinds; i++) {
@@ -671,6 +811,8 @@ static void child(struct opts *o, const char *pty_slave) {
     o->env[o->nenv++] = home_env;
     o->env[o->nenv] = NULL;
   }
+  if (o->tty) setup_tty(o->uid, as_root);
+  drop_capabilities();
   if (!o->userns) CHECK(setgroups(o->ngroups, o->groups), "setgroups");
   else if (o->uid != 0 || o->gid != 0) fail(EXIT_SETUP, "user", "without root, kiln maps only root into the sandbox; user %u:%u is not available", o->uid, o->gid);
   CHECK(setgid(o->gid), "setgid");
@@ -748,16 +890,15 @@ static int cmd_run(int argc, char **argv) {
     return EXIT_SETUP;
   }
 
-  int master = -1;
-  char slave_name[64] = {0};
+  int master = -1, socks[2] = {-1, -1};
   if (o.tty) {
-    master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, slave_name, sizeof slave_name) != 0) {
-      status("error tty cannot allocate a pseudo-terminal: %s", strerror(errno));
+    /* kiln's terminal size; 24x80 without one (so `stty size` and curses programs work) */
+    if ((ioctl(0, TIOCGWINSZ, &tty_size) < 0 || !tty_size.ws_row) && (ioctl(1, TIOCGWINSZ, &tty_size) < 0 || !tty_size.ws_row))
+      tty_size = (struct winsize){.ws_row = 24, .ws_col = 80};
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, socks) < 0) {
+      status("error setup cannot allocate a pseudo-terminal: socketpair: %s", strerror(errno));
       return EXIT_SETUP;
     }
-    struct winsize ws;
-    if (ioctl(0, TIOCGWINSZ, &ws) == 0 || ioctl(1, TIOCGWINSZ, &ws) == 0) ioctl(master, TIOCSWINSZ, &ws);
   }
 
   sigset_t mask, old;
@@ -778,12 +919,16 @@ static int cmd_run(int argc, char **argv) {
     close(syncp[1]);
     err_fd = errp[1];
     sync_fd = syncp[0];
-    if (master >= 0) close(master);
-    child(&o, o.tty ? slave_name : NULL);
+    if (o.tty) {
+      close(socks[0]);
+      tty_sock = socks[1];
+    }
+    child(&o);
     _exit(EXIT_SETUP);
   }
   close(errp[1]);
   close(syncp[0]);
+  if (o.tty) close(socks[1]);
 
   /* wait for exec (EOF) or a setup error */
   char ebuf[PATH_MAX + 300];
@@ -814,18 +959,29 @@ static int cmd_run(int argc, char **argv) {
     if (status_fd < 0) fprintf(stderr, "kiln-sandbox: %s\n", msg);
     return code ? code : EXIT_SETUP;
   }
+  if (o.tty) {
+    /* sent before the exec that closed the error pipe: already queued */
+    master = recv_fd(socks[0]);
+    close(socks[0]);
+    if (master < 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, NULL, 0);
+      status("error setup the sandbox did not pass its terminal");
+      return EXIT_SETUP;
+    }
+  }
   status("pid %d", pid);
 
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-  if (master >= 0 && isatty(0)) {
+  if (master >= 0 && !o.tty_no_stdin && isatty(0)) {
     if (tcgetattr(0, &saved_tio) == 0) {
       struct termios raw = saved_tio;
       cfmakeraw(&raw);
       if (tcsetattr(0, TCSANOW, &raw) == 0) restore_tio = 1;
     }
   }
-  int stdin_open = master >= 0;
+  int stdin_open = master >= 0 && !o.tty_no_stdin;
   int exit_code = -1;
   int term_requests = 0;
   char buf[65536];
@@ -922,6 +1078,77 @@ static int cmd_run(int argc, char **argv) {
 maperr:
   status("error userns cannot write the user namespace maps: %s", strerror(errno));
   fprintf(stderr, "kiln-sandbox: cannot write the user namespace maps: %s\n", strerror(errno));
+  return EXIT_SETUP;
+}
+
+/* ---- an OCI runtime (runc, crun) instead of our own namespaces ---------------------------- */
+
+/* `kiln-sandbox oci [run options] -- RUNTIME ARGS...` (root): mounts the rootfs in a private
+ * mount namespace, prepares it as `run` would (mount points created and reported, working
+ * directory, the user resolved inside the root), reports `target DST RESOLVED` for every file or
+ * volume mount, `user UID GID GROUPS HOME` and `ready`, then waits for one byte on fd 4 (kiln
+ * writes the bundle's config.json meanwhile) and execs the runtime, which finds the rootfs
+ * mounted in this namespace. Nothing is mounted on the host; the namespace ends with the runtime. */
+static int cmd_oci(int argc, char **argv) {
+  struct opts o;
+  parse_run(argc, argv, &o);
+  if (status_fd >= 0) fcntl(status_fd, F_SETFD, FD_CLOEXEC);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (o.parent_pid > 0 && getppid() != o.parent_pid) return EXIT_SETUP;
+  if (geteuid() != 0) fail(EXIT_SETUP, "setup", "an OCI runtime is used only as root");
+  CHECK(unshare(CLONE_NEWNS), "create a mount namespace");
+  CHECK(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL), "make / private");
+  mount_rootfs(&o);
+  int src_dir[MAX_ITEMS];
+  for (int i = 0; i < o.nbinds; i++) {
+    struct stat st;
+    if (stat(o.binds[i].src, &st) < 0) fail(EXIT_SETUP, "setup", "bind source %s: %s", o.binds[i].src, strerror(errno));
+    src_dir[i] = S_ISDIR(st.st_mode);
+  }
+  pid_t pid = fork();
+  CHECK(pid, "fork");
+  if (pid == 0) {
+    /* in a chroot the kernel keeps every lookup inside, as after pivot_root in `run` */
+    CHECK(chroot(o.rootfs), "chroot to the rootfs");
+    CHECK(chdir("/"), "chdir /");
+    char out[PATH_MAX];
+    static const char *tops[] = {"/proc", "/sys", "/dev"};
+    for (size_t i = 0; i < 3; i++) {
+      struct stat st;
+      if (lstat(tops[i], &st) == 0 && !S_ISDIR(st.st_mode)) fail(EXIT_SETUP, "setup", "%s in the image is not a directory; cannot mount it", tops[i]);
+      make_path(tops[i], 0, 1, out);
+    }
+    for (int i = 0; i < o.nbinds; i++) {
+      struct bind *b = &o.binds[i];
+      if (b->is_file ? !file_target(b->dst, out) : (make_path(b->dst, !src_dir[i], 1, out), 0)) continue;
+      status("target %s %s", b->dst, out);
+    }
+    if (chdir(o.cwd) < 0) {
+      if (errno != ENOENT) fail(EXIT_SETUP, "setup", "chdir %s: %s", o.cwd, strerror(errno));
+      make_path(o.cwd, 0, 0, out);
+    }
+    const char *home = "/";
+    if (!o.user) o.user = "0";
+    resolve_user(&o, &home);
+    char groups[MAX_ITEMS * 12] = "";
+    size_t len = 0;
+    for (int i = 0; i < o.ngroups && len < sizeof groups - 12; i++) len += snprintf(groups + len, sizeof groups - len, "%s%u", i ? "," : "", o.groups[i]);
+    status("user %u %u %s %s", o.uid, o.gid, groups[0] ? groups : "-", home);
+    _exit(0);
+  }
+  int st;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) return EXIT_SETUP; /* the error is on the status fd */
+  status("ready");
+  char go;
+  ssize_t n;
+  while ((n = read(4, &go, 1)) < 0 && errno == EINTR) {
+  }
+  if (n != 1) return EXIT_SETUP; /* kiln gave up */
+  close(4);
+  execvp(o.argv[0], o.argv);
+  fail(errno == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC, "setup", "exec %s: %s", o.argv[0], strerror(errno));
   return EXIT_SETUP;
 }
 
@@ -1047,6 +1274,7 @@ int main(int argc, char **argv) {
   if (argc < 2) usage("usage: kiln-sandbox run|xattrs|xattr-set|mknod ...");
   const char *cmd = argv[1];
   if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
+  if (!strcmp(cmd, "oci")) return cmd_oci(argc - 2, argv + 2);
   if (!strcmp(cmd, "xattrs")) return cmd_xattrs(argc - 2, argv + 2);
   if (!strcmp(cmd, "xattr-set")) return cmd_xattr_set();
   if (!strcmp(cmd, "mknod")) return cmd_mknod(argc - 2, argv + 2);

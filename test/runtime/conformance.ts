@@ -109,6 +109,22 @@ export function conformance(kind: SnapshotterKind): void {
     assert.equal(await readTar(r.layer), []);
   });
 
+  s("provided files behind image symlinks (resolv.conf → a missing /run path) and volume targets stay out of the layer", async () => {
+    const links = await snap.prepare([
+      base,
+      layerOf(await tarOf([{ type: "symlink", path: "etc/resolv.conf", target: "../run/systemd/resolve/stub-resolv.conf" }])),
+    ]);
+    const vol = tempDir("kiln-conf-vol-");
+    const r = await run(links, "cat /etc/resolv.conf >/dev/null && ls /run/systemd/resolve && ls /mnt/deep/vol >/dev/null", {
+      network: "host",
+      mounts: [{ source: vol, target: "/mnt/deep/vol" }],
+    });
+    assert.is(r.exitCode, 0, r.err);
+    assert.is(r.out, "stub-resolv.conf\n");
+    assert.equal(r.changes, []);
+    assert.equal(await readTar(r.layer), []);
+  });
+
   const script = [
     "echo new > /new.txt && chmod 0640 /new.txt && chown 1000:50 /new.txt",
     "mkdir -p /d/e && echo x > /d/e/f",

@@ -1,7 +1,7 @@
 /**
  * The namespace sandbox, for real (root; a busybox rootfs made from the host's static busybox).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, readdirSync, chmodSync, chownSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -9,8 +9,11 @@ import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { KilnError } from "../../util/errors.js";
+import { createTar } from "../../image/tar.js";
+import { opaqueWhiteoutEntry, whiteoutEntry } from "../../image/whiteout.js";
+import { collect } from "../image/helpers.js";
 import { cleanupStale, createRunDir, runSandbox, processStartTime, type SandboxSpec } from "../../runtime/index.js";
-import { busyboxRootfs, Capture, cleanupTemps, hostMountinfo, isRoot, rootTest, tempDir, cannotRun } from "./helpers.js";
+import { busyboxRootfs, Capture, cleanupTemps, descendants, hostMountinfo, isRoot, rootTest, tempDir, cannotRun } from "./helpers.js";
 
 let rootfs = "";
 let state = "";
@@ -37,6 +40,31 @@ rootTest("pid 1 is the command's shell", async () => {
   const r = await run("echo $$; cat /proc/1/cmdline | tr '\\0' ' '");
   assert.is(r.exitCode, 0, r.err);
   assert.is(r.out, "1\nsh -c echo $$; cat /proc/1/cmdline | tr '\\0' ' ' ");
+});
+
+rootTest("new mount, pid, uts, ipc namespaces; a new net namespace for none, the host's for host", async () => {
+  const kinds = ["mnt", "pid", "uts", "ipc", "net", "user", "cgroup"];
+  const script = kinds.map((k) => `readlink /proc/self/ns/${k}`).join("; ");
+  const host = (k: string) => spawnSync("readlink", [`/proc/self/ns/${k}`], { encoding: "utf8" }).stdout.trim();
+  for (const network of ["none", "host"] as const) {
+    const r = await run(script, { network });
+    assert.is(r.exitCode, 0, r.err);
+    const inside = r.out.trim().split("\n");
+    kinds.forEach((k, i) => {
+      const fresh = ["mnt", "pid", "uts", "ipc"].includes(k) || (k === "net" && network === "none");
+      assert.is(inside[i]!.startsWith(`${k}:[`), true, inside[i]);
+      if (fresh) assert.is.not(inside[i], host(k), `${k} namespace shared with the host (network ${network})`);
+      else assert.is(inside[i], host(k), `${k} namespace differs from the host's (network ${network})`);
+    });
+  }
+});
+
+rootTest("capabilities are Docker's defaults: root cannot mount or reach the host kernel; other users have none", async () => {
+  const docker = "00000000a80425fb"; // CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP
+  const root = await run("grep -E '^Cap(Prm|Eff|Bnd)' /proc/self/status | cut -f2 | tr '\\n' ' '; mkdir -p /m; mount -t tmpfs t /m 2>/dev/null && echo mounted || echo no-mount; chown 1000 /tmp && echo chown");
+  assert.is(root.out, `${docker} ${docker} ${docker} no-mount\nchown\n`, root.err);
+  const app = await run("grep -E '^Cap(Prm|Eff|Bnd)' /proc/self/status | cut -f2 | tr '\\n' ' '", { user: "app" });
+  assert.is(app.out, `0000000000000000 0000000000000000 ${docker} `);
 });
 
 rootTest("host processes are invisible", async () => {
@@ -138,16 +166,27 @@ rootTest("pid 1 killed by a signal from outside gives 128+N", async () => {
   const stdout = new Capture();
   const running = runSandbox({ rootfs: { kind: "bind", dir: rootfs }, args: ["sh", "-c", "echo started; exec sleep 30"], runDir: dir.path, stdout });
   while (!stdout.text.includes("started")) await new Promise((r) => setTimeout(r, 10));
-  const pid = Number(readFileSync("/proc/self/stat", "utf8") && findChildByComm("sleep"));
-  process.kill(pid, "SIGKILL");
+  // "started" comes before the exec: wait for sleep to be there (a loaded machine is slow)
+  let pid: number | undefined;
+  for (let i = 0; i < 500 && pid === undefined; i++) {
+    pid = findChildByComm("sleep");
+    if (pid === undefined) await new Promise((r) => setTimeout(r, 10));
+  }
+  if (pid === undefined) {
+    for (const p of [findChildByComm("sh"), findChildByComm("kiln-sandbox")]) if (p) process.kill(p, "SIGKILL");
+    await running.catch(() => {});
+    dir.remove();
+    assert.unreachable("no sleep child");
+  }
+  process.kill(pid!, "SIGKILL");
   const r = await running;
   dir.remove();
   assert.is(r.exitCode, 137);
   assert.is(r.signal, 9);
 });
 
-/** The host pid of a descendant of this process running `comm`. */
-function findChildByComm(comm: string): number {
+/** The host pid of a descendant of this process running `comm`, if any. */
+function findChildByComm(comm: string): number | undefined {
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -163,7 +202,7 @@ function findChildByComm(comm: string): number {
       // gone
     }
   }
-  throw new Error(`no child ${comm}`);
+  return undefined;
 }
 
 rootTest("env, default PATH, working directory created", async () => {
@@ -184,6 +223,19 @@ rootTest("minimal /dev, read-only /sys, /proc", async () => {
   const r = await run("ls /dev | tr '\\n' ' '; echo x > /dev/null && echo null-ok; head -c 4 /dev/zero | wc -c; touch /sys/x 2>/dev/null || echo sys-ro; test -c /dev/pts/ptmx && echo pts; grep -q ' / ' /proc/self/mountinfo && echo proc");
   assert.is(r.exitCode, 0, r.err);
   assert.is(r.out, "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero null-ok\n4\nsys-ro\npts\nproc\n");
+});
+
+/** Docker's masked and read-only /proc and /sys paths (kiln-sandbox.c; oci.ts gives runc/crun the same lists). */
+const MASKED_PATHS = ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"];
+const READONLY_PATHS = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
+rootTest("/proc and /sys paths that reach the host are masked or read-only, as Docker's", async () => {
+  const r = await run("cut -d' ' -f5,6 /proc/self/mountinfo; echo h > /proc/sys/kernel/hostname 2>/dev/null || echo refused");
+  assert.is(r.exitCode, 0, r.err);
+  const mounts = new Map(r.out.trim().split("\n").filter((l) => l.startsWith("/")).map((l) => l.split(" ") as [string, string]));
+  for (const p of MASKED_PATHS.filter((p) => existsSync(p))) assert.ok(mounts.has(p), `${p} is not masked`);
+  for (const p of READONLY_PATHS.filter((p) => existsSync(p))) assert.match(mounts.get(p) ?? "", /^ro,/, `${p} is not read-only`);
+  assert.match(r.out, /refused\n$/);
 });
 
 rootTest("network none has only loopback, up; host shares the host's", async () => {
@@ -301,28 +353,6 @@ await runSandbox({ rootfs: { kind: "bind", dir: ${JSON.stringify(rootfs)} }, arg
   assert.is(r.out, "again\n");
 });
 
-function descendants(pid: number): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // gone
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [c, pp] of parent) if (pp === p) {
-      out.push(c);
-      walk(c);
-    }
-  };
-  walk(pid);
-  return out;
-}
-
 rootTest("without root: a user namespace maps the caller to root", async () => {
   if (!existsSync("/usr/bin/setpriv")) return;
   const base = tempDir("kiln-rootless-");
@@ -353,6 +383,94 @@ process.exit(r.exitCode);
   const code = await new Promise((r) => child.on("close", r));
   assert.is(code, 0, err);
   assert.is(out, "0\n1\nrl\n");
+});
+
+rootTest("without root: overlay in a user namespace (userxattr): whiteouts, opaque dirs, a run's changes", async () => {
+  if (!existsSync("/usr/bin/setpriv")) return;
+  const base = tempDir("kiln-rootless-ovl-");
+  chmodSync(base, 0o755);
+  const bb = join(base, "bb");
+  const { makeBusyboxRootfs, changesToEntries, treeChanges } = await import("../../runtime/index.js");
+  makeBusyboxRootfs(bb);
+  const lower = [...changesToEntries(treeChanges(bb), bb), { type: "directory" as const, path: "opt/old", mode: 0o755 }, { type: "file" as const, path: "opt/old/a", body: Buffer.from("a\n") }];
+  const upper = [{ type: "directory" as const, path: "opt/old", mode: 0o755 }, opaqueWhiteoutEntry("opt/old"), { type: "file" as const, path: "opt/old/c", body: Buffer.from("c\n") }, whiteoutEntry("etc/group")];
+  writeFileSync(join(base, "l1.tar"), await collect(createTar(lower)));
+  writeFileSync(join(base, "l2.tar"), await collect(createTar(upper)));
+  mkdirSync(join(base, "state"));
+  const script = join(base, "child.mjs");
+  writeFileSync(
+    script,
+    `import { readFileSync } from "node:fs";
+import { Readable } from "node:stream";
+import { createRunDir, formatChanges, openSnapshotter, runSandbox } from ${JSON.stringify(join(here, "../../runtime/index.js"))};
+import { digestOf } from ${JSON.stringify(join(here, "../../image/digest.js"))};
+const layer = (f) => { const b = readFileSync(${JSON.stringify(base)} + "/" + f); return { diffId: digestOf(b), open: () => Readable.from([b]) }; };
+const snap = openSnapshotter("overlay", { root: ${JSON.stringify(join(base, "state", "snapshots"))} });
+const chain = await snap.prepare([layer("l1.tar"), layer("l2.tar")]);
+const dir = createRunDir(${JSON.stringify(join(base, "state"))});
+const active = await snap.activate(chain, dir.path);
+const r = await runSandbox({ rootfs: active.spec, args: ["sh", "-c", "id -u; ls /opt/old; test -e /etc/group || echo gone; echo hi > /new; rm /etc/passwd"], runDir: dir.path });
+process.stdout.write(formatChanges(await active.changes(r.created)));
+dir.remove();
+process.exit(r.exitCode);
+`,
+  );
+  chownR(base, 65534);
+  const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, script], { encoding: "utf8", timeout: 60_000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, "0\nc\ngone\nC /etc\nD /etc/passwd\nA /new\n");
+  assert.equal(readdirSync(join(base, "state", "run")), [], "the run dir (overlay's mode-000 work dir included) was removed");
+});
+
+/**
+ * Runs argv as uid 65534 inside a fresh user namespace (root and 65534 mapped) whose own
+ * user.max_user_namespaces is 0: exactly a host with user namespaces disabled, for that process
+ * only (the limit is per user namespace; the host's stays as it is).
+ */
+const NO_USERNS = `
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+r, w = os.pipe(); r2, w2 = os.pipe()
+pid = os.fork()
+if pid == 0:
+    if libc.unshare(0x10000000) != 0: os._exit(90)  # CLONE_NEWUSER
+    os.write(w, b"x"); os.read(r2, 1)
+    with open("/proc/sys/user/max_user_namespaces", "w") as f: f.write("0")
+    os.setgroups([]); os.setgid(65534); os.setuid(65534)
+    os.execvp(sys.argv[1], sys.argv[1:])
+os.read(r, 1)
+for m in ("uid_map", "gid_map"):
+    with open(f"/proc/{pid}/{m}", "w") as f: f.write("0 0 1\\n65534 65534 1\\n")
+os.write(w2, b"x")
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+`;
+
+rootTest("without root where user namespaces are disabled: a typed error naming the sysctl", async () => {
+  if (spawnSync("python3", ["--version"], { stdio: "ignore" }).status !== 0) return;
+  const base = tempDir("kiln-nouserns-");
+  chmodSync(base, 0o755);
+  const fresh = join(base, "rootfs");
+  const { makeBusyboxRootfs } = await import("../../runtime/index.js");
+  makeBusyboxRootfs(fresh);
+  mkdirSync(join(base, "state"));
+  const script = join(base, "child.mjs");
+  writeFileSync(
+    script,
+    `import { createRunDir, runSandbox } from ${JSON.stringify(join(here, "../../runtime/index.js"))};
+const dir = createRunDir(${JSON.stringify(join(base, "state"))});
+try {
+  await runSandbox({ rootfs: { kind: "bind", dir: ${JSON.stringify(fresh)} }, args: ["true"], runDir: dir.path });
+  console.log("ran");
+} catch (err) {
+  console.log(err.code + ": " + err.message);
+}
+dir.remove();
+`,
+  );
+  chownR(base, 65534);
+  const r = spawnSync("python3", ["-c", NO_USERNS, process.execPath, script], { encoding: "utf8", timeout: 30_000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^userns-unavailable: user namespaces are disabled: set the sysctl user\.max_user_namespaces to a positive number/);
 });
 
 function chownR(p: string, uid: number): void {

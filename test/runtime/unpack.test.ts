@@ -3,6 +3,7 @@
  * the target directory), both unpack forms, gzip by content, metadata.
  */
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
@@ -158,6 +159,33 @@ test("unpack (overlay): whiteouts become char 0/0, opaque dirs are reported", as
   const c = lstatSync(join(dest, "c"));
   assert.ok(c.isCharacterDevice());
   assert.is(c.rdev, 0);
+});
+
+test("unpack without root: a device node is skipped with a warning, the rest unpacks (overlay whiteouts too)", async () => {
+  if (!isRoot || !existsSync("/usr/bin/setpriv")) return; // as root, the test drops to nobody itself
+  const base = tempDir("kiln-unpack-nonroot-");
+  const layer = join(base, "layer.tar");
+  writeFileSync(layer, await rawTar([{ name: "dev/null", type: "character-device", devmajor: 1, devminor: 3, mode: 0o666 }, { name: "kept", body: "k" }, { name: ".wh.gone" }]));
+  const dest = join(base, "dest");
+  const script = join(base, "child.mjs");
+  writeFileSync(
+    script,
+    `import { createReadStream } from "node:fs";
+import { unpackLayer } from ${JSON.stringify(new URL("../../runtime/index.js", import.meta.url).pathname)};
+const warnings = [];
+const stats = await unpackLayer(createReadStream(${JSON.stringify(layer)}), ${JSON.stringify(dest)}, { mode: "overlay", onWarning: (m) => warnings.push(m) });
+console.log(JSON.stringify({ warnings, whiteouts: stats.whiteouts }));
+`,
+  );
+  mkdirSync(dest);
+  spawnSync("chown", ["-R", "65534:65534", base]);
+  spawnSync("chmod", ["755", base]);
+  const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, script], { encoding: "utf8" });
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout), { warnings: ["skipped device node dev/null: creating device nodes needs root"], whiteouts: ["gone"] });
+  assert.not.ok(existsSync(join(dest, "dev/null")));
+  assert.is(readFileSync(join(dest, "kept"), "utf8"), "k");
+  assert.ok(lstatSync(join(dest, "gone")).isCharacterDevice(), "an unprivileged whiteout (char 0/0) was made");
 });
 
 test.after(() => cleanupTemps());
