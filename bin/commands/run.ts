@@ -27,13 +27,18 @@ export interface RunArgs extends RootArgs {
   readonly snapshotter: "overlay" | "copy" | "auto";
   readonly timeout?: number;
   readonly runtime: "kiln" | "runc" | "crun";
+  /** `--help` among the options: print the command's help instead of running. */
+  readonly help?: boolean;
 }
+
+/** The command's yargs instance, kept to print its help (see the handler). */
+let runYargs: Argv | undefined;
 
 export const runCommand = defineCommand<RunArgs>({
   command: "run [image] [command..]",
   describe: "Run a command in a new container",
   builder: (yargs) =>
-    yargs
+    (runYargs = yargs)
       .parserConfiguration({ "halt-at-non-option": true, "populate--": false })
       .positional("image", { type: "string", describe: "Image name or ID" })
       .positional("command", { type: "string", array: true, default: [], describe: "Command and arguments (default: the image's ENTRYPOINT/CMD)" })
@@ -68,6 +73,11 @@ export const runCommand = defineCommand<RunArgs>({
     let from = raw[0] === "run" ? 1 : 0;
     if (raw[from] === "run" && from === 1) from = 2;
     args = parseRunArgs(raw.slice(from), args, KilnError);
+    if (args.help) {
+      // halt-at-non-option keeps yargs from seeing --help, so it is answered here (-h is --hostname, as in docker)
+      runYargs?.showHelp((text: string) => io.stdout.write(`${text}\n`));
+      return 0;
+    }
     return withStore(args, io, async (store) => {
       const record = await store.resolve(args.image);
       const image = await store.image(record);
@@ -150,7 +160,7 @@ const VALUE_OPTIONS: Record<string, string> = {
   "--network": "network", "--net": "network", "-v": "volume", "--volume": "volume", "--entrypoint": "entrypoint",
   "--hostname": "hostname", "-h": "hostname", "--snapshotter": "snapshotter", "--timeout": "timeout", "--runtime": "runtime",
 };
-const FLAGS: Record<string, string> = { "--rm": "rm", "-i": "interactive", "--interactive": "interactive", "-t": "tty", "--tty": "tty" };
+const FLAGS: Record<string, string> = { "--help": "help", "--rm": "rm", "-i": "interactive", "--interactive": "interactive", "-t": "tty", "--tty": "tty" };
 const LISTS = new Set(["env", "envFile", "volume"]);
 
 /** Reads `[OPTIONS] IMAGE [COMMAND ARG...]` as `docker run` does: options end at the image name. */
@@ -186,6 +196,7 @@ export function parseRunArgs(tokens: readonly string[], defaults: RunArgs, KilnE
       throw new KilnError("usage", `unknown option ${t} for kiln run`, { exitCode: 2 });
     }
   }
+  if (out.help) return out as unknown as RunArgs;
   if (i >= tokens.length) throw new KilnError("usage", "kiln run needs an IMAGE", { exitCode: 2 });
   out.image = tokens[i]!;
   out.command = tokens.slice(i + 1);

@@ -52,6 +52,18 @@ test("parse --help shows the command's options", () => {
   assert.match(r.stdout, /"json", "dump"/);
 });
 
+test("every command listed by --help answers its own --help with its usage, exit 0", () => {
+  const commands = [...kiln(["--help"]).stdout.matchAll(/^  kiln (\w+)/gm)].map((m) => m[1]!);
+  assert.ok(commands.length >= 20, commands.join(" "));
+  for (const name of commands) {
+    const r = kiln([name, "--help"]);
+    assert.is(r.status, 0, `kiln ${name} --help: ${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`^kiln ${name}\\b`), `kiln ${name} --help prints its usage`);
+  }
+  // --help among run's own options (-h is --hostname there, as in docker)
+  assert.is(kiln(["run", "--rm", "--help"]).status, 0);
+});
+
 test("no command: overview on stderr, exit 2", () => {
   const r = kiln([]);
   assert.is(r.status, 2);
