@@ -4,9 +4,10 @@
 // that `await import()` loads when that command runs, so `kiln --version` starts fast.
 import { execFileSync } from "node:child_process";
 import { build } from "esbuild";
-import { rmSync, chmodSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { rmSync, chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { buildHelper } from "./build-helper.mjs";
 
 const shim = (name) => fileURLToPath(new URL(`./shims/${name}.mjs`, import.meta.url));
 
@@ -74,15 +75,6 @@ exec node "\${self%/*}/kiln.mjs" "$@"
 );
 chmodSync("dist/kiln", 0o755);
 
-// The runtime's native helper (runtime/helper/kiln-sandbox.c → dist/kiln-sandbox): compiled
-// when a C compiler exists; without it `kiln run` and RUN steps report that the helper is missing.
-{
-  const cc = process.env.CC || "cc";
-  mkdirSync("dist", { recursive: true });
-  try {
-    execFileSync(cc, ["-O2", "-Wall", "-o", "dist/kiln-sandbox", "runtime/helper/kiln-sandbox.c"], { stdio: ["ignore", "inherit", "inherit"] });
-  } catch (err) {
-    if (err.code !== "ENOENT") throw err;
-    console.warn(`build: no C compiler (${cc}); the sandbox helper dist/kiln-sandbox was not built`);
-  }
-}
+// The runtime's native helper (runtime/helper/kiln-sandbox.c → dist/kiln-sandbox), also built
+// by npm's postinstall: scripts/build-helper.mjs.
+buildHelper();
