@@ -82,7 +82,8 @@ chmodSync("dist/kiln.mjs", 0o755);
 // The `kiln` launcher. Node 20 parses every certificate named by NODE_EXTRA_CA_CERTS before any
 // JavaScript runs (about 50 ms for a system bundle, more than kiln's whole start-up), yet only
 // registry access needs extra CAs. The launcher hands the setting over as KILN_EXTRA_CA_CERTS,
-// which the registry client loads when it opens a TLS connection.
+// which the registry client loads when it opens a TLS connection. It runs `readlink -f` (a
+// fork and exec) only when invoked through a symlink, as npm's bin link is.
 writeFileSync(
   "dist/kiln",
   `#!/bin/sh
@@ -91,7 +92,8 @@ if [ -n "\${NODE_EXTRA_CA_CERTS:-}" ]; then
   export KILN_EXTRA_CA_CERTS
   unset NODE_EXTRA_CA_CERTS
 fi
-self=$(readlink -f "$0")
+case $0 in */*) self=$0 ;; *) self=./$0 ;; esac
+if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
 exec node "\${self%/*}/kiln.mjs" "$@"
 `,
 );
