@@ -8,7 +8,7 @@
 import type { Dockerfile, FromInstruction, Instruction } from "../parser/ast.js";
 import type { SourceRange } from "../parser/range.js";
 import type { ImageConfig, Platform } from "../image/types.js";
-import { parse } from "../parser/parse.js";
+import type { parse as parseFn } from "../parser/parse.js";
 import { processWordWithMatches } from "../parser/shell/index.js";
 import { automaticArgs, expansionError, globalArgs, proxyEnv } from "./args.js";
 import type { SourceRef } from "./effects.js";
@@ -142,7 +142,7 @@ function reachable(drafts: readonly Draft[], target: number): Set<number> {
 }
 
 /** Parses ONBUILD trigger texts into instructions that report at the FROM line. */
-export function parseTriggers(texts: readonly string[], from: FromInstruction): PlannedInstruction[] {
+export function parseTriggers(texts: readonly string[], from: FromInstruction, parse: typeof parseFn): PlannedInstruction[] {
   return texts.map((text) => {
     const trigger: TriggerOrigin = { text, fromRange: from.range };
     const fail = (message: string): never => {
@@ -243,7 +243,8 @@ export async function plan(dockerfile: Dockerfile, options: PlanOptions = {}): P
       else if (d.base.kind === "stage") {
         texts = stages[d.base.index]!.instructions.flatMap((i) => (i.kind === "ONBUILD" ? [i.arguments.text] : []));
       }
-      d.triggers = parseTriggers(texts, d.def.from);
+      // the parser loads only for triggers (a build's own Dockerfile may come from the parse cache)
+      d.triggers = texts.length === 0 ? [] : parseTriggers(texts, d.def.from, (await import("../parser/parse.js")).parse);
       addSources(stages, d, d.triggers);
     }
   }

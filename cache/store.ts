@@ -515,8 +515,10 @@ export class LayoutStore implements ImageStore {
   }
 
   async resolve(nameOrId: string): Promise<ImageRecord> {
-    const records = await this.listImages();
     const value = nameOrId.trim();
+    const quick = await this.resolveEntry(value);
+    if (quick) return quick;
+    const records = await this.listImages();
     if (/^sha256:[0-9a-f]{64}$/.test(value)) {
       const hit = records.find((r) => r.id === value) ?? records.find((r) => r.digest === value);
       if (hit) return hit;
@@ -551,6 +553,38 @@ export class LayoutStore implements ImageStore {
     }
     if (!ref && refError instanceof KilnError && !prefix) throw refError;
     throw notFound(nameOrId);
+  }
+
+  /**
+   * The record of a manifest digest or an exact name, reading only that entry's manifest (a
+   * build resolves its base and its result this way; listing every image reads one manifest per
+   * image, and dangling results of earlier builds pile up). Undefined: resolve() looks further
+   * (image IDs, ID prefixes), with the same answer it would have given.
+   */
+  private async resolveEntry(value: string): Promise<ImageRecord | undefined> {
+    const manifests = (await this.readIndexFile()).manifests.filter((d) => {
+      const kind = classifyMediaType(d.mediaType).kind;
+      return kind === "manifest" || kind === "index";
+    });
+    let digest: Digest | undefined;
+    if (/^sha256:[0-9a-f]{64}$/.test(value)) {
+      // a manifest digest; an image ID (config digest) never equals one, so the order of
+      // resolve()'s checks (ID first) gives the same record
+      digest = manifests.find((d) => d.digest === value)?.digest;
+    } else if (!/^[0-9a-f]{64}$/.test(value)) {
+      let ref: Reference;
+      try {
+        ref = parseReference(value);
+      } catch {
+        return undefined;
+      }
+      if (ref.digest !== undefined) return undefined;
+      // resolve() takes the first record (by first entry of its digest) carrying the name
+      const named = new Set(manifests.filter((d) => entryName(d)?.equals(ref)).map((d) => d.digest));
+      digest = manifests.find((d) => named.has(d.digest))?.digest;
+    }
+    if (digest === undefined) return undefined;
+    return (await this.recordsFrom(manifests.filter((d) => d.digest === digest)))[0];
   }
 
   async image(target: string | ImageRecord): Promise<Image> {

@@ -4,7 +4,8 @@
 // that `await import()` loads when that command runs, so `kiln --version` starts fast.
 import { execFileSync } from "node:child_process";
 import { build } from "esbuild";
-import { rmSync, chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { rmSync, chmodSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { buildHelper } from "./build-helper.mjs";
@@ -37,6 +38,28 @@ const startupShims = {
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
 
+/**
+ * The build's identity (util/build-id.ts): a hash of every TypeScript source outside tests and
+ * benchmarks, the lockfile and the version, so caches of derived data under KILN_ROOT (parsed
+ * Dockerfiles, lint findings) written by another kiln build are never read as this one's.
+ */
+function sourceHash() {
+  const hash = createHash("sha256").update(pkg.version).update("\0");
+  const skip = new Set(["node_modules", "dist", "test", "bench", "fixtures", ".git"]);
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = dir === "." ? e.name : `${dir}/${e.name}`;
+      if (e.isDirectory()) {
+        if (!skip.has(e.name)) walk(p);
+      } else if (/\.(ts|mjs)$/.test(e.name) || p === "package-lock.json") {
+        hash.update(p).update("\0").update(readFileSync(p)).update("\0");
+      }
+    }
+  };
+  walk(".");
+  return hash.digest("hex").slice(0, 32);
+}
+
 rmSync("dist", { recursive: true, force: true });
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { stdio: "inherit" });
 await build({
@@ -50,7 +73,7 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  define: { __KILN_VERSION__: JSON.stringify(pkg.version) },
+  define: { __KILN_VERSION__: JSON.stringify(pkg.version), __KILN_BUILD_ID__: JSON.stringify(sourceHash()) },
   banner: { js: "import { createRequire as __kilnRequire } from 'node:module'; const require = __kilnRequire(import.meta.url);" },
   plugins: [startupShims],
   logLevel: "warning",
@@ -60,7 +83,8 @@ chmodSync("dist/kiln.mjs", 0o755);
 // The `kiln` launcher. Node 20 parses every certificate named by NODE_EXTRA_CA_CERTS before any
 // JavaScript runs (about 50 ms for a system bundle, more than kiln's whole start-up), yet only
 // registry access needs extra CAs. The launcher hands the setting over as KILN_EXTRA_CA_CERTS,
-// which the registry client loads when it opens a TLS connection.
+// which the registry client loads when it opens a TLS connection. It runs `readlink -f` (a
+// fork and exec) only when invoked through a symlink, as npm's bin link is.
 writeFileSync(
   "dist/kiln",
   `#!/bin/sh
@@ -69,7 +93,8 @@ if [ -n "\${NODE_EXTRA_CA_CERTS:-}" ]; then
   export KILN_EXTRA_CA_CERTS
   unset NODE_EXTRA_CA_CERTS
 fi
-self=$(readlink -f "$0")
+case $0 in */*) self=$0 ;; *) self=./$0 ;; esac
+if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
 exec node "\${self%/*}/kiln.mjs" "$@"
 `,
 );

@@ -180,7 +180,7 @@ async function runBuild(args: BuildArgs & { readonly context: string }, io: Io):
     const progress =
       mode === "quiet" ? prog.quietProgress() : mode === "json" ? prog.jsonProgress(io.stderr) : mode === "tty" ? await prog.ttyProgress(io.stderr as never) : prog.plainProgress(io.stderr);
 
-    if (mode !== "quiet" && mode !== "json") await printLintWarnings(dockerfileText, dockerfileName, buildArgs, io);
+    if (mode !== "quiet" && mode !== "json") await printLintWarnings(dockerfileText, dockerfileName, buildArgs, args, io);
 
     const cacheFrom = args["cache-from"].map((c) => parseCacheSpec(c, "--cache-from", path.resolve, io.cwd, KilnError));
     const cacheTo = args["cache-to"].map((c) => parseCacheSpec(c, "--cache-to", path.resolve, io.cwd, KilnError));
@@ -369,10 +369,19 @@ class Registry {
 }
 
 /** The lint findings (warnings and errors), one line each, before a build; KILN_BUILD_LINT=0 skips them. */
-async function printLintWarnings(text: string, file: string, buildArgs: Map<string, string>, io: Io): Promise<void> {
+async function printLintWarnings(text: string, file: string, buildArgs: Map<string, string>, args: RootArgs, io: Io): Promise<void> {
   if (io.env["KILN_BUILD_LINT"] === "0") return;
   try {
-    for (const l of await lintLines(text, file, buildArgs)) io.stderr.write(`${l}\n`);
+    // the lines come from the lint cache when this kiln already linted the same inputs, so an
+    // unchanged Dockerfile does not load the linter (builder/parsed.ts)
+    const [{ cachedDerived }, { defaultRoot, storePaths }, { buildId }, path] = await Promise.all([
+      import("../../builder/parsed.js"), import("../../cache/paths.js"), import("../../util/build-id.js"), import("node:path"),
+    ]);
+    const dir = path.join(storePaths(defaultRoot({ explicit: args.root, env: io.env, cwd: io.cwd })).cache, "lint");
+    const argsText = JSON.stringify([...buildArgs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const isLines = (v: unknown): v is string[] => Array.isArray(v) && v.every((l) => typeof l === "string");
+    const lines = await cachedDerived({ dir, id: buildId() }, [text, file, argsText], isLines, () => lintLines(text, file, buildArgs));
+    for (const l of lines) io.stderr.write(`${l}\n`);
   } catch {
     // linting never stops a build
   }

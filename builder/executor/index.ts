@@ -26,16 +26,17 @@ import type { TarEntry, TarOptions } from "../../image/tar.js";
 import type { ContainerConfig, History, ImageConfig, Platform } from "../../image/types.js";
 import { formatTimestamp } from "../../image/mutate.js";
 import type { IgnoreMatcher } from "../../parser/dockerignore.js";
-import { parse } from "../../parser/parse.js";
 import type { SourceRange } from "../../parser/range.js";
 import type { Chain, Snapshotter } from "../../runtime/snapshots.js";
 import { KilnError } from "../../util/errors.js";
+import { buildId as codeBuildId } from "../../util/build-id.js";
 import { cacheKey, explain, fromRecord, stepRecord, type StepExtras, type StepRecord } from "../cachekey.js";
 import { loadIgnore } from "../context.js";
 import { dispatchAll, type Step } from "../dispatch.js";
 import type { Effect, SourceRef } from "../effects.js";
 import { BuildCodes, BuildError } from "../errors.js";
 import { hostPlatform } from "../platform.js";
+import { parseCached } from "../parsed.js";
 import { plan as makePlan, type PlannedStage } from "../plan.js";
 import { StatCache, StepCache, type CachedResult, type LayerRef } from "./cache.js";
 import { prepareCopy, type PreparedCopy } from "./copy.js";
@@ -123,7 +124,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (timing) process.stderr.write(`kiln timing: ${what} at ${performance.now().toFixed(1)} ms\n`);
   };
   mark("build start");
-  const parsed = parse(text, { file: options.dockerfileName });
+  // an unchanged Dockerfile comes from the parse cache, without loading the parser
+  const parsed = await parseCached(text, { dir: join(store.paths.cache, "parsed"), id: codeBuildId() });
   mark("parsed");
   const parseErrors = parsed.diagnostics.filter((d) => d.severity === "error");
   const parseError = parseErrors[0];

@@ -1,10 +1,11 @@
 /**
  * The CLI bundle's shape: what `kiln --version` loads must not include the parser (or any other
- * library code a command needs): commands reach it through `await import()` chunks.
+ * library code a command needs): commands reach it through `await import()` chunks; and a build
+ * reaches the parser only when its Dockerfile is not in the parse cache.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { kilnBin } from "./helpers.js";
 
@@ -40,6 +41,16 @@ test("the parse command's library code is a lazily imported chunk", () => {
   // A lazy chunk may share the parser with other commands through a common chunk it imports.
   const chunks = lazy.flatMap((p) => [...staticClosure(join(dirname(kilnBin), p)).values()]).join("\n");
   assert.match(chunks, /^\/\/ parser\/parse\.ts$/m);
+});
+
+test("the builder's chunk loads the parser only through import(): a cached Dockerfile skips it", () => {
+  const cli = join(dirname(kilnBin), "cli");
+  const executor = readdirSync(cli).map((f) => join(cli, f)).filter((f) => /^\/\/ builder\/executor\/index\.ts$/m.test(readFileSync(f, "utf8")));
+  assert.is(executor.length, 1, "no single chunk holds builder/executor/index.ts");
+  for (const [file, text] of staticClosure(executor[0]!)) {
+    assert.not.match(text, /^\/\/ parser\/(parse|grammar)\.ts$/m, `${file} bundles the parser`);
+    assert.not.match(text, /node_modules\/chevrotain\//, `${file} bundles chevrotain`);
+  }
 });
 
 test.run();

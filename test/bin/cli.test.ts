@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { symlinkSync } from "node:fs";
 import { kiln, kilnLauncher, repoRoot } from "./helpers.js";
@@ -31,6 +31,26 @@ test("the launcher works through a symlink (as npm installs it) and with NODE_EX
     assert.match(r.stdout, /^\d+\.\d+\.\d+/);
     // Node warns about an unreadable NODE_EXTRA_CA_CERTS at start-up; the launcher moved it aside.
     assert.not.match(r.stderr, /extra certs/i);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the launcher works by a relative path, by a bare name (sh kiln) and through a symlinked directory", () => {
+  const dist = dirname(kilnLauncher);
+  const dir = mkdtempSync(join(tmpdir(), "kiln-launcher-"));
+  try {
+    symlinkSync(dist, join(dir, "d"));
+    for (const [cmd, args, cwd] of [
+      [kilnLauncher, [], "/"],
+      ["./kiln", [], dist],
+      ["sh", ["kiln"], dist],
+      ["d/kiln", [], dir],
+    ] as const) {
+      const r = spawnSync(cmd, [...args, "--version"], { encoding: "utf8", cwd });
+      assert.is(r.status, 0, `${cmd} ${args.join(" ")} in ${cwd}: ${r.stderr}`);
+      assert.match(r.stdout, /^\d+\.\d+\.\d+/);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

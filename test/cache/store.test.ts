@@ -1,9 +1,11 @@
 /** The OCI-layout store: the conformance suite, KILN_ROOT defaults and layout details. */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { defaultRoot, openStore, storePaths } from "../../cache/index.js";
+import type { ImageRecord } from "../../cache/types.js";
+import { parseReference } from "../../image/reference.js";
 import { storeConformance } from "./conformance.js";
 import { file, makeImage, tempDir } from "./helpers.js";
 
@@ -53,6 +55,36 @@ test("a store with a foreign oci-layout version is refused", async () => {
       code = (err as { code: string }).code;
     }
     assert.is(code, "store-invalid");
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("resolve by name or manifest digest reads only that entry, with listImages' answer", async () => {
+  const t = tempDir();
+  try {
+    const store = await openStore(t.dir);
+    const recs: ImageRecord[] = [];
+    for (let i = 0; i < 5; i++) recs.push(await store.writeImage(await makeImage([[file("f", String(i))]]), { names: i === 4 ? [] : [`r:${i}`, `other/r:${i}`] }));
+    await store.tag("r:1", "r:latest");
+    await store.tag("r:2", "r:latest"); // r:1 keeps its own names; r:latest moves
+    const list = await store.listImages();
+    // the answer listImages gives: by ID, then manifest digest, else the first record carrying the name
+    const expected = (q: string) =>
+      q.startsWith("sha256:") ? list.find((r) => r.id === q) ?? list.find((r) => r.digest === q) : list.find((r) => r.names.some((n) => n.equals(parseReference(q))));
+    for (const q of ["r:0", "r:1", "other/r:3", "r:latest", "r", ...recs.map((r) => r.digest), ...recs.map((r) => r.id)]) {
+      const want = expected(q);
+      assert.ok(want, q);
+      assert.equal(await store.resolve(q), want, q);
+    }
+    // another image's broken manifest does not change a named or digest lookup
+    await store.close();
+    const other = recs[3]!.digest.slice("sha256:".length);
+    writeFileSync(join(t.dir, "blobs", "sha256", other), "not json");
+    const again = await openStore(t.dir);
+    assert.equal(await again.resolve("r:0"), list.find((r) => r.digest === recs[0]!.digest));
+    assert.is((await again.resolve(recs[4]!.digest)).id, recs[4]!.id);
+    await again.close();
   } finally {
     t.cleanup();
   }

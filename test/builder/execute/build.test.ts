@@ -191,4 +191,22 @@ rootTest("--check lints without building; -q prints only the image id; --iidfile
   assert.is(readFileSync(join(r.dir, "iid"), "utf8"), q.stdout.trim());
 });
 
+rootTest("the lint lines a build prints first: the same from the lint cache, which is keyed by text, file and build args", () => {
+  const ctx = r.context({ Dockerfile: `FROM ${BASE}\nRUN cd /tmp && echo hi\n` });
+  const lintDir = join(r.root, "cache", "lint");
+  const lines = (res: { stderr: string }) => res.stderr.split("\n").filter((l) => l.startsWith("warning: "));
+  const first = buildOk(r, [], ctx, { KILN_BUILD_LINT: "1" });
+  assert.equal(lines(first).map((l) => /^warning: \S*Dockerfile:(\d+): .*\((\w+)\)$/.exec(l)?.slice(1)), [["1", "DL3007"], ["2", "DL3003"]], first.stderr);
+  assert.is(readdirSync(lintDir).length, 1);
+  const second = buildOk(r, [], ctx, { KILN_BUILD_LINT: "1" });
+  assert.equal(lines(second), lines(first));
+  // the second build read the entry: a changed entry shows through
+  const entry = join(lintDir, readdirSync(lintDir)[0]!);
+  writeFileSync(entry, JSON.stringify(["warning: from the lint cache"]));
+  assert.equal(lines(buildOk(r, [], ctx, { KILN_BUILD_LINT: "1" })), ["warning: from the lint cache"]);
+  // other build args are other inputs: linted again
+  assert.equal(lines(buildOk(r, ["--build-arg", "X=1"], ctx, { KILN_BUILD_LINT: "1" })), lines(first));
+  assert.is(readdirSync(lintDir).length, 2);
+});
+
 test.run();
