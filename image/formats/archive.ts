@@ -4,7 +4,7 @@
  * or not. The format is told by content: `manifest.json` means docker-archive, else `index.json`
  * means an OCI layout.
  */
-import { createReadStream } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import type { Readable } from "node:stream";
 import { ArchiveError, asArchiveError } from "./errors.js";
@@ -34,9 +34,19 @@ export interface ReadArchiveResult {
  * images' layers read from spool files under `tmpDir` until `cleanup()`. On error nothing is
  * left behind.
  */
+async function openFile(path: string, where: string): Promise<FileHandle> {
+  try {
+    return await open(path, "r");
+  } catch (err) {
+    throw asArchiveError(err, where);
+  }
+}
+
 export async function readArchive(input: Readable | AsyncIterable<Uint8Array> | string, options: ReadArchiveOptions = {}): Promise<ReadArchiveResult> {
   const where = options.where ?? (typeof input === "string" ? `archive ${input}` : "archive");
-  const stream = typeof input === "string" ? createReadStream(input, { highWaterMark: 1 << 20 }) : input;
+  // open first: a stream made from a path reports a missing file as an 'error' event that may
+  // fire before anyone listens (an unhandled error that ends the process)
+  const stream = typeof input === "string" ? (await openFile(input, where)).createReadStream({ highWaterMark: 1 << 20 }) : input;
   const source = await spoolTar(stream, { tmpDir: options.tmpDir ?? tmpdir(), where });
   try {
     let format: ArchiveFormat;
