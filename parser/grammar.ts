@@ -9,7 +9,7 @@
  * (every character belongs to some token) and the grammar accepts every token sequence, so
  * nothing fails here; meaning errors are reported later with ranges.
  */
-import { createToken, CstParser, Lexer, type CstNode, type IToken } from "chevrotain";
+import { createToken, CstParser, Lexer, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
 
 const Blank = createToken({ name: "Blank", pattern: /[ \t\v\f\r]+/ });
 /** Separates logical lines; ends the flags/arguments mode of the line. */
@@ -160,9 +160,12 @@ export function parseEnvelopes(lines: readonly string[]): Envelope[] {
   }
   const lexed = lexer.tokenize(lines.join("\n"));
   grammar.input = lexed.tokens;
+  // Hand the parser our own error list: reading `grammar.errors` deep-clones it on every call.
+  const errors: IRecognitionException[] = [];
+  grammar.errors = errors;
   const cst = grammar.dockerfile();
   const envelopes =
-    grammar.errors.length === 0 && lexed.errors.length === 0 && cst ? (visitor.visit(cst, lineStarts) as Envelope[]) : [];
+    errors.length === 0 && lexed.errors.length === 0 && cst ? (visitor.visit(cst, lineStarts) as Envelope[]) : [];
   // Unreachable by construction (total lexer, permissive grammar); keep a safe fallback.
   if (envelopes.length !== lines.length) return lines.map(blankSplitFallback);
   return envelopes.map((e, i) => (e.argumentsStart > lines[i]!.length ? { ...e, argumentsStart: lines[i]!.length } : e));

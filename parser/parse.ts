@@ -14,6 +14,8 @@ import { suggest } from "./suggest.js";
 export interface ParseOptions {
   /** The file name, for tools that render diagnostics. */
   readonly file?: string;
+  /** The `LineIndex` of `text` when the caller has one already (the linter shares it). */
+  readonly lines?: LineIndex;
 }
 
 export interface ParseResult {
@@ -24,8 +26,8 @@ export interface ParseResult {
 const KIND_BY_KEYWORD = new Map<string, InstructionKind>(INSTRUCTION_KINDS.map((k) => [k, k]));
 
 /** Parses Dockerfile text. Never throws on user input; every problem is a diagnostic. */
-export function parse(text: string, _options: ParseOptions = {}): ParseResult {
-  const index = new LineIndex(text);
+export function parse(text: string, options: ParseOptions = {}): ParseResult {
+  const index = options.lines?.text === text ? options.lines : new LineIndex(text);
   const diagnostics: Diagnostic[] = [];
   const pass = linePass(text, index, diagnostics);
   const instructions: Instruction[] = [];
