@@ -226,6 +226,21 @@ export class LintContext {
     return this._stageOf!.get(at);
   }
 
+  private _memo: Map<symbol, unknown> | undefined;
+
+  /**
+   * Per-file data shared between rules (RUN scripts, command indexes), made on first use. Kept
+   * on the context rather than in module-level WeakMaps keyed by it: V8's young-generation GC
+   * keeps WeakMap values alive, which promotes every file's data to the old generation.
+   */
+  memo<T>(key: symbol, make: () => T): T {
+    const memo = (this._memo ??= new Map());
+    if (memo.has(key)) return memo.get(key) as T;
+    const value = make();
+    memo.set(key, value);
+    return value;
+  }
+
   /** Records a finding. Severity, suppression and merging are applied afterwards by `lint()`. */
   report(meta: RuleMeta, range: SourceRange, message: string, fix?: Fix): void {
     this.findings.push(fix ? { ruleId: meta.id, ids: [meta.id], severity: meta.severity, message, range, fix } : { ruleId: meta.id, ids: [meta.id], severity: meta.severity, message, range });

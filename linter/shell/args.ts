@@ -42,14 +42,18 @@ function argWords(cmd: HasWords): readonly Word[] {
   return (cmd as SimpleCommand).words.slice(1);
 }
 
-/** Per word list: the specs it was parsed with and the results (a word list meets one to three specs). */
-const cache = new WeakMap<object, (OptionSpec | ParsedArgs)[]>();
+/**
+ * Per word list: the specs it was parsed with and the results (a word list meets one to three
+ * specs), kept on the array itself (see `commands` in walk.ts: no module-level WeakMap).
+ */
+const PARSED: unique symbol = Symbol("kiln.parsedArgs");
+type WithParsed = { [PARSED]?: (OptionSpec | ParsedArgs)[] };
 const NO_SPEC: OptionSpec = {};
 
 /** Splits a command's arguments into options and positional arguments (cached per words and spec object). */
 export function parseArgs(cmd: HasWords, spec: OptionSpec = NO_SPEC): ParsedArgs {
   const words = argWords(cmd);
-  const perCmd = cache.get(words);
+  const perCmd = (words as WithParsed)[PARSED];
   if (perCmd) {
     for (let k = 0; k < perCmd.length; k += 2) if (perCmd[k] === spec) return perCmd[k + 1] as ParsedArgs;
   }
@@ -102,7 +106,7 @@ export function parseArgs(cmd: HasWords, spec: OptionSpec = NO_SPEC): ParsedArgs
   for (; i < words.length; i++) positional.push(words[i]!);
   const result = { options, positional };
   if (perCmd) perCmd.push(spec, result);
-  else cache.set(words, [spec, result]);
+  else if (Object.isExtensible(words)) Object.defineProperty(words, PARSED, { value: [spec, result] });
   return result;
 }
 
