@@ -87,12 +87,13 @@ export class Scope {
   }
 
   private _known: Map<string, string> | undefined;
-  /** resolveIn's answers in this scope, by escape character and word (many rules resolve the same words). */
+  /** resolveIn's answers in this scope by word, per escape character (many rules resolve the same words). */
   private _resolved: Map<string, string | undefined> | undefined;
+  private _resolvedBacktick: Map<string, string | undefined> | undefined;
 
   /** @internal The memo resolveIn uses. */
-  resolvedMemo(): Map<string, string | undefined> {
-    return (this._resolved ??= new Map());
+  resolvedMemo(escapeChar: "\\" | "`"): Map<string, string | undefined> {
+    return escapeChar === "`" ? (this._resolvedBacktick ??= new Map()) : (this._resolved ??= new Map());
   }
 
   /** The known values, as an env for parser/shell (computed once per scope). */
@@ -151,6 +152,20 @@ function platformValues(prefix: "TARGET" | "BUILD", platform: string): [string, 
   ];
 }
 
+const predefinedCache = new Map<string, ReadonlyMap<string, string>>();
+
+/** The platform ARGs for a target platform (the host's by default); the same map per platform. */
+function predefinedArgs(platform: string | undefined): ReadonlyMap<string, string> {
+  const host = hostPlatform();
+  const target = platform ?? host;
+  let hit = predefinedCache.get(target);
+  if (!hit) {
+    hit = new Map([...platformValues("TARGET", target), ...platformValues("BUILD", host)]);
+    if (predefinedCache.size < 16) predefinedCache.set(target, hit);
+  }
+  return hit;
+}
+
 export class LintContext {
   readonly file: string;
   readonly config: LintConfig;
@@ -175,14 +190,15 @@ export class LintContext {
     /** The parser's diagnostics for this text. */
     readonly diagnostics: readonly Diagnostic[],
     options: LintOptions = {},
+    /** The `LineIndex` of `text` if the caller has one (lint() shares the parser's). */
+    lines?: LineIndex,
   ) {
+    this._lines = lines;
     this.file = options.file ?? "Dockerfile";
     this.config = options.config ?? DEFAULT_CONFIG;
     this.buildArgs = options.buildArgs ?? {};
     this.dockerignore = options.dockerignore ?? null;
-    const host = hostPlatform();
-    const target = options.platform ?? host;
-    this.predefined = new Map([...platformValues("TARGET", target), ...platformValues("BUILD", host)]);
+    this.predefined = predefinedArgs(options.platform);
   }
 
   get lines(): LineIndex {
@@ -208,6 +224,21 @@ export class LintContext {
   stageOf(at: Instruction): Stage | undefined {
     if (!this._stageOf) this.buildStages();
     return this._stageOf!.get(at);
+  }
+
+  private _memo: Map<symbol, unknown> | undefined;
+
+  /**
+   * Per-file data shared between rules (RUN scripts, command indexes), made on first use. Kept
+   * on the context rather than in module-level WeakMaps keyed by it: V8's young-generation GC
+   * keeps WeakMap values alive, which promotes every file's data to the old generation.
+   */
+  memo<T>(key: symbol, make: () => T): T {
+    const memo = (this._memo ??= new Map());
+    if (memo.has(key)) return memo.get(key) as T;
+    const value = make();
+    memo.set(key, value);
+    return value;
   }
 
   /** Records a finding. Severity, suppression and merging are applied afterwards by `lint()`. */
@@ -377,11 +408,11 @@ export class LintContext {
 
 /** Expands `word` in `scope`; undefined when a referenced variable's value is not known. */
 export function resolveIn(word: string, scope: Scope, escapeChar: "\\" | "`"): string | undefined {
-  const memo = scope.resolvedMemo();
-  const key = escapeChar + word;
-  if (memo.has(key)) return memo.get(key);
+  const memo = scope.resolvedMemo(escapeChar);
+  const hit = memo.get(word);
+  if (hit !== undefined || memo.has(word)) return hit;
   const value = resolveUncached(word, scope, escapeChar);
-  memo.set(key, value);
+  memo.set(word, value);
   return value;
 }
 

@@ -2,7 +2,7 @@
  * `lint(text, options)`: parse, run the rules, then apply configuration and suppressions, merge
  * findings that two rule sets report for the same thing (`sameAs`), and sort.
  */
-import { parse, type Diagnostic } from "../parser/index.js";
+import { LineIndex, parse, type Diagnostic } from "../parser/index.js";
 import { DEFAULT_CONFIG, type FailureThreshold, type LintConfig } from "./config.js";
 import { LintContext, type LintOptions } from "./context.js";
 import { allRules } from "./registry.js";
@@ -82,9 +82,10 @@ function prepare(rules: readonly Rule[], config: LintConfig): Prepared {
 }
 
 export function lint(text: string, options: LintOptions = {}): LintResult {
-  const { dockerfile, diagnostics } = parse(text, options.file === undefined ? {} : { file: options.file });
+  const lines = new LineIndex(text);
+  const { dockerfile, diagnostics } = parse(text, options.file === undefined ? { lines } : { file: options.file, lines });
   const config = options.config ?? DEFAULT_CONFIG;
-  const ctx = new LintContext(text, dockerfile, diagnostics, options);
+  const ctx = new LintContext(text, dockerfile, diagnostics, options, lines);
   const check = parseCheckDirective(dockerfile);
   const prepared = prepare(options.rules ?? allRules, config);
   const { enable } = prepared;

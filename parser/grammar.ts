@@ -9,7 +9,7 @@
  * (every character belongs to some token) and the grammar accepts every token sequence, so
  * nothing fails here; meaning errors are reported later with ranges.
  */
-import { createToken, CstParser, Lexer, type CstNode, type IToken } from "chevrotain";
+import { createToken, CstParser, Lexer, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
 
 const Blank = createToken({ name: "Blank", pattern: /[ \t\v\f\r]+/ });
 /** Separates logical lines; ends the flags/arguments mode of the line. */
@@ -38,37 +38,55 @@ const lexerDefinition = {
 };
 const tokens = [Blank, Newline, Keyword, FlagEnd, Flag, Arguments];
 
+const KEYWORD = { LABEL: "keyword" } as const;
+const FLAG = { LABEL: "flag" } as const;
+const FLAG_END = { LABEL: "flagEnd" } as const;
+const ARGUMENT = { LABEL: "argument" } as const;
+
+/**
+ * The DSL's closures and option objects are made once (fields), not on every call of a rule:
+ * Chevrotain runs the rule bodies for every line, and inline arrows would be allocated each time.
+ */
 class DockerfileGrammar extends CstParser {
   constructor() {
     super(tokens, { maxLookahead: 2 });
     this.performSelfAnalysis();
   }
 
+  private readonly instructionStep = () => this.SUBRULE(this.instruction);
+  private readonly instructions = { SEP: Newline, DEF: this.instructionStep };
+
   readonly dockerfile = this.RULE("dockerfile", () => {
-    this.MANY_SEP({ SEP: Newline, DEF: () => this.SUBRULE(this.instruction) });
+    this.MANY_SEP(this.instructions);
   });
 
+  private readonly flagStep = () => {
+    this.CONSUME(Blank);
+    this.CONSUME(Flag, FLAG);
+  };
+  private readonly flagEndStep = () => {
+    this.CONSUME2(Blank);
+    this.CONSUME(FlagEnd, FLAG_END);
+  };
+  // After `--` a word that looks like a flag is an argument, so all three kinds may start
+  // (and continue) the arguments.
+  private readonly argumentKinds = [
+    { ALT: () => this.CONSUME(Arguments, ARGUMENT) },
+    { ALT: () => this.CONSUME2(Flag, ARGUMENT) },
+    { ALT: () => this.CONSUME2(FlagEnd, ARGUMENT) },
+  ];
+  private readonly argumentStep = () => {
+    this.CONSUME3(Blank);
+    this.OR(this.argumentKinds);
+  };
+  private readonly trailingBlank = () => this.CONSUME4(Blank);
+
   readonly instruction = this.RULE("instruction", () => {
-    this.CONSUME(Keyword, { LABEL: "keyword" });
-    this.MANY(() => {
-      this.CONSUME(Blank);
-      this.CONSUME(Flag, { LABEL: "flag" });
-    });
-    this.OPTION(() => {
-      this.CONSUME2(Blank);
-      this.CONSUME(FlagEnd, { LABEL: "flagEnd" });
-    });
-    // After `--` a word that looks like a flag is an argument, so all three kinds may start
-    // (and continue) the arguments.
-    this.MANY2(() => {
-      this.CONSUME3(Blank);
-      this.OR([
-        { ALT: () => this.CONSUME(Arguments, { LABEL: "argument" }) },
-        { ALT: () => this.CONSUME2(Flag, { LABEL: "argument" }) },
-        { ALT: () => this.CONSUME2(FlagEnd, { LABEL: "argument" }) },
-      ]);
-    });
-    this.OPTION2(() => this.CONSUME4(Blank));
+    this.CONSUME(Keyword, KEYWORD);
+    this.MANY(this.flagStep);
+    this.OPTION(this.flagEndStep);
+    this.MANY2(this.argumentStep);
+    this.OPTION2(this.trailingBlank);
   });
 }
 
@@ -160,9 +178,12 @@ export function parseEnvelopes(lines: readonly string[]): Envelope[] {
   }
   const lexed = lexer.tokenize(lines.join("\n"));
   grammar.input = lexed.tokens;
+  // Hand the parser our own error list: reading `grammar.errors` deep-clones it on every call.
+  const errors: IRecognitionException[] = [];
+  grammar.errors = errors;
   const cst = grammar.dockerfile();
   const envelopes =
-    grammar.errors.length === 0 && lexed.errors.length === 0 && cst ? (visitor.visit(cst, lineStarts) as Envelope[]) : [];
+    errors.length === 0 && lexed.errors.length === 0 && cst ? (visitor.visit(cst, lineStarts) as Envelope[]) : [];
   // Unreachable by construction (total lexer, permissive grammar); keep a safe fallback.
   if (envelopes.length !== lines.length) return lines.map(blankSplitFallback);
   return envelopes.map((e, i) => (e.argumentsStart > lines[i]!.length ? { ...e, argumentsStart: lines[i]!.length } : e));

@@ -14,6 +14,8 @@ import { suggest } from "./suggest.js";
 export interface ParseOptions {
   /** The file name, for tools that render diagnostics. */
   readonly file?: string;
+  /** The `LineIndex` of `text` when the caller has one already (the linter shares it). */
+  readonly lines?: LineIndex;
 }
 
 export interface ParseResult {
@@ -24,8 +26,8 @@ export interface ParseResult {
 const KIND_BY_KEYWORD = new Map<string, InstructionKind>(INSTRUCTION_KINDS.map((k) => [k, k]));
 
 /** Parses Dockerfile text. Never throws on user input; every problem is a diagnostic. */
-export function parse(text: string, _options: ParseOptions = {}): ParseResult {
-  const index = new LineIndex(text);
+export function parse(text: string, options: ParseOptions = {}): ParseResult {
+  const index = options.lines?.text === text ? options.lines : new LineIndex(text);
   const diagnostics: Diagnostic[] = [];
   const pass = linePass(text, index, diagnostics);
   const instructions: Instruction[] = [];
@@ -75,14 +77,50 @@ function unquoteFlag(text: string): string {
   return out;
 }
 
-function toFlag(raw: RawFlag, base: number, at: (s: number, e: number) => SourceRange): Flag {
-  const text = unquoteFlag(raw.text).slice(2);
+function toFlag(raw: RawFlag, base: number, input: Input): Flag {
+  // Most flags have no quotes or escapes: nothing to remove.
+  const text = (/["'\\]/.test(raw.text) ? unquoteFlag(raw.text) : raw.text).slice(2);
   const eq = text.indexOf("=");
   return {
     name: eq < 0 ? text : text.slice(0, eq),
     value: eq < 0 ? null : text.slice(eq + 1),
-    range: at(base + raw.start, base + raw.end),
+    range: input.at(base + raw.start, base + raw.end),
   };
+}
+
+/** What an instruction parser gets; a class so that no closures are made per instruction. */
+class Input implements InstructionInput {
+  flags: readonly Flag[] = [];
+  readonly range: SourceRange;
+
+  constructor(
+    readonly kind: InstructionKind,
+    readonly keyword: string,
+    readonly keywordRange: SourceRange,
+    readonly rest: string,
+    readonly restStart: number,
+    readonly heredocs: readonly Heredoc[],
+    readonly escapeChar: "\\" | "`",
+    private readonly line: LogicalLine,
+    base: number,
+    private readonly index: LineIndex,
+    private readonly diagnostics: Diagnostic[],
+  ) {
+    this.range = index.range(base === 0 ? line.start : toOrigin(line.segments, base), line.end);
+  }
+
+  at(start: number, end: number): SourceRange {
+    const segments = this.line.segments;
+    return this.index.range(toOrigin(segments, start), toOrigin(segments, end));
+  }
+
+  report(code: ParseCode, message: string, range: SourceRange, severity: Severity = "error", hint?: string): void {
+    this.diagnostics.push(hint ? { code, severity, message, range, hint } : { code, severity, message, range });
+  }
+
+  parseNested(nested: string, offset: number): Instruction | null {
+    return parseInstruction(this.line, offset, parseEnvelope(nested), this.heredocs, this.index, this.escapeChar, this.diagnostics);
+  }
 }
 
 function parseInstruction(
@@ -95,10 +133,9 @@ function parseInstruction(
   diagnostics: Diagnostic[],
 ): Instruction | null {
   const text = base === 0 ? line.text : line.text.slice(base);
-  const at = (start: number, end: number): SourceRange =>
-    index.range(toOrigin(line.segments, start), toOrigin(line.segments, end));
-  const keywordRange = at(base + env.keywordStart, base + env.keywordEnd);
-  const kind = KIND_BY_KEYWORD.get(env.keyword.toUpperCase());
+  const segments = line.segments;
+  const keywordRange = index.range(toOrigin(segments, base + env.keywordStart), toOrigin(segments, base + env.keywordEnd));
+  const kind = KIND_BY_KEYWORD.get(env.keyword) ?? KIND_BY_KEYWORD.get(env.keyword.toUpperCase());
   if (kind === undefined) {
     const near = suggest(env.keyword, INSTRUCTION_KINDS);
     diagnostics.push({
@@ -110,26 +147,9 @@ function parseInstruction(
     });
     return null;
   }
-  const rawRest = text.slice(env.argumentsStart);
-  const rest = rawRest.trimEnd();
+  const rest = text.slice(env.argumentsStart).trimEnd();
   const restStart = base + env.argumentsStart;
-  const input: InstructionInput = {
-    kind,
-    keyword: env.keyword,
-    keywordRange,
-    range: index.range(base === 0 ? line.start : toOrigin(line.segments, base), line.end),
-    flags: env.flags.map((f) => toFlag(f, base, at)),
-    rest,
-    restStart,
-    heredocs,
-    escapeChar,
-    at,
-    report(code: ParseCode, message: string, range: SourceRange, severity: Severity = "error", hint?: string) {
-      diagnostics.push(hint ? { code, severity, message, range, hint } : { code, severity, message, range });
-    },
-    parseNested(nested: string, offset: number) {
-      return parseInstruction(line, offset, parseEnvelope(nested), heredocs, index, escapeChar, diagnostics);
-    },
-  };
+  const input = new Input(kind, env.keyword, keywordRange, rest, restStart, heredocs, escapeChar, line, base, index, diagnostics);
+  if (env.flags.length > 0) input.flags = env.flags.map((f) => toFlag(f, base, input));
   return INSTRUCTION_PARSERS[kind](input);
 }

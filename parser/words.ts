@@ -28,21 +28,25 @@ export function whitespaceWords(text: string, base = 0): RawWord[] {
  * quoted part may contain blanks; the escape character and the character after it are kept.
  */
 export function parseWords(text: string, escape: string, base = 0): RawWord[] {
+  // A word is always the text from its start to its end, except that an escape character at the
+  // very end of the text is dropped: slice instead of building it a character at a time.
   const words: RawWord[] = [];
-  let word = "";
   let start = -1;
   let quote = "";
   let blankOK = false;
   let inQuote = false;
   const n = text.length;
+  let cut = n;
   const flush = (end: number): void => {
-    if (start >= 0 && (blankOK || word.length > 0)) words.push({ text: word, start: base + start, end: base + end });
-    word = "";
+    if (start >= 0) {
+      const word = text.slice(start, end < cut ? end : cut);
+      if (blankOK || word.length > 0) words.push({ text: word, start: base + start, end: base + end });
+    }
     start = -1;
     blankOK = false;
   };
   for (let pos = 0; pos < n; pos++) {
-    let ch = text[pos]!;
+    const ch = text[pos]!;
     if (start < 0) {
       if (isSpace(ch)) continue;
       start = pos;
@@ -58,23 +62,20 @@ export function parseWords(text: string, escape: string, base = 0): RawWord[] {
         inQuote = true;
       }
       if (ch === escape) {
-        if (pos + 1 === n) continue; // an escape at the very end is dropped
-        word += ch;
-        ch = text[++pos]!;
+        if (pos + 1 === n) cut = pos; // an escape at the very end is dropped
+        else pos++;
       }
-      word += ch;
       continue;
     }
     if (ch === quote) inQuote = false;
     if (ch === escape && quote !== "'") {
       if (pos + 1 === n) {
         inQuote = false;
+        cut = pos;
         continue;
       }
-      word += ch;
-      ch = text[++pos]!;
+      pos++;
     }
-    word += ch;
   }
   flush(n);
   return words;

@@ -42,15 +42,21 @@ function argWords(cmd: HasWords): readonly Word[] {
   return (cmd as SimpleCommand).words.slice(1);
 }
 
-const cache = new WeakMap<object, WeakMap<OptionSpec, ParsedArgs>>();
+/**
+ * Per word list: the specs it was parsed with and the results (a word list meets one to three
+ * specs), kept on the array itself (see `commands` in walk.ts: no module-level WeakMap).
+ */
+const PARSED: unique symbol = Symbol("kiln.parsedArgs");
+type WithParsed = { [PARSED]?: (OptionSpec | ParsedArgs)[] };
 const NO_SPEC: OptionSpec = {};
 
 /** Splits a command's arguments into options and positional arguments (cached per words and spec object). */
 export function parseArgs(cmd: HasWords, spec: OptionSpec = NO_SPEC): ParsedArgs {
   const words = argWords(cmd);
-  let perCmd = cache.get(words);
-  const hit = perCmd?.get(spec);
-  if (hit) return hit;
+  const perCmd = (words as WithParsed)[PARSED];
+  if (perCmd) {
+    for (let k = 0; k < perCmd.length; k += 2) if (perCmd[k] === spec) return perCmd[k + 1] as ParsedArgs;
+  }
   const options: ParsedOption[] = [];
   const positional: Word[] = [];
   const shortWithValue = spec.shortWithValue ?? "";
@@ -99,11 +105,8 @@ export function parseArgs(cmd: HasWords, spec: OptionSpec = NO_SPEC): ParsedArgs
   }
   for (; i < words.length; i++) positional.push(words[i]!);
   const result = { options, positional };
-  if (!perCmd) {
-    perCmd = new WeakMap();
-    cache.set(words, perCmd);
-  }
-  perCmd.set(spec, result);
+  if (perCmd) perCmd.push(spec, result);
+  else if (Object.isExtensible(words)) Object.defineProperty(words, PARSED, { value: [spec, result] });
   return result;
 }
 
@@ -118,11 +121,31 @@ export function hasFlag(cmd: HasWords, flags: string | readonly string[], spec: 
 
 /** The first option matching any of `flags` (see `hasFlag`), or null. */
 export function findFlag(cmd: HasWords, flags: string | readonly string[], spec: OptionSpec = NO_SPEC): ParsedOption | null {
-  const wanted = (typeof flags === "string" ? [flags] : flags).map(normalizeFlag);
-  for (const o of parseArgs(cmd, spec).options) {
-    if (wanted.some((f) => f.name === o.name && f.long === o.long)) return o;
+  const options = parseArgs(cmd, spec).options;
+  if (options.length === 0) return null;
+  for (const o of options) {
+    if (typeof flags === "string") {
+      const f = normalized(flags);
+      if (f.name === o.name && f.long === o.long) return o;
+      continue;
+    }
+    for (const flag of flags) {
+      const f = normalized(flag);
+      if (f.name === o.name && f.long === o.long) return o;
+    }
   }
   return null;
+}
+
+const normalizedFlags = new Map<string, { name: string; long: boolean }>();
+/** normalizeFlag, remembered: rules ask for the same few flags on every command. */
+function normalized(flag: string): { name: string; long: boolean } {
+  let f = normalizedFlags.get(flag);
+  if (!f) {
+    f = normalizeFlag(flag);
+    if (normalizedFlags.size < 4096) normalizedFlags.set(flag, f);
+  }
+  return f;
 }
 
 /** The values of every occurrence of an option (`-o a -o b` gives ["a", "b"]). */
@@ -187,6 +210,8 @@ function scanSpec(name: string, spec: OptionSpec): OptionSpec {
   return s;
 }
 
+const NO_WRAPPERS: readonly string[] = Object.freeze([]);
+
 export interface Unwrapped {
   /** The wrapped command's name, or null when it is dynamic or missing. */
   readonly name: string | null;
@@ -199,7 +224,11 @@ export interface Unwrapped {
 
 /** Looks through `sudo`, `env`, `nice`, `xargs`, `exec`, ... to the command that really runs. */
 export function unwrap(cmd: CommandInfo | readonly Word[]): Unwrapped {
-  let argv: readonly Word[] = Array.isArray(cmd) ? (cmd as readonly Word[]) : (cmd as CommandInfo).argv;
+  const info = Array.isArray(cmd) ? null : (cmd as CommandInfo);
+  let argv: readonly Word[] = info === null ? (cmd as readonly Word[]) : info.argv;
+  const first = argv[0]?.value ?? null;
+  // Most commands are not wrappers: keep the command's own arrays.
+  if (first === null || !(first in WRAPPERS)) return { name: first, argv, args: info !== null ? info.args : argv.slice(1), wrappers: NO_WRAPPERS };
   const wrappers: string[] = [];
   for (let guard = 0; guard < 8; guard++) {
     const name = argv[0]?.value ?? null;

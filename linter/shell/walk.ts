@@ -74,16 +74,23 @@ interface Frame {
 
 const TOP: Frame = { ancestors: [], inSubshell: false, inSubstitution: false, inCondition: false, inFunction: false, inLoop: false };
 
-const cache = new WeakMap<Script | List, readonly CommandInfo[]>();
+/**
+ * The cache lives on the script object itself (a symbol-keyed property), not in a module-level
+ * WeakMap: V8's young-generation GC keeps WeakMap values alive, so every file's command lists
+ * would be promoted to the old generation before they could be freed.
+ */
+const COMMANDS: unique symbol = Symbol("kiln.commands");
+type WithCommands = { [COMMANDS]?: readonly CommandInfo[] };
 
 /** Every simple command of the script (or list), in source order. Cached per script. */
 export function commands(script: Script | List): readonly CommandInfo[] {
-  const hit = cache.get(script);
+  const holder = script as (Script | List) & WithCommands;
+  const hit = holder[COMMANDS];
   if (hit) return hit;
   const out: CommandInfo[] = [];
   walkList(script.type === "script" ? script.body : script, TOP, out);
   out.sort((a, b) => a.command.start - b.command.start);
-  cache.set(script, out);
+  Object.defineProperty(holder, COMMANDS, { value: out });
   return out;
 }
 

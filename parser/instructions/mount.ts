@@ -13,6 +13,7 @@ const BOOL_KEYS = new Set(["readonly", "ro", "readwrite", "rw", "required"]);
 
 /** CSV fields as Go's encoding/csv reads one record: `"` quotes a field, `""` is a quote. */
 export function splitCsv(text: string): string[] {
+  if (!text.includes('"')) return text.split(",");
   const fields: string[] = [];
   let field = "";
   let quoted = false;

@@ -34,7 +34,7 @@ export interface RunCommand {
 }
 
 const NO_SPEC: OptionSpec = {};
-const runCache = new WeakMap<LintContext, RunInfo[]>();
+const RUNS: unique symbol = Symbol("runs");
 
 /** The SHELL array in effect at the end of each stage (a child stage inherits its parent's). */
 function shellAtEnd(ctx: LintContext, stage: Stage, memo: Map<Stage, readonly string[] | null>): readonly string[] | null {
@@ -49,8 +49,10 @@ function shellAtEnd(ctx: LintContext, stage: Stage, memo: Map<Stage, readonly st
 
 /** Every RUN of the file (ONBUILD RUN triggers too) with its scripts. Cached per context. */
 export function runs(ctx: LintContext): readonly RunInfo[] {
-  const hit = runCache.get(ctx);
-  if (hit) return hit;
+  return ctx.memo(RUNS, () => collectRuns(ctx));
+}
+
+function collectRuns(ctx: LintContext): RunInfo[] {
   const out: RunInfo[] = [];
   const memo = new Map<Stage, readonly string[] | null>();
   const escapeChar = ctx.dockerfile.escapeChar;
@@ -61,19 +63,20 @@ export function runs(ctx: LintContext): readonly RunInfo[] {
       const run = i.kind === "RUN" ? i : i.kind === "ONBUILD" && i.trigger?.kind === "RUN" ? i.trigger : null;
       if (run === null) continue;
       const { sources, heredocs } = shellSources(run, ctx.lines, { escapeChar, shell });
-      out.push({ run, at: i, stage, shell, sources, heredocs, onbuild: run !== i });
+      const info: RunInfoWithCommands = { run, at: i, stage, shell, sources, heredocs, onbuild: run !== i, commands: undefined };
+      out.push(info);
     }
   }
-  runCache.set(ctx, out);
   return out;
 }
 
-const cmdCache = new WeakMap<RunInfo, RunCommand[]>();
+/** A RunInfo keeps its unwrapped commands once made (see LintContext.memo for why not a WeakMap). */
+type RunInfoWithCommands = RunInfo & { commands: RunCommand[] | undefined };
 
 /** The commands of one RUN (all its scripts), unwrapped. */
 export function runCommands(info: RunInfo): readonly RunCommand[] {
-  const hit = cmdCache.get(info);
-  if (hit) return hit;
+  const holder = info as RunInfoWithCommands;
+  if (holder.commands) return holder.commands;
   const out: RunCommand[] = [];
   for (const source of info.sources) {
     for (const command of commands(source.script)) {
@@ -81,16 +84,16 @@ export function runCommands(info: RunInfo): readonly RunCommand[] {
       out.push({ info, source, command, name: u.name, argv: u.argv, args: u.args, wrappers: u.wrappers });
     }
   }
-  cmdCache.set(info, out);
+  // RunInfos made elsewhere (tests) may not have the field: only cache on ours.
+  if ("commands" in holder) holder.commands = out;
   return out;
 }
 
-const allCache = new WeakMap<LintContext, { all: RunCommand[]; byName: Map<string, RunCommand[]> }>();
+const ALL_COMMANDS: unique symbol = Symbol("allRunCommands");
 
 /** Every command of every RUN (in file order), optionally only those named `names`. */
 export function allRunCommands(ctx: LintContext, names?: readonly string[]): readonly RunCommand[] {
-  let entry = allCache.get(ctx);
-  if (!entry) {
+  const entry = ctx.memo(ALL_COMMANDS, () => {
     const all: RunCommand[] = [];
     const byName = new Map<string, RunCommand[]>();
     for (const info of runs(ctx)) {
@@ -102,25 +105,19 @@ export function allRunCommands(ctx: LintContext, names?: readonly string[]): rea
         list.push(c);
       }
     }
-    entry = { all, byName };
-    allCache.set(ctx, entry);
-  }
+    return { all, byName };
+  });
   if (!names) return entry.all;
   if (names.length === 1) return entry.byName.get(names[0]!) ?? [];
   const byName = entry.byName;
   return entry.all.filter((c) => c.name !== null && names.includes(c.name) && byName.has(c.name));
 }
 
-const infoCache = new WeakMap<LintContext, Map<RunInstruction, RunInfo>>();
+const RUN_INFO: unique symbol = Symbol("runInfoOf");
 
 /** The RunInfo of a RUN instruction (also an ONBUILD trigger). */
 export function runInfoOf(ctx: LintContext, run: RunInstruction): RunInfo | undefined {
-  let map = infoCache.get(ctx);
-  if (!map) {
-    map = new Map(runs(ctx).map((r) => [r.run, r]));
-    infoCache.set(ctx, map);
-  }
-  return map.get(run);
+  return ctx.memo(RUN_INFO, () => new Map(runs(ctx).map((r) => [r.run, r]))).get(run);
 }
 
 /** The Dockerfile range of a command word (or the whole command). */
