@@ -37,7 +37,7 @@ export const imagesCommand = defineCommand<ImagesArgs>({
       .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Only show image IDs" })
       .option("no-trunc", { type: "boolean", default: false, describe: "Don't truncate output" })
       .option("format", { type: "string", default: "table", requiresArg: true, describe: "table, json, or a Go template like '{{.Repository}}:{{.Tag}}'" })
-      .option("filter", { type: "string", array: true, default: [] as string[], requiresArg: true, describe: "dangling=true|false, reference=PATTERN" })
+      .option("filter", { type: "string", array: true, nargs: 1, default: [] as string[], requiresArg: true, describe: "dangling=true|false, reference=PATTERN" })
       .example("$0 images", "list every image")
       .example("$0 images --filter reference='kiln.local/*'", "names matching a pattern")
       .example("$0 images --format '{{.Repository}}:{{.Tag}} {{.Size}}'", "custom output"),

@@ -161,7 +161,7 @@ export const importCommand = defineCommand<ImportArgs>({
     yargs
       .positional("file", { type: "string", demandOption: true, describe: "A tar archive (plain or gzip); - reads standard input" })
       .positional("reference", { type: "string", describe: "Name for the image, NAME[:TAG]" })
-      .option("change", { alias: "c", type: "string", array: true, default: [] as string[], requiresArg: true, describe: "Apply a Dockerfile instruction (CMD, ENV, …) to the image" })
+      .option("change", { alias: "c", type: "string", array: true, nargs: 1, default: [] as string[], requiresArg: true, describe: "Apply a Dockerfile instruction (CMD, ENV, …) to the image" })
       .option("message", { alias: "m", type: "string", requiresArg: true, describe: "Commit message for the imported image" })
       .option("platform", { type: "string", requiresArg: true, describe: "os/arch[/variant] of the image (default: this machine's)" })
       .example("$0 import rootfs.tar kiln.local/busybox:latest", "name the image")

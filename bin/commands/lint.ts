@@ -32,7 +32,7 @@ export interface LintArgs {
   readonly color?: boolean;
 }
 
-const list = (describe: string) => ({ type: "string" as const, array: true as const, requiresArg: true, describe });
+const list = (describe: string) => ({ type: "string" as const, array: true as const, nargs: 1, requiresArg: true, describe });
 
 export const lintCommand = defineCommand<LintArgs>({
   command: "lint [files..]",
