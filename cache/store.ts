@@ -279,13 +279,19 @@ export class LayoutStore implements ImageStore {
     const fh = await open(tmp, "wx", 0o644);
     let ok = false;
     // chunks (64 KiB from a socket) are written in batches of 1 MiB: one thread-pool round
-    // trip per MiB instead of 16
+    // trip per MiB instead of 16, and one batch is written while the next one is read
     let batch: Uint8Array[] = [];
     let batched = 0;
+    let writing: Promise<void> | undefined;
     const flush = async () => {
+      await writing;
       const bufs = batch;
       batch = [];
       batched = 0;
+      writing = writeAll(bufs);
+      writing.catch(() => {}); // awaited by the next flush or at the end
+    };
+    const writeAll = async (bufs: Uint8Array[]) => {
       let { bytesWritten } = await fh.writev(bufs);
       for (const b of bufs) {
         // rare short writes: the rest of each buffer one by one
@@ -309,6 +315,7 @@ export class LayoutStore implements ImageStore {
         if (batched >= 1024 * 1024) await flush();
       }
       if (batched > 0) await flush();
+      await writing;
       const got: BlobInfo = { digest: hasher.digest(), size: hasher.size };
       if (expected) {
         if (expected.size !== undefined && expected.size !== got.size) {
@@ -326,6 +333,7 @@ export class LayoutStore implements ImageStore {
       return got;
     } finally {
       if (!ok) {
+        await writing?.catch(() => {});
         await fh.close().catch(() => {});
         await unlink(tmp).catch(() => {});
         if (source instanceof Readable) source.destroy();
