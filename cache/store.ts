@@ -53,6 +53,7 @@ import type {
   ReferenceGraph,
   StoreUsage,
   WriteOptions,
+  CompressOptions,
 } from "./types.js";
 
 export const LAYOUT_VERSION = "1.0.0";
@@ -872,23 +873,42 @@ export class LayoutStore implements ImageStore {
     });
   }
 
-  async compressLayer(layer: Layer, compression: Compression): Promise<Layer> {
+  async compressLayer(layer: Layer, compression: Compression, options: CompressOptions = {}): Promise<Layer> {
+    // copyTo is ended by a compression made now, and failed otherwise (its reader must not wait)
+    const skipCopy = () => options.copyTo?.destroy(new KilnError("compression-skipped", `layer ${layer.diffId} was not compressed now`));
     const info = classifyMediaType(layer.mediaType);
-    if (info.kind !== "layer") throw new KilnError("not-a-layer", `media type ${JSON.stringify(layer.mediaType)} is not a layer media type`);
-    if (info.compression === compression) return layer;
+    if (info.kind !== "layer") {
+      skipCopy();
+      throw new KilnError("not-a-layer", `media type ${JSON.stringify(layer.mediaType)} is not a layer media type`);
+    }
+    if (info.compression === compression) {
+      skipCopy();
+      return layer;
+    }
     const mediaType = layerMediaType(info.format, compression);
     if (compression === "none") {
+      skipCopy();
       // decompress into the store; the uncompressed digest is the diffId
       const blob = await this.putBlob(await openUncompressed(layer), { expected: layer.diffId, what: `layer ${layer.diffId}` });
       return layerFromOpener(() => this.getBlob(blob.digest, { size: blob.size }), { mediaType, digest: blob.digest, size: blob.size, diffId: layer.diffId });
     }
     let blob = await this.compressedBlob(layer.diffId, compression);
-    if (!blob) {
+    if (blob) skipCopy();
+    else {
       // the same compressor as save (parallel deterministic gzip, image/formats): one layer has
       // one gzip copy whichever command made it first
       const compress = compressor(compression)!;
       const out = new PassThrough();
       pipeline(await openUncompressed(layer), compress, out, () => {});
+      const copy = options.copyTo;
+      if (copy) {
+        // a second reader of the compressed bytes; pipe() unpipes it if it fails
+        compress.pipe(copy);
+        copy.on("error", () => {});
+        compress.on("close", () => {
+          if (!copy.writableEnded) copy.destroy(new KilnError("compression-failed", `compressing layer ${layer.diffId} stopped`));
+        });
+      }
       blob = await this.putBlob(out, { what: `${compression} layer of ${layer.diffId}` });
       await this.recordCompressed(layer.diffId, compression, blob);
     }
