@@ -8,13 +8,14 @@
  *                       (`oci:$KILN_ROOT:name`) and compresses too
  *   push, gzip layers:  kiln's second push (remembered gzip copies) vs skopeo from an OCI
  *                       layout with gzip layers (made once with `skopeo copy --dest-compress`)
- *   pull:               kiln's pushed image into a fresh store (digests and diff_ids
- *                       verified) vs skopeo into an empty OCI layout
+ *   pull:               kiln's pushed image into a fresh store (blob digests verified;
+ *                       diff_ids are checked when a layer is unpacked) vs skopeo into an
+ *                       empty OCI layout
  *
  * Every push goes to a fresh `docker-registry` (its own config and storage, 127.0.0.1, a free
  * port), so no blob is skipped. The image is real files (the biggest first of /usr/lib) in 4
  * layers, made once and kept in the work directory. Wall time is spawn to exit; peak RSS is
- * /usr/bin/time's %M. Throughput is the image's uncompressed size over the wall time.
+ * /usr/bin/time's %M, CPU seconds its %U + %S. Throughput is the image's uncompressed size over the wall time.
  *
  * Options (env): KILN_BENCH_REGISTRY_MB (500), KILN_BENCH_REGISTRY_ROUNDS (3),
  * KILN_BENCH_REGISTRY_DIR (default $TMPDIR/kiln-bench-registry), KILN_BENCH_REGISTRY_SOURCE (/usr/lib).
