@@ -8,13 +8,14 @@
  *                       (`oci:$KILN_ROOT:name`) and compresses too
  *   push, gzip layers:  kiln's second push (remembered gzip copies) vs skopeo from an OCI
  *                       layout with gzip layers (made once with `skopeo copy --dest-compress`)
- *   pull:               kiln's pushed image into a fresh store (digests and diff_ids
- *                       verified) vs skopeo into an empty OCI layout
+ *   pull:               kiln's pushed image into a fresh store (blob digests verified;
+ *                       diff_ids are checked when a layer is unpacked) vs skopeo into an
+ *                       empty OCI layout
  *
  * Every push goes to a fresh `docker-registry` (its own config and storage, 127.0.0.1, a free
  * port), so no blob is skipped. The image is real files (the biggest first of /usr/lib) in 4
  * layers, made once and kept in the work directory. Wall time is spawn to exit; peak RSS is
- * /usr/bin/time's %M. Throughput is the image's uncompressed size over the wall time.
+ * /usr/bin/time's %M, CPU seconds its %U + %S. Throughput is the image's uncompressed size over the wall time.
  *
  * Options (env): KILN_BENCH_REGISTRY_MB (500), KILN_BENCH_REGISTRY_ROUNDS (3),
  * KILN_BENCH_REGISTRY_DIR (default $TMPDIR/kiln-bench-registry), KILN_BENCH_REGISTRY_SOURCE (/usr/lib).
@@ -200,16 +201,18 @@ async function startRegistry(dir: string): Promise<Registry> {
 
 interface Measured {
   seconds: number;
+  /** user + system CPU seconds (all threads): steadier than wall time on a shared machine */
+  cpu: number;
   rssMb: number;
 }
 
 function measure(cmd: string, args: string[]): Measured {
   const start = process.hrtime.bigint();
-  const r = spawnSync("/usr/bin/time", ["-f", "KILN_TIME %e %M", cmd, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
+  const r = spawnSync("/usr/bin/time", ["-f", "KILN_TIME %e %M %U %S", cmd, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
-  const m = /KILN_TIME (\S+) (\d+)/.exec(r.stderr);
-  return { seconds, rssMb: m ? Number(m[2]) / 1024 : NaN };
+  const m = /KILN_TIME (\S+) (\d+) (\S+) (\S+)/.exec(r.stderr);
+  return { seconds, cpu: m ? Number(m[3]) + Number(m[4]) : NaN, rssMb: m ? Number(m[2]) / 1024 : NaN };
 }
 
 function kilnCli(root: string, ...args: string[]): void {
@@ -278,12 +281,13 @@ export async function runRegistryBench(options: RegistryBenchOptions, log: (line
   rmSync(work, { recursive: true, force: true });
 
   log("");
-  log(`${"step".padEnd(28)} ${"median s".padStart(9)} ${"MB/s".padStart(7)} ${"peak RSS MB".padStart(12)}`);
+  log(`${"step".padEnd(28)} ${"median s".padStart(9)} ${"MB/s".padStart(7)} ${"CPU s".padStart(7)} ${"peak RSS MB".padStart(12)}`);
   const row = (k: string) => {
     const ms = results.get(k) ?? [];
     const s = median(ms.map((m) => m.seconds));
     const rss = Math.max(...ms.map((m) => m.rssMb));
-    log(`${k.padEnd(28)} ${fmt(s, 2).padStart(9)} ${fmt(mb / s, 0).padStart(7)} ${fmt(rss, 0).padStart(12)}`);
+    const cpu = median(ms.map((m) => m.cpu));
+    log(`${k.padEnd(28)} ${fmt(s, 2).padStart(9)} ${fmt(mb / s, 0).padStart(7)} ${fmt(cpu, 2).padStart(7)} ${fmt(rss, 0).padStart(12)}`);
     return { s, rss };
   };
   const pairs = ["push, compressing", "push, gzip layers", "pull"].map((what) => ({ what, kiln: row(`${what}: kiln`), skopeo: row(`${what}: skopeo`) }));

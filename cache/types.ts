@@ -115,7 +115,7 @@ export interface ImageStore {
   compressedBlob(diffId: Digest, compression: Exclude<Compression, "none">): Promise<BlobInfo | undefined>;
   recordCompressed(diffId: Digest, compression: Exclude<Compression, "none">, blob: BlobInfo): Promise<void>;
   /** The layer in the given compression: reused from the mapping, or compressed, stored and remembered. */
-  compressLayer(layer: Layer, compression: Compression): Promise<Layer>;
+  compressLayer(layer: Layer, compression: Compression, options?: CompressOptions): Promise<Layer>;
 
   // maintenance
   references(): Promise<ReferenceGraph>;
@@ -125,4 +125,14 @@ export interface ImageStore {
   withLock<T>(fn: () => Promise<T>): Promise<T>;
   /** Drops this process's lease; call when done. */
   close(): Promise<void>;
+}
+
+export interface CompressOptions {
+  /**
+   * When the layer is compressed now (no remembered copy), the compressed bytes also go to this
+   * stream as they are made (backpressure honoured), e.g. an upload whose digest is given at its
+   * end. It is ended after the last byte and destroyed if compression fails; if it fails itself,
+   * the store's copy goes on. Not written to when a remembered copy is used.
+   */
+  copyTo?: NodeJS.WritableStream & { destroy(err?: Error): unknown; readonly writableEnded: boolean };
 }

@@ -7,7 +7,7 @@
 import { PassThrough, Readable, pipeline } from "node:stream";
 import * as zlib from "node:zlib";
 import { KilnError } from "../util/errors.js";
-import { DigestHasher, digestOf, type Digest } from "./digest.js";
+import { DigestHasher, DigestTransform, digestOf, type Digest } from "./digest.js";
 import { classifyMediaType, MediaType, type Compression } from "./media-types.js";
 import type { Descriptor, StringMap } from "./types.js";
 
@@ -55,13 +55,18 @@ function decompressor(compression: Compression): NodeJS.ReadWriteStream | undefi
   }
 }
 
-/** The layer's uncompressed tar, whatever its media type's compression. */
+/**
+ * The layer's uncompressed tar, whatever its media type's compression. A compressed layer's tar
+ * is checked against its diff_id (the stream fails at its end with `digest-mismatch`): a pulled
+ * layer's diff_id is verified where it is read, not at pull time.
+ */
 export async function openUncompressed(layer: Layer): Promise<Readable> {
   const inflate = decompressor(compressionOf(layer.mediaType));
   const blob = await layer.open();
   if (!inflate) return blob;
   const out = new PassThrough();
-  pipeline(blob, inflate, out, () => {}); // errors reach `out`, which pipeline destroys with them
+  const check = new DigestTransform({ expect: { digest: layer.diffId, what: `the uncompressed layer ${layer.digest} (its diff_id)` } });
+  pipeline(blob, inflate, check, out, () => {}); // errors reach `out`, which pipeline destroys with them
   return out;
 }
 

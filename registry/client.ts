@@ -433,6 +433,65 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * Uploads a blob while it is being made (its digest known only at its end): one POST, one
+   * streamed PATCH (chunked), then `PUT ?digest=` with what `digest()` resolves to. No retries
+   * and no existence check: the caller keeps its own copy and uploads that (`uploadBlob`) if
+   * this fails.
+   */
+  async uploadStreaming(
+    ref: Reference,
+    body: Readable,
+    digest: () => Promise<Digest>,
+    options: { what?: string; onBytes?: (n: number) => void } = {},
+  ): Promise<Digest> {
+    const what = options.what ?? "blob";
+    const scopes = this.scopes(ref, ["pull", "push"]);
+    let sent = 0;
+    try {
+      const location = await this.startUpload(ref, what);
+      const counted = () =>
+        pipeline(
+          body,
+          new Counter((n) => {
+            sent += n;
+            options.onBytes?.(n);
+          }),
+          () => {},
+        );
+      const patch = await this.send(ref.domain, scopes, {
+        method: "PATCH",
+        url: location,
+        headers: { "Content-Type": "application/octet-stream" },
+        body: counted,
+        retry: false,
+        what: `upload of ${what}`,
+      });
+      if (patch.status !== 202 || !patch.headers.location) throw await httpError(patch, `upload of ${what}`, ref.domain);
+      patch.drain();
+      const d = await digest();
+      const url = new URL(patch.headers.location, patch.url);
+      url.searchParams.set("digest", d);
+      const res = await this.send(ref.domain, scopes, {
+        method: "PUT",
+        url,
+        headers: { "Content-Type": "application/octet-stream", "Content-Length": "0" },
+        body: Buffer.alloc(0),
+        retry: false,
+        what: `upload of ${what}`,
+      });
+      if (res.status !== 201 && res.status !== 204) throw await httpError(res, `upload of ${what}`, ref.domain);
+      res.drain();
+      const header = res.headers["docker-content-digest"];
+      if (typeof header === "string" && header !== d) throw new KilnError("digest-mismatch", `upload of ${what}: the registry stored ${header}, kiln sent ${d}`);
+      return d;
+    } catch (err) {
+      options.onBytes?.(-sent);
+      body.destroy();
+      throw err;
+    }
+  }
+
   private async startUpload(ref: Reference, what: string): Promise<URL> {
     const res = await this.send(ref.domain, this.scopes(ref, ["pull", "push"]), {
       method: "POST",

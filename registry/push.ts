@@ -4,7 +4,7 @@
  * the manifest by tag or digest. Uncompressed store layers are gzip'ed through the store's
  * `compressLayer`, which remembers the result (principle 10), so a second push compresses nothing.
  */
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import * as zlib from "node:zlib";
 import {
   classifyMediaType,
@@ -34,6 +34,11 @@ export interface PushOptions {
   concurrency?: number;
   /** Repository paths on the same registry to try cross-repository mounts from. */
   mountFrom?: readonly string[];
+  /**
+   * A layer compressed for the first time is uploaded while it is compressed (default true;
+   * false: compress into the store, then upload the stored copy).
+   */
+  streamUploads?: boolean;
 }
 
 export interface PushResult {
@@ -77,17 +82,31 @@ export async function pushImage(client: RegistryClient, image: Image, reference:
   for (const l of layers) emit({ kind: "blob", digest: l.digest, role: "layer", status: "preparing", total: l.size });
   const pushed: Layer[] = new Array(layers.length);
   const uploads = new Map<Digest, Promise<void>>();
+  const compressing = new Map<Digest, Promise<Layer>>();
   await inPool(layers, options.concurrency ?? 4, async (original, i) => {
     let layer = original;
+    const what = `layer ${i + 1} of ${layers.length} (${original.digest}) of ${where}`;
     if (wantsCompression(original, options)) {
       emit({ kind: "blob", digest: original.digest, role: "layer", status: "compressing", total: original.size });
-      layer = await options.store!.compressLayer(original, compression);
+      const store = options.store!;
+      const streaming = compressing.get(original.diffId);
+      if (streaming) {
+        layer = await streaming; // the same layer twice in one image: compressed and uploaded once
+      } else if (options.streamUploads !== false && !(await store.compressedBlob(original.diffId, compression))) {
+        // compressed for the first time: the upload streams the bytes as they are made
+        const job = compressAndUpload(client, ref, store, original, compression, options, what, emit);
+        compressing.set(original.diffId, job);
+        pushed[i] = await job;
+        return;
+      } else {
+        layer = await store.compressLayer(original, compression);
+      }
     }
     pushed[i] = layer;
     // the same layer twice in one image goes up once
     let upload = uploads.get(layer.digest);
     if (!upload) {
-      upload = uploadLayer(client, ref, layer, original.digest, options, `layer ${i + 1} of ${layers.length} (${layer.digest}) of ${where}`, emit);
+      upload = uploadLayer(client, ref, layer, original.digest, options, what, emit);
       uploads.set(layer.digest, upload);
     }
     await upload;
@@ -99,6 +118,44 @@ export async function pushImage(client: RegistryClient, image: Image, reference:
   await client.uploadBlob(ref, { digest: cfg.digest, size: cfg.size }, () => Readable.from([config]), { what: `config ${cfg.digest} of ${where}` });
   const digest = await client.putManifest(ref, manifest, mediaType);
   return { reference: ref, digest, size: manifest.byteLength, mediaType };
+}
+
+/**
+ * Compresses `original` into the store and uploads the compressed bytes as they are made (no
+ * second read of the blob, no wait for the whole layer); the digest goes with the final PUT.
+ * When that upload fails, the stored copy is uploaded the ordinary way (HEAD, retries).
+ */
+async function compressAndUpload(
+  client: RegistryClient,
+  ref: Reference,
+  store: ImageStore,
+  original: Layer,
+  compression: Exclude<Compression, "none">,
+  options: PushOptions,
+  what: string,
+  emit: (e: TransferEvent) => void,
+): Promise<Layer> {
+  const body = new PassThrough();
+  const stored = store.compressLayer(original, compression, { copyTo: body });
+  stored.catch(() => {}); // awaited below
+  let current = 0;
+  let last = 0;
+  const upload = client.uploadStreaming(ref, body, async () => (await stored).digest, {
+    what,
+    onBytes: (n) => {
+      current += n;
+      const now = Date.now();
+      if (now - last >= 100) {
+        last = now;
+        emit({ kind: "blob", digest: original.digest, role: "layer", status: "pushing", current });
+      }
+    },
+  });
+  const [sent] = await Promise.allSettled([upload]);
+  const layer = await stored;
+  if (sent.status === "fulfilled") emit({ kind: "blob", digest: original.digest, role: "layer", status: "pushed", total: layer.size });
+  else await uploadLayer(client, ref, layer, original.digest, options, what, emit);
+  return layer;
 }
 
 async function uploadLayer(

@@ -54,7 +54,7 @@ export function openRuntime(snapshotsDir: string, kind: SnapshotterKind | "auto"
 
 export async function layerSources(image: Image): Promise<LayerSource[]> {
   const layers = await image.layers();
-  return layers.map((l) => ({ diffId: l.diffId, open: (): Promise<Readable> => l.open() }));
+  return layers.map((l) => ({ diffId: l.diffId, digest: l.digest, open: (): Promise<Readable> => l.open() }));
 }
 
 export function newContainerId(): string {

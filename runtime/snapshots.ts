@@ -33,7 +33,10 @@ export const SNAPSHOTTER_KINDS: readonly SnapshotterKind[] = ["overlay", "copy"]
 
 /** A layer to unpack: its diffId and its bytes (a tar, gzip or zstd; recognised by content). */
 export interface LayerSource {
+  /** Checked while unpacking: a layer whose tar does not hash to it is refused (`digest-mismatch`). */
   readonly diffId: Digest;
+  /** The blob digest, to name the layer in errors. */
+  readonly digest?: Digest;
   open(): Promise<Readable> | Readable;
 }
 
@@ -209,10 +212,20 @@ abstract class ChainSnapshotter {
       if (existsSync(dirs[i]!)) continue;
       const temp = newTemp(this.root);
       mkdirSync(join(temp, "fs"));
-      await this.unpack(layers[i]!, temp, i, dirs);
+      try {
+        await this.unpack(layers[i]!, temp, i, dirs);
+      } catch (err) {
+        rmSync(temp, { recursive: true, force: true }); // nothing half-unpacked or unverified stays
+        throw err;
+      }
       commit(temp, join(this.root, hex(ids[i]!)));
     }
     return { kind: this.kind, chainIds: ids, dirs };
+  }
+
+  /** Every layer's tar is checked against its diff_id while it is unpacked. */
+  protected checks(layer: LayerSource, i: number): { diffId: Digest; what: string } {
+    return { diffId: layer.diffId, what: `layer ${i + 1} (${layer.digest ?? layer.diffId})` };
   }
 
   protected get warnings() {
@@ -229,7 +242,7 @@ class CopySnapshotter extends ChainSnapshotter implements Snapshotter {
   protected async unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[]): Promise<void> {
     const fs = join(temp, "fs");
     if (i > 0) await copyTree(dirs[i - 1]!, fs);
-    await unpackLayer(await layer.open(), fs, { mode: "merged", ...this.warnings });
+    await unpackLayer(await layer.open(), fs, { mode: "merged", ...this.checks(layer, i), ...this.warnings });
   }
 
   async activate(chain: Chain, runDir: string, options: ActivateOptions = {}): Promise<ActiveRootfs> {
@@ -261,7 +274,7 @@ class OverlaySnapshotter extends ChainSnapshotter implements Snapshotter {
 
   protected async unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[]): Promise<void> {
     const lowers = dirs.slice(0, i).reverse();
-    const stats = await unpackLayer(await layer.open(), join(temp, "fs"), { mode: "overlay", lowers, ...this.warnings });
+    const stats = await unpackLayer(await layer.open(), join(temp, "fs"), { mode: "overlay", lowers, ...this.checks(layer, i), ...this.warnings });
     const meta: OverlayMeta = { opaque: stats.opaque };
     writeFileSync(join(temp, "meta.json"), JSON.stringify(meta));
   }

@@ -200,7 +200,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const top = ids[ids.length - 1] ?? "empty";
     let p = chains.get(top);
     if (!p) {
-      p = getSnapshotter().then((snap) => snap.prepare(layers.map((l) => ({ diffId: l.diffId, open: () => l.open() }))));
+      p = getSnapshotter().then((snap) => snap.prepare(layers.map((l) => ({ diffId: l.diffId, digest: l.digest, open: () => l.open() }))));
       chains.set(top, p);
       p.catch(() => chains.delete(top));
     }

@@ -94,7 +94,9 @@ export class ParallelGzip extends Transform {
   private schedule(block: Buffer): void {
     this.crc = zlib.crc32(block, this.crc);
     this.length += block.byteLength;
-    const options: zlib.ZlibOptions = { level: this.level, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+    // an output buffer bigger than any block's deflate bound: one thread-pool job per block, not
+    // one per 16 KiB of output (the bytes are the same: deflate's output ignores buffer sizes)
+    const options: zlib.ZlibOptions = { level: this.level, finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: GZIP_BLOCK_SIZE + 64 * 1024 };
     if (this.previousTail) options.dictionary = this.previousTail;
     this.previousTail = Buffer.from(block.subarray(Math.max(0, block.byteLength - WINDOW)));
     const job = deflateRaw(block, options);

@@ -8,7 +8,7 @@
  *   writeOciLayout(dir | out, [{image, tags}])   → OCI layout directory or tar, layers compressed
  */
 export * from "./errors.js";
-export { detectCompression, zstdAvailable, requireCompression, DEFAULT_GZIP_LEVEL } from "./compression.js";
+export { compressor, detectCompression, zstdAvailable, requireCompression, DEFAULT_GZIP_LEVEL } from "./compression.js";
 export type { ArchiveEntry, BlobSource } from "./image-parts.js";
 export { readArchive, type ArchiveFormat, type ReadArchiveOptions, type ReadArchiveResult } from "./archive.js";
 export { writeDockerArchive, type DockerArchiveInput, type DockerManifestItem, type WriteDockerArchiveOptions } from "./docker-archive.js";

@@ -173,6 +173,16 @@ test("images: table, -q, --no-trunc, json, template, filters", async () => {
   assert.is((await ok(["images", "rt", "-q"])).stdout.trim().split("\n").length, 2);
   assert.is((await ok(["images", "--filter", "dangling=true", "-q"])).stdout, "");
   assert.is((await kiln(["images", "--filter", "bogus=1"])).status, 2);
+  // a repeatable option takes one value: the positional after it stays a positional
+  assert.is((await ok(["images", "--filter", "dangling=false", "rt", "-q"])).stdout.trim().split("\n").length, 2);
+});
+
+test("repeatable options before the positionals take one value each (import -c … FILE REF)", async () => {
+  writeFileSync(join(t.dir, "order.tar"), await tarOf([{ type: "file", path: "a", body: Buffer.from("a") }]));
+  await ok(["import", "-c", 'CMD ["sh"]', "-c", "ENV A=1", "order.tar", "order:1"]);
+  const [info] = JSON.parse((await ok(["inspect", "order:1"])).stdout);
+  assert.equal(info.Config.Cmd, ["sh"]);
+  assert.ok(info.Config.Env.includes("A=1"), JSON.stringify(info.Config.Env));
 });
 
 test("tag and rmi behave like docker", async () => {

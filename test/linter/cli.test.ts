@@ -57,6 +57,12 @@ test("--failure-threshold error, --ignore, --error", () => {
   assert.is(kiln(["lint", "bad/Dockerfile", "--failure-threshold", "error", "--warning", "DL4000"], { cwd: dir }).status, 0);
   const ignored = kiln(["lint", "bad/Dockerfile", "--ignore", "StageNameCasing", "--ignore", "MaintainerDeprecated", "--ignore", "DL4000"], { cwd: dir });
   assert.is(ignored.status, 0);
+  // options before the file take one value each: bad/Dockerfile is linted, not ignored as a rule
+  const before = kiln(["lint", "--ignore", "StageNameCasing", "--ignore", "MaintainerDeprecated", "--ignore", "DL4000", "bad/Dockerfile", "--format", "gnu"], { cwd: dir });
+  assert.is(before.status, 0, before.stdout + before.stderr);
+  const first = kiln(["lint", "--ignore", "StageNameCasing", "bad/Dockerfile", "--format", "gnu"], { cwd: dir });
+  assert.is(first.status, 1);
+  assert.match(first.stdout, "bad/Dockerfile:2:1:");
   const escalated = kiln(["lint", "bad/Dockerfile", "-t", "error", "--error", "MaintainerDeprecated", "--format", "gnu"], { cwd: dir });
   assert.is(escalated.status, 1);
   assert.match(escalated.stdout, "bad/Dockerfile:2:1: error: Maintainer instruction is deprecated in favor of using label [MaintainerDeprecated,DL4000]");

@@ -7,7 +7,10 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { newIndex, openUncompressed, parseReference, type Digest } from "../../image/index.js";
+import { gzipSync } from "node:zlib";
+import { appendLayer, digestOf, emptyImage, layerFromBytes, MediaType, newIndex, openUncompressed, parseReference, type Digest } from "../../image/index.js";
+import { layerSources, openSnapshotter } from "../../runtime/index.js";
+import type { KilnError } from "../../util/errors.js";
 import { pullImage, pushFromStore, pushImage, RegistryClient, type TransferEvent } from "../../registry/index.js";
 import { haveRegistry, startRegistry, type RegistryServer } from "../helpers/registry.js";
 import { collect } from "../image/helpers.js";
@@ -29,6 +32,39 @@ test.after(async () => {
 });
 
 const client = () => new RegistryClient({ env: {}, credentials: async () => undefined });
+
+test("a pulled gzip layer whose config lies about its diff_id: the pull is a blob copy, unpacking and reading its tar refuse it, the blob stays", async () => {
+  if (!enabled) return;
+  const name = `${reg.host}/lying:1`;
+  const tar = await randomTar("payload", 64 * 1024);
+  const claimed = digestOf(Buffer.from("another tar"));
+  const lying = await appendLayer(emptyImage({ os: "linux", architecture: "amd64" }), layerFromBytes(gzipSync(tar), { mediaType: MediaType.OciLayerGzip, diffId: claimed }));
+  const c = client();
+  await pushImage(c, lying, name);
+  const root = join(t.dir, "lying");
+  await withStore(root, async (s) => {
+    await pullImage(c, s, name);
+    const img = await s.image(name);
+    const [layer] = await img.layers();
+    assert.ok(await s.hasBlob(layer!.digest), "the blob matched its digest and is stored");
+    const snap = openSnapshotter("copy", { root: join(root, "snapshots") });
+    try {
+      await snap.prepare(await layerSources(img));
+      assert.unreachable("unpacked a layer with a wrong diff_id");
+    } catch (err) {
+      assert.is((err as KilnError).code, "digest-mismatch", String(err));
+      assert.match((err as Error).message, `layer 1 (${layer!.digest}): the uncompressed layer is ${digestOf(tar)}, but the image config lists diff_id ${claimed}`);
+    }
+    assert.not.ok(snap.has(claimed), "no snapshot kept");
+    try {
+      await collect(await openUncompressed(layer!));
+      assert.unreachable("read a layer with a wrong diff_id");
+    } catch (err) {
+      assert.is((err as KilnError).code, "digest-mismatch", String(err));
+    }
+    assert.ok(await s.hasBlob(layer!.digest), "nothing good removed");
+  });
+});
 
 test("push busybox, pull it into another store: same manifest, config and layer contents", async () => {
   if (!enabled) return;

@@ -140,6 +140,9 @@ test("an upload dropped mid-blob is started again; the pushed image pulls back",
   const c = client();
   const pushed = await withStore(src, (s) => pushFromStore(c, s, name));
   assert.is((proxy.faults[0] as { count: number }).count, 0, "the fault fired");
+  // the streamed upload (made while compressing) failed; the stored gzip copy went up instead
+  const [layer] = await withStore(src, async (s) => (await s.image(name)).layers());
+  assert.ok(await withStore(src, (s) => s.compressedBlob(layer!.diffId, "gzip")), "the gzip copy is remembered");
   proxy.faults = [];
   const pulled = await withStore(fresh(), (s) => pullImage(c, s, name));
   assert.is(pulled.digest, pushed.digest);

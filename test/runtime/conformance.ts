@@ -4,15 +4,18 @@
  * entries, and a layer made from a run reproduces exactly what the run saw.
  */
 import { readdirSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { digestOf } from "../../image/digest.js";
+import type { KilnError } from "../../util/errors.js";
 import { compareTarPaths, createTar, type TarEntry } from "../../image/tar.js";
 import { opaqueWhiteoutEntry, whiteoutEntry } from "../../image/whiteout.js";
 import {
   BUSYBOX_PASSWD,
+  chainIds,
   changesToEntries,
   changesToTar,
   createRunDir,
@@ -213,6 +216,30 @@ export function conformance(kind: SnapshotterKind): void {
     assert.equal(readdirSync(snap.root).sort(), before);
     assert.ok(snap.has(baseChain.chainIds[0]!));
     assert.not.ok(before.some((n) => n.startsWith("tmp-")));
+  });
+
+  s("a layer whose tar does not match its diff_id (gzip or plain) is refused while unpacking; nothing is kept", async () => {
+    const tar = await tarOf([{ type: "file", path: "evil", body: Buffer.from("not what the config says\n") }]);
+    const claimed = digestOf(await tarOf([{ type: "file", path: "evil", body: Buffer.from("harmless\n") }]));
+    const blob = gzipSync(tar);
+    for (const bytes of [blob, tar]) {
+      const lying: LayerSource = { diffId: claimed, digest: digestOf(bytes), open: () => Readable.from([bytes]) };
+      const before = readdirSync(snap.root).sort();
+      try {
+        await snap.prepare([base, lying]);
+        assert.unreachable("a layer with a wrong diff_id was unpacked");
+      } catch (err) {
+        assert.is((err as KilnError).code, "digest-mismatch", String(err));
+        assert.match(String((err as Error).message), `layer 2 (${digestOf(bytes)}): the uncompressed layer is ${digestOf(tar)}, but the image config lists diff_id ${claimed}`);
+      }
+      const [, chainId] = chainIds([base.diffId, claimed]);
+      assert.not.ok(snap.has(chainId!), "no snapshot under the lying chain id");
+      assert.equal(readdirSync(snap.root).sort(), before, "no temp dir left, the base snapshot kept");
+      assert.ok(snap.has(baseChain.chainIds[0]!));
+    }
+    // the same bytes with their true diff_id unpack
+    const honest = await snap.prepare([base, { diffId: digestOf(tar), open: () => Readable.from([blob]) }]);
+    assert.ok(snap.has(honest.chainIds[1]!));
   });
 
   s("the working directory a run creates is part of its layer", async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { gunzipSync } from "node:zlib";
 import { test } from "uvu";
@@ -46,6 +46,15 @@ test("peek: returns the head and the whole stream", async () => {
   assert.is((await collect(stream)).toString(), "abcdef");
   const empty = await peek(Readable.from([], { objectMode: false }), 4);
   assert.is(empty.head.length, 0);
+});
+
+test("ParallelGzip: the bytes are part of the format (layer digests stay reproducible): a pinned digest at the default level", async () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 120_000; i++) lines.push(`line ${i} ${(i * 2654435761) % 1000003}\n`);
+  const input = Buffer.from(lines.join("")); // 2.1 MB: three blocks, dictionaries in play
+  const out = await collect(chunked(input, 70_001).pipe(compressor("gzip")!));
+  assert.ok(gunzipSync(out).equals(input));
+  assert.is(createHash("sha256").update(out).digest("hex"), "f3fba6e967ad7069ed50078765ed6b16417466cf95e76884dcfffda19c875bba");
 });
 
 test.run();
