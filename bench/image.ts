@@ -18,7 +18,7 @@
  * Goals: kiln at least as fast as skopeo on save and load; kiln's peak RSS under 150 MB.
  */
 import { spawnSync } from "node:child_process";
-import { createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,7 @@ import { newImage } from "../image/image.js";
 import { layerFromOpener, type Layer } from "../image/layer.js";
 import { createTar, type TarEntry } from "../image/tar.js";
 import { pipeline } from "node:stream/promises";
+import { pickFiles } from "./files.js";
 import { fmt, median } from "./stats.js";
 
 const self = fileURLToPath(import.meta.url);
@@ -46,37 +47,6 @@ export function imageBenchOptionsFromEnv(env = process.env): ImageBenchOptions {
     dir: env["KILN_BENCH_IMAGE_DIR"] ?? join(tmpdir(), "kiln-bench-image"),
     source: env["KILN_BENCH_IMAGE_SOURCE"] ?? "/usr/lib",
   };
-}
-
-/** Regular files under `root` (no symlinks followed), sorted, until `limit` bytes. */
-function pickFiles(root: string, limit: number): { path: string; size: number; mode: number }[] {
-  const out: { path: string; size: number; mode: number }[] = [];
-  let total = 0;
-  const walk = (dir: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (total >= limit) return;
-      const p = join(dir, name);
-      let st;
-      try {
-        st = lstatSync(p);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile()) {
-        out.push({ path: p, size: st.size, mode: st.mode & 0o7777 });
-        total += st.size;
-      }
-    }
-  };
-  walk(root);
-  return out;
 }
 
 /** Builds the source image once: 4 uncompressed layer tars, then an OCI layout with gzip layers. */

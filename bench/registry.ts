@@ -24,7 +24,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as http from "node:http";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -32,6 +32,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openStore } from "../cache/index.js";
 import { emptyImage, appendLayer, createTar, layerFromOpener, setContainerConfig, type TarEntry } from "../image/index.js";
+import { pickFiles } from "./files.js";
 import { fmt, median } from "./stats.js";
 
 const self = fileURLToPath(import.meta.url);
@@ -53,37 +54,6 @@ export function registryBenchOptionsFromEnv(env = process.env): RegistryBenchOpt
     dir: env["KILN_BENCH_REGISTRY_DIR"] ?? join(tmpdir(), "kiln-bench-registry"),
     source: env["KILN_BENCH_REGISTRY_SOURCE"] ?? "/usr/lib",
   };
-}
-
-/** Regular files under `root` (no symlinks followed), sorted, until `limit` bytes. */
-function pickFiles(root: string, limit: number): { path: string; size: number; mode: number }[] {
-  const out: { path: string; size: number; mode: number }[] = [];
-  let total = 0;
-  const walk = (dir: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (total >= limit) return;
-      const p = join(dir, name);
-      let st;
-      try {
-        st = lstatSync(p);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile()) {
-        out.push({ path: p, size: st.size, mode: st.mode & 0o7777 });
-        total += st.size;
-      }
-    }
-  };
-  walk(root);
-  return out;
 }
 
 /** The source store (uncompressed layers) and a gzip OCI layout of the same image, made once. */
