@@ -30,8 +30,15 @@ async function prune(args: SystemArgs, io: Io): Promise<number> {
       }
       const result = await store.prune({ dryRun: dry });
       bytes += result.reclaimedBytes;
+      // then the build cache: step results whose layers the prune removed, parse and lint caches
+      const { pruneBuildCache } = await import("../../builder/executor/cache.js");
+      const { parseDigest } = await import("../../image/digest.js");
+      const gone = new Set(result.blobs.map((b) => String(b.digest)));
+      const build = await pruneBuildCache(store.paths.cache, async (d) => !gone.has(d) && (await store.hasBlob(parseDigest(d))), dry);
+      bytes += dry ? 0 : build.bytes;
       if (deleted.length > 0) io.stdout.write(`${dry ? "Would delete" : "Deleted"} Images:\n${deleted.map((id) => `deleted: ${id}\n`).join("")}\n`);
       if (result.blobs.length > 0) io.stdout.write(`${dry ? "Would delete" : "Deleted"} ${result.blobs.length} unreferenced blob${result.blobs.length === 1 ? "" : "s"}\n`);
+      if (build.steps > 0) io.stdout.write(`${dry ? "Would delete" : "Deleted"} ${build.steps} build cache step${build.steps === 1 ? "" : "s"} whose layers are gone\n`);
       if (result.tempFiles > 0) io.stdout.write(`Removed ${result.tempFiles} stale temp file${result.tempFiles === 1 ? "" : "s"}\n`);
       io.stdout.write(`Total reclaimed space: ${dry ? "0B" : humanSize(bytes)}\n`);
     });

@@ -19,7 +19,7 @@
  * A result whose layer blob has left the store (pruned) is a miss.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync, createReadStream } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, createReadStream } from "node:fs";
 import { join } from "node:path";
 import type { StepRecord } from "../cachekey.js";
 
@@ -123,6 +123,66 @@ export class StepCache {
   mountDir(id: string): string {
     return join(this.mounts, sha(id));
   }
+}
+
+export interface BuildCachePruneResult {
+  /** Step results removed because their layer blob is gone from the store. */
+  readonly steps: number;
+  readonly bytes: number;
+}
+
+/**
+ * What `kiln system prune` does to the build cache under `cacheDir` once the store has dropped
+ * unreferenced blobs: step results whose layer blob is gone (a hit could not be used anyway) go
+ * with their records, memos and last-key pointers to them; the parse and lint caches (always
+ * recomputable) are emptied. Cache mounts (`RUN --mount=type=cache`) are kept, as the point of
+ * them is to outlive builds.
+ */
+export async function pruneBuildCache(cacheDir: string, hasBlob: (digest: string) => Promise<boolean>, dryRun = false): Promise<BuildCachePruneResult> {
+  let steps = 0;
+  let bytes = 0;
+  const remove = (path: string) => {
+    try {
+      bytes += statSync(path).size;
+      if (!dryRun) unlinkSync(path);
+    } catch {
+      // gone already (another kiln)
+    }
+  };
+  const list = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => !n.includes(".tmp-")) : []);
+  const live = new Set<string>();
+  for (const name of list(join(cacheDir, "steps"))) {
+    let result: CachedResult;
+    try {
+      result = JSON.parse(readFileSync(join(cacheDir, "steps", name), "utf8")) as CachedResult;
+    } catch {
+      continue; // being written; a reader treats it as a miss too
+    }
+    if (result.layer === null || (await hasBlob(result.layer.digest))) {
+      live.add(result.key);
+      continue;
+    }
+    steps++;
+    remove(join(cacheDir, "steps", name));
+    remove(join(cacheDir, "records", name));
+  }
+  // memos and last-key pointers hold a key: drop those whose result is gone
+  for (const sub of ["memo", "last"]) {
+    for (const name of list(join(cacheDir, sub))) {
+      const path = join(cacheDir, sub, name);
+      let key = "";
+      try {
+        key = readFileSync(path, "utf8").trim();
+      } catch {
+        continue;
+      }
+      if (!live.has(key)) remove(path);
+    }
+  }
+  for (const sub of ["parsed", "lint"]) {
+    for (const name of list(join(cacheDir, sub))) remove(join(cacheDir, sub, name));
+  }
+  return { steps, bytes };
 }
 
 export interface StatLike {
