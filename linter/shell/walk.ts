@@ -63,14 +63,8 @@ export interface CommandInfo {
   readonly inLoop: boolean;
 }
 
-interface Frame {
-  readonly ancestors: readonly Enclosing[];
-  readonly inSubshell: boolean;
-  readonly inSubstitution: boolean;
-  readonly inCondition: boolean;
-  readonly inFunction: boolean;
-  readonly inLoop: boolean;
-}
+/** What a command inherits from the constructs around it. */
+type Frame = Pick<CommandInfo, "ancestors" | "inSubshell" | "inSubstitution" | "inCondition" | "inFunction" | "inLoop">;
 
 const TOP: Frame = { ancestors: [], inSubshell: false, inSubstitution: false, inCondition: false, inFunction: false, inLoop: false };
 
