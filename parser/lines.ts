@@ -88,7 +88,7 @@ function firstNonBlank(text: string, start: number, end: number): number {
  * Where the continuation marker starts, or -1: the escape character as the last non-blank
  * (space/tab) character, not itself escaped (BuildKit: `([^\\])\\[ \t]*$|^\\[ \t]*$`).
  */
-function continuationAt(text: string, start: number, end: number, escape: number): number {
+export function continuationAt(text: string, start: number, end: number, escape: number): number {
   let i = end - 1;
   while (i >= start && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
   if (i < start || text.charCodeAt(i) !== escape) return -1;

@@ -5,6 +5,7 @@
  * (dialect, `-o pipefail`) and `set -o pipefail` detection.
  */
 import type { Command as DockerCommand, Heredoc, Instruction, LineIndex, RunInstruction, SourceRange } from "../../parser/index.js";
+import { continuationAt } from "../../parser/lines.js";
 import type { Script, Span } from "./ast.js";
 import { parseScript } from "./parser.js";
 import { commands, type CommandInfo } from "./walk.js";
@@ -152,15 +153,6 @@ function lineStart(text: string, at: number): number {
     if (c === 10 || c === 13) break;
     i--;
   }
-  return i;
-}
-
-/** Same rule as the parser's line pass: the escape char as the last non-space/tab, not escaped. */
-function continuationAt(text: string, start: number, end: number, escape: number): number {
-  let i = end - 1;
-  while (i >= start && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
-  if (i < start || text.charCodeAt(i) !== escape) return -1;
-  if (i > start && text.charCodeAt(i - 1) === escape) return -1;
   return i;
 }
 
