@@ -95,9 +95,14 @@ interface Running {
 export async function ttyProgress(out: OutStream & NodeJS.WritableStream): Promise<Progress> {
   const { default: ora } = await import("ora");
   const running = new Map<number, Running>();
+  // A pseudo-terminal nobody sized (script(1), some CI runners) reports 0 columns; ora divides
+  // the text width by it and would then clear an infinite number of lines. Assume 80, as
+  // terminals do; a resize (SIGWINCH) sets the real width again.
+  const terminal = out as { columns?: number };
+  if (!(typeof terminal.columns === "number" && terminal.columns > 0)) terminal.columns = 80;
   const spinner = ora({ stream: out, discardStdin: false, text: "" });
-  const width = () => Math.max(40, ((out as { columns?: number }).columns ?? 100) - 4);
-  const clip = (s: string) => (s.length > width() ? `${s.slice(0, width() - 1)}…` : s);
+  const width = () => Math.max(40, (terminal.columns || 80) - 4);
+  const clip = (s: string, w = width()) => (s.length > w ? `${s.slice(0, w - 1)}…` : s);
   const render = () => {
     if (running.size === 0) {
       if (spinner.isSpinning) spinner.stop();
@@ -105,7 +110,8 @@ export async function ttyProgress(out: OutStream & NodeJS.WritableStream): Promi
     }
     const now = Date.now();
     const lines = [...running.values()].map((r) => {
-      const head = clip(`${r.title} ${secs(now - r.start)}`);
+      const elapsed = secs(now - r.start); // clipped titles keep their time
+      const head = `${clip(r.title, width() - elapsed.length - 1)} ${elapsed}`;
       return r.lastLine ? `${head}\n    ${clip(r.lastLine)}` : head;
     });
     spinner.text = lines.join("\n  ");
@@ -117,7 +123,11 @@ export async function ttyProgress(out: OutStream & NodeJS.WritableStream): Promi
     const spinning = spinner.isSpinning;
     if (spinning) spinner.clear();
     out.write(`${text}\n`);
-    if (spinning) spinner.render();
+    // redraw what still runs (the step that just finished must not flash back in)
+    if (spinning) {
+      render();
+      if (spinner.isSpinning) spinner.render();
+    }
   };
   return {
     onEvent(e) {
