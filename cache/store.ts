@@ -917,7 +917,9 @@ export class LayoutStore implements ImageStore {
       const out = new PassThrough();
       pipeline(await openUncompressed(layer), compress, out, () => {});
       const copy = options.copyTo;
-      if (copy) {
+      // a reader that already gave up (an upload refused at once) has closed it: piping into a
+      // destroyed stream would pause the compressor forever, waiting for a 'drain' never sent
+      if (copy && !copy.destroyed) {
         // a second reader of the compressed bytes; pipe() unpipes it if it fails
         compress.pipe(copy);
         copy.on("error", () => {});

@@ -134,5 +134,5 @@ export interface CompressOptions {
    * end. It is ended after the last byte and destroyed if compression fails; if it fails itself,
    * the store's copy goes on. Not written to when a remembered copy is used.
    */
-  copyTo?: NodeJS.WritableStream & { destroy(err?: Error): unknown; readonly writableEnded: boolean };
+  copyTo?: NodeJS.WritableStream & { destroy(err?: Error): unknown; readonly writableEnded: boolean; readonly destroyed: boolean };
 }

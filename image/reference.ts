@@ -18,6 +18,11 @@ export const DEFAULT_DOMAIN = "docker.io";
 export const LEGACY_DEFAULT_DOMAIN = "index.docker.io";
 export const OFFICIAL_REPO_PREFIX = "library/";
 export const DEFAULT_TAG = "latest";
+/**
+ * kiln's name space for images that exist only in a local store (`kiln import`, `kiln load`,
+ * `kiln tag`, the test and demo bases): no registry is ever contacted for it.
+ */
+export const LOCAL_ONLY_DOMAIN = "kiln.local";
 /** Longest repository path (without the domain). */
 export const MAX_PATH_LENGTH = 255;
 export const MAX_TAG_LENGTH = 128;
@@ -230,4 +235,9 @@ export function tryParseReference(reference: string): Reference | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** True for a registry host in kiln's local-only name space (`kiln.local`, any port). */
+export function isLocalOnlyDomain(domain: string): boolean {
+  return domain.replace(/:\d+$/, "").toLowerCase() === LOCAL_ONLY_DOMAIN;
 }

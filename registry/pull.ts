@@ -24,6 +24,7 @@ import {
 } from "../image/index.js";
 import { checkIndex, checkManifest, parseJsonDocument, storeImage, type ImageRecord, type ImageStore } from "../cache/index.js";
 import { KilnError } from "../util/errors.js";
+import { assertRemote } from "./transport.js";
 import type { FetchedManifest, RegistryClient } from "./client.js";
 import { hostPlatform, selectManifest } from "./platform.js";
 import { inPool, type ProgressListener } from "./progress.js";
@@ -138,6 +139,7 @@ export function diffIdCheck(source: AsyncIterable<Buffer>, layer: Descriptor, di
  */
 export async function pullImage(client: RegistryClient, store: ImageStore, reference: string | Reference, options: PullOptions = {}): Promise<PullResult> {
   const ref = typeof reference === "string" ? parseReference(reference) : reference;
+  assertRemote(ref.domain);
   const where = ref.familiarName();
   const emit = options.onProgress ?? (() => {});
   const { top, manifest: fetched, platform } = await resolveImageManifest(client, ref, options);

@@ -21,6 +21,7 @@ import {
 } from "../image/index.js";
 import { parseJsonDocument, storeImage, type ImageRecord, type ImageStore } from "../cache/index.js";
 import { KilnError } from "../util/errors.js";
+import { assertRemote } from "./transport.js";
 import type { RegistryClient } from "./client.js";
 import { inPool, type ProgressListener, type TransferEvent } from "./progress.js";
 
@@ -69,6 +70,7 @@ function wantsCompression(layer: Layer, options: PushOptions): boolean {
  */
 export async function pushImage(client: RegistryClient, image: Image, reference: string | Reference, options: PushOptions = {}): Promise<PushResult> {
   const ref = typeof reference === "string" ? parseReference(reference) : reference;
+  assertRemote(ref.domain);
   const where = ref.familiarName();
   const emit = options.onProgress ?? (() => {});
   const compression = options.compression ?? "gzip";

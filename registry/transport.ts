@@ -10,6 +10,7 @@ import { rootCertificates } from "node:tls";
 import { isIP } from "node:net";
 import type { Readable } from "node:stream";
 import { KilnError } from "../util/errors.js";
+import { isLocalOnlyDomain } from "../image/reference.js";
 import { redact } from "./redact.js";
 
 export interface TransportOptions {
@@ -133,6 +134,7 @@ export class Transport {
    * scheme answers (HTTPS first, as Docker does). Decided once per host.
    */
   async baseUrl(host: string): Promise<URL> {
+    assertRemote(host);
     const registryHost = host === "docker.io" ? "registry-1.docker.io" : host;
     let scheme = this.schemes.get(registryHost);
     if (!scheme) {
@@ -285,4 +287,11 @@ export function connectionError(err: unknown, what: string, url: URL): KilnError
     );
   }
   return new KilnError("registry-unreachable", `${what}: cannot reach ${where}: ${redact(e.message ?? String(err))}${code ? ` (${code})` : ""}`, { cause: err });
+}
+
+/** Refuses kiln's local-only name space (`kiln.local`) before any connection is tried. */
+export function assertRemote(host: string): void {
+  if (isLocalOnlyDomain(host)) {
+    throw new KilnError("local-only-name", `${host} names images that exist only in a local store (kiln import, kiln load, kiln tag): there is no registry to contact; tag the image with a registry name to push it`);
+  }
 }

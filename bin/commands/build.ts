@@ -304,6 +304,12 @@ class Registry {
     let p = this.pulled.get(ref);
     if (!p) {
       p = (async () => {
+        const image = await import("../../image/reference.js");
+        // --pull checks registries; a kiln.local name has none, so the local image is current
+        if (this.args.pull && image.isLocalOnlyDomain(image.parseReference(ref).domain)) {
+          this.say(`${ref} is a local-only name: not pulled`);
+          return;
+        }
         const { registry, client } = await this.open();
         this.say(`pulling ${ref}`);
         const r = await registry.pullImage(client, store, ref);

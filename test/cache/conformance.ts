@@ -5,6 +5,7 @@
  */
 import { writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
@@ -263,6 +264,22 @@ export function storeConformance(name: string, open: StoreOpener): void {
     await store.prune();
     assert.not.ok(await store.hasBlob(gz.digest));
     assert.is(await store.compressedBlob(layer!.diffId, "gzip"), undefined);
+  });
+
+  t("compressLayer into a copy whose reader already gave up (destroyed) still stores the gzip blob", async () => {
+    // an upload refused at once closes the stream it was to read before compression starts
+    const big = Buffer.alloc(2_000_000);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
+    const rec = await store.writeImage(await makeImage([[file("big", big.toString("latin1"))]]), { names: ["gz-gone"] });
+    const [layer] = await (await store.image(rec)).layers();
+    const gone = new PassThrough();
+    gone.destroy();
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<"stalled">((resolve) => (timer = setTimeout(() => resolve("stalled"), 15_000)));
+    const gz = await Promise.race([store.compressLayer(layer!, "gzip", { copyTo: gone }), stalled]);
+    clearTimeout(timer);
+    assert.ok(gz !== "stalled", "the compression finished");
+    assert.equal(await store.compressedBlob(layer!.diffId, "gzip"), { digest: gz.digest, size: gz.size });
   });
 
   t("concurrent writers on one root: every image lands", async () => {

@@ -69,6 +69,28 @@ maybe("FROM and COPY --from of images the store lacks are pulled; --pull checks 
   assert.match(checked.stderr, new RegExp(`pulled ${reg.host}/busybox:1: image is up to date`));
 });
 
+maybe("kiln.local names are local-only: --pull keeps the local base, pull/push refuse them without touching the network", () => {
+  const ctx = r.context({ Dockerfile: `FROM ${BASE}\nRUN echo local > /local\n` });
+  const checked = r.kiln(["build", "--progress", "plain", "--pull", "-t", "kiln.local/app:1", ctx]);
+  assert.is(checked.status, 0, checked.stderr);
+  assert.match(checked.stderr, /kiln\.local\/busybox:latest is a local-only name: not pulled/);
+  assert.not.match(checked.stderr, /pulling/);
+
+  const pull = r.kiln(["pull", "kiln.local/busybox:latest"]);
+  assert.is(pull.status, 1);
+  assert.match(pull.stderr, /kiln\.local names images that exist only in a local store/);
+  const push = r.kiln(["push", "kiln.local/app:1"]);
+  assert.is(push.status, 1);
+  assert.match(push.stderr, /there is no registry to contact/);
+
+  // missing locally: the build says how to add it instead of a DNS error
+  const missing = r.context({ Dockerfile: "FROM kiln.local/nothing:1\n" });
+  const res = r.kiln(["build", "--progress", "plain", missing]);
+  assert.is(res.status, 1);
+  assert.match(res.stderr, /kiln\.local\/nothing:1 is not in the local store[\s\S]*exist only in a local store[\s\S]*kiln load or kiln import/);
+  assert.not.match(res.stderr, /ENOTFOUND|getaddrinfo/);
+});
+
 maybe("FROM an unknown tag: the error names the reference at the FROM line", () => {
   const ctx = r.context({ Dockerfile: `FROM ${reg.host}/nope:1\nRUN true\n` });
   const res = build(freshRoot(), [], ctx);

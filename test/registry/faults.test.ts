@@ -149,6 +149,28 @@ test("an upload dropped mid-blob is started again; the pushed image pulls back",
   c.close();
 });
 
+test("an upload refused before it reads a byte (403 on POST) while compressing: a clear error, not a hang", async () => {
+  if (!enabled) return;
+  const name = `${proxy.host}/refused:1`;
+  // bigger than the stream buffers, so a compressor nobody drains would stall
+  const tars = [await randomTar("refused", 3_000_000)];
+  await withStore(src, (s) => storeLayers(s, tars, { names: [name] }));
+  proxy.faults = [{ kind: "status", status: 403, count: 100, match: /^POST .*\/blobs\/uploads\/$/ }];
+  const c = client();
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<string>((resolve) => (timer = setTimeout(() => resolve("hung"), 20_000)));
+  const outcome = await Promise.race([failure(() => withStore(src, (s) => pushFromStore(c, s, name))), hung]);
+  clearTimeout(timer);
+  proxy.faults = [];
+  assert.ok(typeof outcome !== "string", "the push settled");
+  assert.match((outcome as Error).message, /refused:1/);
+  assert.match((outcome as Error).message, /403|denied|forbidden/i);
+  // the compressed copy still reached the store whole: a later push uses it
+  const [layer] = await withStore(src, async (s) => (await s.image(name)).layers());
+  assert.ok(await withStore(src, (s) => s.compressedBlob(layer!.diffId, "gzip")), "the gzip copy is kept");
+  c.close();
+});
+
 test("a registry that disappears mid-push: clear error naming the reference; after restart the push completes", async () => {
   if (!enabled) return;
   const name = `${reg.host}/vanish:1`;
