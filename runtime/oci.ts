@@ -117,26 +117,42 @@ export async function runOci(spec: SandboxSpec, runtime: OciRuntime, helperArgs:
   writeFileSync(join(bundle, "config.json"), JSON.stringify(ociConfig(spec, prep), null, 2));
   go.end(Buffer.from([1]));
 
-  const kill = () => spawnSync(bin, ["--root", stateRoot, "kill", id, "KILL"], { stdio: "ignore" });
+  // Signals go to the container through `runtime kill`, never to the runtime's own process: a
+  // runtime signalled while it is still creating the container dies half-way (runc exits 2).
+  // Until the container exists `kill` fails, so it is tried again until it works or the
+  // runtime is gone.
+  let exited = false;
+  const retries = new Set<NodeJS.Timeout>();
+  const deliver = (sig: "TERM" | "KILL") => {
+    if (exited) return;
+    if (spawnSync(bin, ["--root", stateRoot, "kill", id, sig], { stdio: "ignore" }).status === 0) return;
+    const t = setTimeout(() => {
+      retries.delete(t);
+      deliver(sig);
+    }, 100);
+    retries.add(t);
+  };
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
   let grace: NodeJS.Timeout | undefined;
   if (spec.timeoutMs !== undefined && spec.timeoutMs > 0) {
     timer = setTimeout(() => {
       timedOut = true;
-      kill();
+      deliver("KILL");
     }, spec.timeoutMs);
   }
-  // the runtime forwards TERM to the container's pid 1; KILL when it is still there after the grace period
+  // TERM to the container's pid 1; KILL when it is still there after the grace period
   const onAbort = () => {
-    child.kill("SIGTERM");
-    grace = setTimeout(kill, spec.killAfterMs ?? 2000);
+    deliver("TERM");
+    grace = setTimeout(() => deliver("KILL"), spec.killAfterMs ?? 2000);
   };
   if (spec.signal) {
     if (spec.signal.aborted) onAbort();
     else spec.signal.addEventListener("abort", onAbort, { once: true });
   }
   const [code, sig] = await closed;
+  exited = true;
+  for (const t of retries) clearTimeout(t);
   if (timer) clearTimeout(timer);
   if (grace) clearTimeout(grace);
   spec.signal?.removeEventListener("abort", onAbort);

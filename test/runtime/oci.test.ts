@@ -133,6 +133,18 @@ for (const runtime of ["runc", "crun"] as OciRuntime[]) {
     assert.ok(Date.now() - t0 < 20000);
   });
 
+  s("abort and timeout while the runtime is still creating the container: the container is killed (137), not the runtime", async () => {
+    const t0 = Date.now();
+    const aborted = new AbortController();
+    aborted.abort(); // before the runtime has even started
+    const a = await run("sleep 30", { signal: aborted.signal, killAfterMs: 200 });
+    assert.is(a.exitCode, 137, a.err);
+    const t = await run("sleep 30", { timeoutMs: 1 });
+    assert.ok(t.timedOut);
+    assert.is(t.exitCode, 137, t.err);
+    assert.ok(Date.now() - t0 < 20000, "ended promptly");
+  });
+
   s("SIGKILL of kiln: no mount leaks, and the next kiln's cleanup deletes the container and its processes", async () => {
     const before = hostMountinfo();
     const script = join(tempDir("kiln-oci-child-"), "child.mjs");
