@@ -5,10 +5,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { gzipSync } from "node:zlib";
-import { appendLayer, digestOf, emptyImage, layerFromBytes, MediaType, newIndex, openUncompressed, parseReference, type Digest } from "../../image/index.js";
+import { appendLayer, createTar, digestOf, emptyImage, layerFromBytes, MediaType, newIndex, openUncompressed, parseReference, type Digest } from "../../image/index.js";
+import { compressor, GZIP_BLOCK_SIZE } from "../../image/formats/compression.js";
 import { layerSources, openSnapshotter } from "../../runtime/index.js";
 import type { KilnError } from "../../util/errors.js";
 import { pullImage, pushFromStore, pushImage, RegistryClient, type TransferEvent } from "../../registry/index.js";
@@ -129,6 +131,41 @@ test("multi-layer image with chunked uploads; push by digest; layers pulled 4 at
     const layers = await (await s.image(pulled.record)).layers();
     assert.is(layers.length, 5);
     for (const [i, layer] of layers.entries()) assert.ok((await collect(await openUncompressed(layer))).equals(tars[i]!), `layer ${i}`);
+  });
+  c.close();
+});
+
+/** A tar of exactly `total` bytes (one file; header and end blocks are 1536 bytes) of compressible text with some noise. */
+async function tarOfSize(name: string, total: number): Promise<Buffer> {
+  const body = Buffer.alloc(total - 1536);
+  const text = Buffer.from(`${name}: usr/lib/x86_64-linux-gnu/libexample.so.1.2.3 `);
+  for (let i = 0; i < body.length; i++) body[i] = i % 4099 < 13 ? (i * 2654435761) >>> 24 : text[i % text.length]!;
+  const tar = await collect(createTar([{ type: "file", path: name, body, mode: 0o644 }]));
+  assert.is(tar.length, total, `tar of ${name}`);
+  return tar;
+}
+
+test("layers at the parallel gzip's block boundaries (one block exactly, one block + 512, two blocks + 512): pushed compressed, gzip -t and zcat agree, pulled back verified, the same digests when compressed again", async () => {
+  if (!enabled) return;
+  const name = `${reg.host}/blocks:1`;
+  const tars = await Promise.all([GZIP_BLOCK_SIZE, GZIP_BLOCK_SIZE + 512, 2 * GZIP_BLOCK_SIZE + 512].map((n, i) => tarOfSize(`f${i}`, n)));
+  await withStore(rootA, (s) => storeLayers(s, tars, { names: [name] }));
+  const c = client();
+  const pushed = await withStore(rootA, (s) => pushFromStore(c, s, name));
+  const pulled = await withStore(rootB, (s) => pullImage(c, s, name));
+  assert.is(pulled.manifestDigest, pushed.digest);
+  await withStore(rootB, async (s) => {
+    const layers = await (await s.image(pulled.record)).layers();
+    for (const [i, layer] of layers.entries()) {
+      assert.is(layer.mediaType, MediaType.OciLayerGzip);
+      const gz = await collect(await layer.open()); // the pulled blob, its digest verified
+      assert.is(spawnSync("gzip", ["-t"], { input: gz }).status, 0, `gzip -t on layer ${i}`);
+      const z = spawnSync("zcat", [], { input: gz, maxBuffer: 16 << 20 });
+      assert.ok(z.stdout.equals(tars[i]!), `zcat restores layer ${i}`);
+      assert.ok((await collect(await openUncompressed(layer))).equals(tars[i]!), `layer ${i}: its diff_id verifies`);
+      const again = await collect(Readable.from([tars[i]!]).pipe(compressor("gzip")!));
+      assert.is(digestOf(again), layer.digest, `layer ${i} compressed again: the same digest`);
+    }
   });
   c.close();
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { gunzipSync } from "node:zlib";
@@ -12,9 +13,24 @@ function chunked(data: Buffer, size: number): Readable {
   return Readable.from(parts, { objectMode: false });
 }
 
-async function gz(data: Buffer, chunk: number): Promise<Buffer> {
-  return collect(chunked(data, chunk).pipe(new ParallelGzip(6)));
+async function gz(data: Buffer, chunk: number, parallelism?: number): Promise<Buffer> {
+  return collect(chunked(data, chunk).pipe(new ParallelGzip(6, parallelism)));
 }
+
+/** Compressible bytes that repeat across block boundaries (so the dictionaries matter), with some noise. */
+function layerLike(size: number): Buffer {
+  const out = Buffer.alloc(size);
+  const words = Buffer.from("usr/lib/x86_64-linux-gnu/libkiln.so.1 ELF \0\0\x7f\n");
+  let seed = 12345;
+  for (let i = 0; i < size; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    out[i] = seed % 7 === 0 ? seed >>> 24 : words[i % words.length]!;
+  }
+  return out;
+}
+
+const B = GZIP_BLOCK_SIZE;
+const BOUNDARY_SIZES = [0, 1, B - 1, B, B + 1, 2 * B, 2 * B + 1];
 
 test("ParallelGzip: one gzip member any reader inflates, identical bytes however the input is chunked", async () => {
   const text = Buffer.from("kiln layer data ".repeat(200_000)); // compressible, > 3 blocks
@@ -33,6 +49,37 @@ test("ParallelGzip: empty and tiny inputs", async () => {
     const out = await gz(data, 1000);
     assert.ok(gunzipSync(out).equals(data), `${data.length} bytes`);
   }
+});
+
+test("ParallelGzip: gzip -t accepts it and zcat restores the input at every block boundary (empty, one block, block ± 1, two blocks)", async () => {
+  for (const size of BOUNDARY_SIZES) {
+    const data = layerLike(size);
+    const out = await gz(data, 65_536);
+    const t = spawnSync("gzip", ["-t"], { input: out });
+    assert.is(t.status, 0, `gzip -t on ${size} bytes: ${t.stderr}`);
+    const z = spawnSync("zcat", [], { input: out, maxBuffer: 64 << 20 });
+    assert.is(z.status, 0, `zcat on ${size} bytes`);
+    assert.ok(z.stdout.equals(data), `zcat restores ${size} bytes`);
+    assert.is(out.readUInt32LE(out.length - 4), size, "ISIZE");
+  }
+});
+
+test("ParallelGzip: the same bytes every time for the same input and level, whatever the chunking, parallelism or run", async () => {
+  for (const size of BOUNDARY_SIZES) {
+    const data = layerLike(size);
+    const first = await gz(data, 65_536);
+    for (const [chunk, parallelism] of [[1 << 20, 1], [4093, 2], [size + 1, 8], [65_536, 4]] as const) {
+      assert.ok((await gz(data, chunk, parallelism)).equals(first), `${size} bytes, ${chunk}-byte chunks, ${parallelism} in flight`);
+    }
+  }
+});
+
+test("ParallelGzip: the level is honoured (level 1 and 9 differ, both inflate)", async () => {
+  const data = layerLike(B + 4096);
+  const fast = await collect(chunked(data, 65_536).pipe(new ParallelGzip(1)));
+  const best = await collect(chunked(data, 65_536).pipe(new ParallelGzip(9)));
+  assert.not.ok(fast.equals(best));
+  assert.ok(gunzipSync(fast).equals(data) && gunzipSync(best).equals(data));
 });
 
 test("compressor: none is no transform; gzip is ParallelGzip", () => {
