@@ -1,0 +1,94 @@
+/**
+ * The launcher's V8 code cache (scripts/kiln-boot.cjs): written after a successful run, used by
+ * the next run of the same command, and a corrupt, truncated or unwritable cache never breaks
+ * a command: it is rejected and rewritten, or the ES module bundle runs instead.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { version } from "../../bin/version.js";
+import { kiln } from "./helpers.js";
+
+const dirs: string[] = [];
+function cacheDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "kiln-code-cache-"));
+  dirs.push(dir);
+  return dir;
+}
+
+/** `kiln args` with the code cache in `dir`; its stdout, status and the loader's log lines. */
+function run(dir: string, args: readonly string[]) {
+  const r = kiln(args, { env: { KILN_CODE_CACHE: dir, KILN_CODE_CACHE_LOG: "1" } });
+  const log = r.stderr.split("\n").filter((l) => l.startsWith("kiln: code cache: "));
+  return { ...r, log: log.join("\n") };
+}
+
+const only = (dir: string) => {
+  const files = readdirSync(dir);
+  assert.is(files.length, 1, `one cache file in ${dir}: ${files.join(", ")}`);
+  return join(dir, files[0]!);
+};
+
+test("a first run writes the command's cache, the next run uses it", () => {
+  const dir = cacheDir();
+  const first = run(dir, ["--version"]);
+  assert.is(first.status, 0);
+  assert.is(first.stdout.trim(), version());
+  assert.match(first.log, /none at .*-none\.bin/);
+  assert.match(first.log, /wrote /);
+  const file = only(dir);
+  const second = run(dir, ["--version"]);
+  assert.is(second.stdout.trim(), version());
+  assert.match(second.log, /using /);
+  assert.not.match(second.log, /wrote /);
+  // another command has its own cache
+  const images = run(dir, ["images", "--help"]);
+  assert.is(images.status, 0);
+  assert.match(images.log, /-help\.bin/);
+  assert.ok(existsSync(file));
+});
+
+test("a corrupt or truncated cache is rejected and rewritten, never a crash", () => {
+  const dir = cacheDir();
+  run(dir, ["--version"]);
+  const file = only(dir);
+  const good = readFileSync(file);
+  const flipped = Buffer.from(good);
+  for (let i = flipped.length >> 1; i < (flipped.length >> 1) + 64; i++) flipped[i]! ^= 0x5a;
+  for (const bad of [flipped, good.subarray(0, good.length >> 1), Buffer.from("not a cache")]) {
+    writeFileSync(file, bad);
+    const r = run(dir, ["--version"]);
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout.trim(), version());
+    assert.match(r.log, /rejected /);
+    assert.match(r.log, /wrote /);
+    assert.match(run(dir, ["--version"]).log, /using /);
+  }
+});
+
+test("a failed run writes no cache", () => {
+  const dir = cacheDir();
+  const r = run(dir, ["tag"]);
+  assert.is(r.status, 2);
+  assert.match(r.log, /none at /);
+  assert.equal(readdirSync(dir), []);
+});
+
+test("no place to write a cache, or KILN_CODE_CACHE=off: the ES module bundle runs", () => {
+  const dir = cacheDir();
+  writeFileSync(join(dir, "file"), "");
+  for (const setting of [join(dir, "file", "cache"), "off"]) {
+    const r = run(setting, ["--version"]);
+    assert.is(r.status, 0);
+    assert.is(r.stdout.trim(), version());
+    assert.match(r.log, /off, running dist\/kiln\.mjs/);
+  }
+});
+
+test.after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+test.run();
