@@ -4,12 +4,16 @@
  * code cache for ES modules. Library code stays behind `await import()`, which esbuild turns
  * into lazily run module initialisers, so a command only runs what it needs.
  */
-import { isMainThread, workerData } from "node:worker_threads";
+import { start } from "./start.js";
 
-export { start } from "./start.js";
+export { start };
 
-// linter/parallel.ts starts its lint workers on the file its code is in, this bundle: run the
-// worker's side of that module here.
-if (!isMainThread && (workerData as { kilnLintWorker?: unknown } | undefined)?.kilnLintWorker === true) {
-  void import("../linter/parallel.js");
+// Loaded as a main module, not by the loader: a lint worker (linter/parallel.ts starts its
+// workers on the file its code is in, this bundle) or `node dist/kiln.cjs`. The loader's path
+// does not load node:worker_threads (~5 ms).
+if (require.main === module) {
+  void import("node:worker_threads").then(async ({ isMainThread }) => {
+    if (isMainThread) await start();
+    else await import("../linter/parallel.js");
+  });
 }

@@ -120,7 +120,11 @@ writeFileSync("dist/kiln-boot.cjs", readFileSync("scripts/kiln-boot.cjs", "utf8"
 // JavaScript runs (about 50 ms for a system bundle, more than kiln's whole start-up), yet only
 // registry access needs extra CAs. The launcher hands the setting over as KILN_EXTRA_CA_CERTS,
 // which the registry client loads when it opens a TLS connection. It runs `readlink -f` (a
-// fork and exec) only when invoked through a symlink, as npm's bin link is.
+// fork and exec) only when invoked through a symlink, as npm's bin link is. It runs the
+// code-cached CLI, dist/kiln-boot.cjs, with the V8 flag that checksums code caches (cheaper here
+// than set at run time, see scripts/kiln-boot.cjs); but `kiln --version`, `--help` and a bare
+// `kiln` run the ES module bundle, whose entry holds only yargs and the command list: a code
+// cache of the whole CLI's top level costs them more to read (~7 ms) than it saves.
 writeFileSync(
   "dist/kiln",
   `#!/bin/sh
@@ -131,7 +135,10 @@ if [ -n "\${NODE_EXTRA_CA_CERTS:-}" ]; then
 fi
 case $0 in */*) self=$0 ;; *) self=./$0 ;; esac
 if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
-exec node "\${self%/*}/kiln-boot.cjs" "$@"
+case \${KILN_CODE_CACHE:-}/\${1:-} in
+  off/* | 0/* | */--version | */--help | */-h | */) exec node "\${self%/*}/kiln.mjs" "$@" ;;
+esac
+exec node --verify-snapshot-checksum "\${self%/*}/kiln-boot.cjs" "$@"
 `,
 );
 chmodSync("dist/kiln", 0o755);
@@ -140,6 +147,3 @@ chmodSync("dist/kiln", 0o755);
 // by npm's postinstall: scripts/build-helper.mjs.
 buildHelper();
 
-// The code cache of `kiln --version`/`--help`-like starts (other commands write theirs on their
-// first successful run), so start-up is fast from the first run on.
-execFileSync("dist/kiln", ["--version"], { stdio: "ignore", env: { ...process.env, KILN_CODE_CACHE: "" } });

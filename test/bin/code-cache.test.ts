@@ -1,7 +1,8 @@
 /**
  * The launcher's V8 code cache (scripts/kiln-boot.cjs): written after a successful run, used by
  * the next run of the same command, and a corrupt, truncated or unwritable cache never breaks
- * a command: it is rejected and rewritten, or the ES module bundle runs instead.
+ * a command: it is rejected and rewritten, or the ES module bundle runs instead. (`kiln
+ * --version` and `--help` always run the ES module bundle: see the launcher in scripts/build.mjs.)
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,12 @@ import { version } from "../../bin/version.js";
 import { kiln } from "./helpers.js";
 
 const dirs: string[] = [];
+const work = mkdtempSync(join(tmpdir(), "kiln-code-cache-work-"));
+dirs.push(work);
+const dockerfile = join(work, "Dockerfile");
+writeFileSync(dockerfile, "FROM busybox\nRUN true\n");
+/** What `kiln parse` prints for `dockerfile`, from the ES module bundle. */
+const parsed = kiln(["parse", "--format", "dump", "-f", dockerfile], { env: { KILN_CODE_CACHE: "off" } }).stdout;
 function cacheDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "kiln-code-cache-"));
   dirs.push(dir);
@@ -32,15 +39,16 @@ const only = (dir: string) => {
 };
 
 test("a first run writes the command's cache, the next run uses it", () => {
+  assert.match(parsed, /\(from "busybox"\)/);
   const dir = cacheDir();
-  const first = run(dir, ["--version"]);
+  const first = run(dir, ["parse", "--format", "dump", "-f", dockerfile]);
   assert.is(first.status, 0);
-  assert.is(first.stdout.trim(), version());
-  assert.match(first.log, /none at .*-none\.bin/);
+  assert.is(first.stdout, parsed);
+  assert.match(first.log, /none at .*-parse\.bin/);
   assert.match(first.log, /wrote /);
   const file = only(dir);
-  const second = run(dir, ["--version"]);
-  assert.is(second.stdout.trim(), version());
+  const second = run(dir, ["parse", "--format", "dump", "-f", dockerfile]);
+  assert.is(second.stdout, parsed);
   assert.match(second.log, /using /);
   assert.not.match(second.log, /wrote /);
   // another command has its own cache
@@ -48,23 +56,24 @@ test("a first run writes the command's cache, the next run uses it", () => {
   assert.is(images.status, 0);
   assert.match(images.log, /-help\.bin/);
   assert.ok(existsSync(file));
+  assert.is(readdirSync(dir).length, 2);
 });
 
 test("a corrupt or truncated cache is rejected and rewritten, never a crash", () => {
   const dir = cacheDir();
-  run(dir, ["--version"]);
+  run(dir, ["parse", "--format", "dump", "-f", dockerfile]);
   const file = only(dir);
   const good = readFileSync(file);
   const flipped = Buffer.from(good);
   for (let i = flipped.length >> 1; i < (flipped.length >> 1) + 64; i++) flipped[i]! ^= 0x5a;
   for (const bad of [flipped, good.subarray(0, good.length >> 1), Buffer.from("not a cache")]) {
     writeFileSync(file, bad);
-    const r = run(dir, ["--version"]);
+    const r = run(dir, ["parse", "--format", "dump", "-f", dockerfile]);
     assert.is(r.status, 0, r.stderr);
-    assert.is(r.stdout.trim(), version());
+    assert.is(r.stdout, parsed);
     assert.match(r.log, /rejected /);
     assert.match(r.log, /wrote /);
-    assert.match(run(dir, ["--version"]).log, /using /);
+    assert.match(run(dir, ["parse", "--format", "dump", "-f", dockerfile]).log, /using /);
   }
 });
 
@@ -76,15 +85,24 @@ test("a failed run writes no cache", () => {
   assert.equal(readdirSync(dir), []);
 });
 
-test("no place to write a cache, or KILN_CODE_CACHE=off: the ES module bundle runs", () => {
+test("no place to write a cache: the ES module bundle runs", () => {
   const dir = cacheDir();
   writeFileSync(join(dir, "file"), "");
-  for (const setting of [join(dir, "file", "cache"), "off"]) {
-    const r = run(setting, ["--version"]);
-    assert.is(r.status, 0);
-    assert.is(r.stdout.trim(), version());
-    assert.match(r.log, /off, running dist\/kiln\.mjs/);
+  const r = run(join(dir, "file", "cache"), ["parse", "--format", "dump", "-f", dockerfile]);
+  assert.is(r.status, 0);
+  assert.is(r.stdout, parsed);
+  assert.match(r.log, /off, running dist\/kiln\.mjs/);
+});
+
+test("KILN_CODE_CACHE=off, --version and --help run the ES module bundle, writing no cache", () => {
+  const dir = cacheDir();
+  for (const args of [["--version"], ["--help"], []]) {
+    const r = run(dir, args);
+    assert.is(r.log, "");
+    if (args[0] === "--version") assert.is(r.stdout.trim(), version());
   }
+  assert.is(run("off", ["parse", "--format", "dump", "-f", dockerfile]).log, "");
+  assert.equal(readdirSync(dir), []);
 });
 
 test.after(() => {
