@@ -508,6 +508,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 /** The store's record when this exact image is already there with every wanted name (a no-op rebuild writes nothing). */
 async function existing(store: BuildOptions["store"], image: Image, tags: readonly string[]): Promise<ImageRecord | undefined> {
   const digest = await image.digest();
+  // a new image (a rebuild with a change): resolve() would read every image's manifest
+  // looking for an image ID equal to this digest
+  if (!(await store.hasBlob(digest))) return undefined;
   let record: ImageRecord;
   try {
     record = await store.resolve(digest);
