@@ -1,6 +1,7 @@
 /**
  * CLI cold start: `kiln --version` and `--help` through the `dist/kiln` launcher (what users
- * run), and `node dist/kiln.mjs --version` directly, spawned N times one after the other, wall
+ * run: the code-cached CommonJS bundle), the launcher with `KILN_CODE_CACHE=off` (the ES module
+ * bundle) and `node dist/kiln.mjs --version` directly, spawned N times one after the other, wall
  * time from spawn to exit; median and p90. A bare `node` on an empty module is measured
  * alongside as the floor nothing in kiln can beat.
  *
@@ -48,10 +49,12 @@ export function runStartupBench(runs: number, log: (line: string) => void = cons
   const empty = join(dir, "empty.mjs");
   writeFileSync(empty, "");
   const node = process.execPath;
-  const cases = [
+  const cases: { label: string; command: string; args: string[]; env?: NodeJS.ProcessEnv }[] = [
     { label: "node (empty module)", command: node, args: [empty] },
     { label: "kiln --version", command: kilnLauncher, args: ["--version"] },
     { label: "kiln --help", command: kilnLauncher, args: ["--help"] },
+    // the launcher without its code cache runs the ES module bundle (scripts/kiln-boot.cjs)
+    { label: "kiln --version, no cache", command: kilnLauncher, args: ["--version"], env: { KILN_CODE_CACHE: "off" } },
     { label: "node kiln.mjs --version", command: node, args: [kilnBin, "--version"] },
   ];
   const envs: { name: string; env: NodeJS.ProcessEnv }[] = [{ name: "as is", env: { ...process.env } }];
@@ -65,10 +68,10 @@ export function runStartupBench(runs: number, log: (line: string) => void = cons
   log(`startup: ${runs} runs each, ${process.execPath} (${process.version})`);
   try {
     for (const { name, env } of envs) {
-      for (const c of cases) timeRuns(c.command, c.args, env, 3); // warm the page cache
+      for (const c of cases) timeRuns(c.command, c.args, { ...env, ...c.env }, 3); // warm the page and code caches
       // Interleave the cases so drifting machine load hits all of them alike.
       const times = cases.map(() => [] as number[]);
-      for (let i = 0; i < runs; i++) cases.forEach((c, j) => times[j]!.push(...timeRuns(c.command, c.args, env, 1)));
+      for (let i = 0; i < runs; i++) cases.forEach((c, j) => times[j]!.push(...timeRuns(c.command, c.args, { ...env, ...c.env }, 1)));
       log(`  environment: ${name}`);
       cases.forEach((c, j) => {
         const r = { label: c.label, env: name, medianMs: median(times[j]!), p90Ms: percentile(times[j]!, 90) };

@@ -1,15 +1,10 @@
 #!/usr/bin/env node
 /**
- * The `kiln` executable (bundled by scripts/build.mjs). Everything a command needs beyond yargs
- * and the command list is imported lazily, so `kiln --version` stays fast.
+ * The `kiln` executable as an ES module (dist/kiln.mjs, bundled with code splitting by
+ * scripts/build.mjs). Everything a command needs beyond yargs and the command list is imported
+ * lazily, so `kiln --version` stays fast. The `dist/kiln` launcher normally runs the code-cached
+ * CommonJS bundle instead (bin/bundle.ts, scripts/kiln-boot.cjs) and falls back to this one.
  */
-import { reportError } from "./errors.js";
-import { main } from "./main.js";
+import { start } from "./start.js";
 
-// `kiln parse | head` closes our stdout early: stop quietly instead of crashing on EPIPE.
-process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-  if (err.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
-  process.exit(reportError(err));
-});
-
-process.exitCode = await main(process.argv.slice(2));
+await start();

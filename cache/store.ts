@@ -540,8 +540,9 @@ export class LayoutStore implements ImageStore {
     return this.recordsFrom((await this.readIndexFile()).manifests);
   }
 
+  /** The record of `digest`'s entries alone: listImages() would read every image's manifest. */
   private async recordFor(digest: Digest): Promise<ImageRecord> {
-    const rec = (await this.listImages()).find((r) => r.digest === digest);
+    const rec = (await this.recordsFrom((await this.readIndexFile()).manifests.filter((d) => d.digest === digest)))[0];
     if (!rec) throw notFound(digest);
     return rec;
   }

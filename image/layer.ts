@@ -5,7 +5,7 @@
  * uncompressed tar.
  */
 import { PassThrough, Readable, pipeline } from "node:stream";
-import * as zlib from "node:zlib";
+import { zlib } from "./zlib.js";
 import { KilnError } from "../util/errors.js";
 import { DigestHasher, DigestTransform, digestOf, type Digest } from "./digest.js";
 import { classifyMediaType, MediaType, type Compression } from "./media-types.js";
@@ -46,9 +46,9 @@ function decompressor(compression: Compression): NodeJS.ReadWriteStream | undefi
     case "none":
       return undefined;
     case "gzip":
-      return zlib.createGunzip();
+      return zlib().createGunzip();
     case "zstd": {
-      const create = (zlib as unknown as ZstdZlib).createZstdDecompress;
+      const create = (zlib() as unknown as ZstdZlib).createZstdDecompress;
       if (!create) throw zstdUnavailable();
       return create();
     }
@@ -115,9 +115,9 @@ export function layerFromBytes(data: Uint8Array, options: LayerOptions & { diffI
   if (diffId === undefined) {
     const compression = compressionOf(mediaType);
     if (compression === "none") diffId = digest;
-    else if (compression === "gzip") diffId = digestOf(zlib.gunzipSync(bytes));
+    else if (compression === "gzip") diffId = digestOf(zlib().gunzipSync(bytes));
     else {
-      const sync = (zlib as unknown as ZstdZlib).zstdDecompressSync;
+      const sync = (zlib() as unknown as ZstdZlib).zstdDecompressSync;
       if (!sync) throw zstdUnavailable();
       diffId = digestOf(sync(bytes));
     }

@@ -1,7 +1,10 @@
 // Build: type-check and emit the library, tests and benchmarks with tsc (dist/lib), then bundle
-// the CLI with esbuild. The bundle uses code splitting: dist/kiln.mjs holds yargs and the command
-// list only; each command's library code (parser, chevrotain, …) lands in dist/cli/*.mjs chunks
-// that `await import()` loads when that command runs, so `kiln --version` starts fast.
+// the CLI with esbuild twice:
+// - dist/kiln.mjs (bin/kiln.ts), an ES module with code splitting: it holds yargs and the command
+//   list only; each command's library code (parser, chevrotain, …) lands in dist/cli/*.mjs chunks
+//   that `await import()` loads when that command runs, so `kiln --version` starts fast.
+// - dist/kiln.cjs (bin/bundle.ts), the same CLI as one CommonJS script, which dist/kiln-boot.cjs
+//   (scripts/kiln-boot.cjs) compiles with a V8 code cache; what the `dist/kiln` launcher runs.
 import { execFileSync } from "node:child_process";
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
@@ -62,29 +65,66 @@ function sourceHash() {
 
 rmSync("dist", { recursive: true, force: true });
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { stdio: "inherit" });
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  define: { __KILN_VERSION__: JSON.stringify(pkg.version), __KILN_BUILD_ID__: JSON.stringify(sourceHash()) },
+  logLevel: "warning",
+};
 await build({
+  ...common,
   entryPoints: { kiln: "bin/kiln.ts" },
   outdir: "dist",
   entryNames: "[name]",
   chunkNames: "cli/[name]-[hash]",
   outExtension: { ".js": ".mjs" },
-  bundle: true,
   splitting: true,
-  platform: "node",
   format: "esm",
-  target: "node20",
-  define: { __KILN_VERSION__: JSON.stringify(pkg.version), __KILN_BUILD_ID__: JSON.stringify(sourceHash()) },
   banner: { js: "import { createRequire as __kilnRequire } from 'node:module'; const require = __kilnRequire(import.meta.url);" },
   plugins: [startupShims],
-  logLevel: "warning",
 });
 chmodSync("dist/kiln.mjs", 0o755);
+
+/**
+ * The CommonJS bundle needs no `import()` at run time: a dynamic import of a Node builtin becomes
+ * a lazily required module (an `import()` inside a vm.Script needs a callback that Node 20 loses
+ * when the script comes from a code cache), and `import.meta.url` is the bundle's own URL (the
+ * sandbox helper is found beside it; lint workers start on it, see bin/bundle.ts).
+ */
+const commonJsBuiltins = {
+  name: "kiln-cjs-builtins",
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === "dynamic-import" ? { path: args.path, namespace: "kiln-builtin" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "kiln-builtin" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: ["bin/bundle.ts"],
+  outfile: "dist/kiln.cjs",
+  format: "cjs",
+  charset: "ascii", // scripts/kiln-boot.cjs reads it as latin1
+  define: { ...common.define, "import.meta.url": "__kilnBundleUrl" },
+  banner: { js: "const __kilnBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [startupShims, commonJsBuiltins],
+});
+if (/\bimport\(/.test(readFileSync("dist/kiln.cjs", "latin1").replace(/"[^"\n]*import\([^"\n]*"/g, ""))) {
+  throw new Error("build: dist/kiln.cjs still has an import(), which fails under a code cache (see commonJsBuiltins)");
+}
+// The loader, told which bundle it belongs to: its caches are named after this hash.
+const bundleId = createHash("sha256").update(readFileSync("dist/kiln.cjs")).digest("hex").slice(0, 16);
+writeFileSync("dist/kiln-boot.cjs", readFileSync("scripts/kiln-boot.cjs", "utf8").replace(`"__KILN_BUNDLE_ID__"`, JSON.stringify(bundleId)));
 
 // The `kiln` launcher. Node 20 parses every certificate named by NODE_EXTRA_CA_CERTS before any
 // JavaScript runs (about 50 ms for a system bundle, more than kiln's whole start-up), yet only
 // registry access needs extra CAs. The launcher hands the setting over as KILN_EXTRA_CA_CERTS,
 // which the registry client loads when it opens a TLS connection. It runs `readlink -f` (a
-// fork and exec) only when invoked through a symlink, as npm's bin link is.
+// fork and exec) only when invoked through a symlink, as npm's bin link is. It runs the
+// code-cached CLI, dist/kiln-boot.cjs, with the V8 flag that checksums code caches (cheaper here
+// than set at run time, see scripts/kiln-boot.cjs); but `kiln --version`, `--help` and a bare
+// `kiln` run the ES module bundle, whose entry holds only yargs and the command list: a code
+// cache of the whole CLI's top level costs them more to read (~7 ms) than it saves.
 writeFileSync(
   "dist/kiln",
   `#!/bin/sh
@@ -95,7 +135,10 @@ if [ -n "\${NODE_EXTRA_CA_CERTS:-}" ]; then
 fi
 case $0 in */*) self=$0 ;; *) self=./$0 ;; esac
 if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
-exec node "\${self%/*}/kiln.mjs" "$@"
+case \${KILN_CODE_CACHE:-}/\${1:-} in
+  off/* | 0/* | */--version | */--help | */-h | */) exec node "\${self%/*}/kiln.mjs" "$@" ;;
+esac
+exec node --verify-snapshot-checksum "\${self%/*}/kiln-boot.cjs" "$@"
 `,
 );
 chmodSync("dist/kiln", 0o755);
@@ -103,3 +146,4 @@ chmodSync("dist/kiln", 0o755);
 // The runtime's native helper (runtime/helper/kiln-sandbox.c → dist/kiln-sandbox), also built
 // by npm's postinstall: scripts/build-helper.mjs.
 buildHelper();
+

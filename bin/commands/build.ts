@@ -98,7 +98,8 @@ function options(text: string): Map<string, string> {
 }
 
 async function runBuild(args: BuildArgs & { readonly context: string }, io: Io): Promise<number> {
-  const [{ KilnError }, fs, path] = await Promise.all([import("../../util/errors.js"), import("node:fs"), import("node:path")]);
+  const [{ KilnError }, fs, path, { timingMark }] = await Promise.all([import("../../util/errors.js"), import("node:fs"), import("node:path"), import("../../util/timing.js")]);
+  timingMark("build command", io.env);
   if (args.context === "-" && args.file === "-") throw new KilnError("usage", "the context and the Dockerfile cannot both come from standard input", { exitCode: 2 });
 
   // the context (a directory, or a tar on stdin unpacked into a temp dir) and the Dockerfile
@@ -193,6 +194,7 @@ async function runBuild(args: BuildArgs & { readonly context: string }, io: Io):
     process.on("SIGTERM", onSignal);
     try {
       return await withStore(args, io, async (store) => {
+        timingMark("store open", io.env);
         const { build } = await import("../../builder/execute.js");
         const started = Date.now();
         const registry = new Registry(args, io, (text) => progress.onEvent({ type: "message", text }));

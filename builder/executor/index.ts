@@ -30,6 +30,7 @@ import type { SourceRange } from "../../parser/range.js";
 import type { Chain, Snapshotter } from "../../runtime/snapshots.js";
 import { KilnError } from "../../util/errors.js";
 import { buildId as codeBuildId } from "../../util/build-id.js";
+import { timingMark } from "../../util/timing.js";
 import { cacheKey, explain, fromRecord, stepRecord, type StepExtras, type StepRecord } from "../cachekey.js";
 import { loadIgnore } from "../context.js";
 import { dispatchAll, type Step } from "../dispatch.js";
@@ -118,11 +119,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const emit = (e: BuildEvent) => options.onEvent?.(e);
   const text = options.dockerfileText;
 
-  const timing = (options.env ?? process.env)["KILN_TIMING"] === "1";
-  // times since the process started (performance.timeOrigin), so start-up shows too
-  const mark = (what: string) => {
-    if (timing) process.stderr.write(`kiln timing: ${what} at ${performance.now().toFixed(1)} ms\n`);
-  };
+  const mark = (what: string) => timingMark(what, options.env);
   mark("build start");
   // an unchanged Dockerfile comes from the parse cache, without loading the parser
   const parsed = await parseCached(text, { dir: join(store.paths.cache, "parsed"), id: codeBuildId() });
@@ -511,6 +508,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 /** The store's record when this exact image is already there with every wanted name (a no-op rebuild writes nothing). */
 async function existing(store: BuildOptions["store"], image: Image, tags: readonly string[]): Promise<ImageRecord | undefined> {
   const digest = await image.digest();
+  // a new image (a rebuild with a change): resolve() would read every image's manifest
+  // looking for an image ID equal to this digest
+  if (!(await store.hasBlob(digest))) return undefined;
   let record: ImageRecord;
   try {
     record = await store.resolve(digest);

@@ -4,7 +4,8 @@
  */
 import { availableParallelism } from "node:os";
 import { Readable, Transform, type TransformCallback } from "node:stream";
-import * as zlib from "node:zlib";
+import type * as zlibTypes from "node:zlib";
+import { zlib } from "../zlib.js";
 import { KilnError } from "../../util/errors.js";
 import type { Compression } from "../media-types.js";
 
@@ -21,7 +22,7 @@ export function detectCompression(head: Uint8Array): Compression {
 type ZstdZlib = { createZstdCompress?: (o?: object) => Transform; createZstdDecompress?: () => Transform };
 
 export function zstdAvailable(): boolean {
-  const z = zlib as unknown as ZstdZlib;
+  const z = zlib() as unknown as ZstdZlib;
   return typeof z.createZstdCompress === "function" && typeof z.createZstdDecompress === "function";
 }
 
@@ -52,15 +53,15 @@ export function compressor(compression: Compression, level = DEFAULT_GZIP_LEVEL)
       return new ParallelGzip(level);
     case "zstd":
       requireCompression("zstd");
-      return (zlib as unknown as ZstdZlib).createZstdCompress!();
+      return (zlib() as unknown as ZstdZlib).createZstdCompress!();
   }
 }
 
 /** Input block size of ParallelGzip: part of the output format (changing it changes digests). */
 export const GZIP_BLOCK_SIZE = 1024 * 1024;
 const WINDOW = 32 * 1024;
-const deflateRaw = (data: Buffer, options: zlib.ZlibOptions): Promise<Buffer> =>
-  new Promise((resolve, reject) => zlib.deflateRaw(data, options, (err, out) => (err ? reject(err) : resolve(out))));
+const deflateRaw = (data: Buffer, options: zlibTypes.ZlibOptions): Promise<Buffer> =>
+  new Promise((resolve, reject) => zlib().deflateRaw(data, options, (err, out) => (err ? reject(err) : resolve(out))));
 
 /**
  * gzip on every core, as pigz and Go's pgzip do: the input is cut into fixed 1 MiB blocks, each
@@ -92,11 +93,11 @@ export class ParallelGzip extends Transform {
   }
 
   private schedule(block: Buffer): void {
-    this.crc = zlib.crc32(block, this.crc);
+    this.crc = zlib().crc32(block, this.crc);
     this.length += block.byteLength;
     // an output buffer bigger than any block's deflate bound: one thread-pool job per block, not
     // one per 16 KiB of output (the bytes are the same: deflate's output ignores buffer sizes)
-    const options: zlib.ZlibOptions = { level: this.level, finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: GZIP_BLOCK_SIZE + 64 * 1024 };
+    const options: zlibTypes.ZlibOptions = { level: this.level, finishFlush: zlib().constants.Z_SYNC_FLUSH, chunkSize: GZIP_BLOCK_SIZE + 64 * 1024 };
     if (this.previousTail) options.dictionary = this.previousTail;
     this.previousTail = Buffer.from(block.subarray(Math.max(0, block.byteLength - WINDOW)));
     const job = deflateRaw(block, options);
@@ -153,10 +154,10 @@ export function decompressor(compression: Compression): Transform | undefined {
     case "none":
       return undefined;
     case "gzip":
-      return zlib.createGunzip({ chunkSize: 256 * 1024 });
+      return zlib().createGunzip({ chunkSize: 256 * 1024 });
     case "zstd":
       requireCompression("zstd", "reading zstd content");
-      return (zlib as unknown as ZstdZlib).createZstdDecompress!();
+      return (zlib() as unknown as ZstdZlib).createZstdDecompress!();
   }
 }
 

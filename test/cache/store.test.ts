@@ -90,4 +90,23 @@ test("resolve by name or manifest digest reads only that entry, with listImages'
   }
 });
 
+test("writeImage reads no other image's manifest to make its record", async () => {
+  const t = tempDir();
+  try {
+    const store = await openStore(t.dir);
+    const others: ImageRecord[] = [];
+    for (let i = 0; i < 4; i++) others.push(await store.writeImage(await makeImage([[file("f", String(i))]]), { names: [`r:${i}`] }));
+    const reads: string[] = [];
+    const readBlob = store.readBlob.bind(store);
+    store.readBlob = (digest, options) => (reads.push(digest), readBlob(digest, options));
+    const rec = await store.writeImage(await makeImage([[file("f", "new")]]), { names: ["r:new", "r:0"] });
+    for (const o of others) assert.not.ok(reads.includes(o.digest), `read ${o.digest}`);
+    assert.equal(rec, (await store.listImages()).find((r) => r.digest === rec.digest));
+    assert.equal(rec.names.map(String), ["docker.io/library/r:0", "docker.io/library/r:new"]);
+    await store.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
 test.run();

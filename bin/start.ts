@@ -1,0 +1,19 @@
+/**
+ * What the `kiln` executable does once its code is loaded, shared by both CLI bundles
+ * (scripts/build.mjs): the ES module entry bin/kiln.ts and the code-cached CommonJS entry
+ * bin/bundle.ts.
+ */
+import { reportError } from "./errors.js";
+import { main } from "./main.js";
+import { timingMark } from "../util/timing.js";
+
+export async function start(): Promise<void> {
+  timingMark("cli start");
+  // `kiln parse | head` closes our stdout early: stop quietly instead of crashing on EPIPE.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+    process.exit(reportError(err));
+  });
+  process.exitCode = await main(process.argv.slice(2));
+  timingMark("cli done");
+}

@@ -1,0 +1,106 @@
+"use strict";
+// dist/kiln-boot.cjs, what the `dist/kiln` launcher runs (scripts/build.mjs writes it from this
+// file, with __KILN_BUNDLE_ID__ replaced by a hash of dist/kiln.cjs).
+//
+// Start-up with a V8 code cache. Node 20 has no code cache for ES modules
+// (module.enableCompileCache is Node 22), so the CLI is also bundled as one CommonJS script,
+// dist/kiln.cjs (bin/bundle.ts), compiled here through vm.Script with the bytecode V8 made for
+// it on an earlier run of the same command. That skips parsing and compiling, and the ES module
+// loader's per-chunk resolve and read: a cached no-op `kiln build` spends about a third less
+// CPU (docs/architecture.md, The CLI).
+//
+// The cache lives beside the bundle in dist/code-cache/ (KILN_CODE_CACHE=DIR elsewhere,
+// KILN_CODE_CACHE=off not at all), one file per command, named after the bundle's hash, the V8
+// version and Node's flags, so another build or Node never reads it. V8 rejects a cache made
+// by other flags; with --verify-snapshot-checksum it also checksums the cache, so a corrupt
+// file is rejected, not a crash. A missing or rejected cache is written after a successful run
+// (to a temp file, then renamed). Without a cache and a writable place for one, the ES module
+// bundle (dist/kiln.mjs) runs as before. KILN_CODE_CACHE_LOG=1 says which path was taken.
+const fs = require("node:fs");
+const path = require("node:path");
+
+const BUNDLE_ID = "__KILN_BUNDLE_ID__";
+const setting = process.env.KILN_CODE_CACHE;
+const log = process.env.KILN_CODE_CACHE_LOG === "1" ? (m) => process.stderr.write(`kiln: code cache: ${m}\n`) : () => {};
+
+/** The cache's name for this command line: its command word, "help", or "none" (`--version`). */
+function commandKey(args) {
+  let word = "none";
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--help" || a === "-h") return "help";
+    if (a === "--root") i++;
+    else if (word === "none" && !a.startsWith("-")) word = /^[a-z]{1,20}$/.test(a) ? a : "other";
+  }
+  return word;
+}
+
+/** A short hash of the flags Node and V8 run with (V8 rejects a cache made under other flags). */
+function flagsHash() {
+  const text = `${process.execArgv.join(" ")}\0${process.env.NODE_OPTIONS ?? ""}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
+function writable(dir) {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      fs.accessSync(d, fs.constants.W_OK);
+      return true;
+    } catch (err) {
+      if (err.code !== "ENOENT" || path.dirname(d) === d) return false;
+    }
+  }
+}
+
+function runEsm() {
+  log("off, running dist/kiln.mjs");
+  import(require("node:url").pathToFileURL(path.join(__dirname, "kiln.mjs")).href).catch((err) => {
+    process.stderr.write(`kiln: ${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 70;
+  });
+}
+
+function runCached() {
+  const args = process.argv.slice(2);
+  const dir = setting && setting !== "on" ? path.resolve(setting) : path.join(__dirname, "code-cache");
+  const file = path.join(dir, `${BUNDLE_ID}-${process.versions.v8}-${flagsHash()}-${commandKey(args)}.bin`);
+  let cached;
+  try {
+    cached = fs.readFileSync(file);
+  } catch {
+    if (!writable(dir)) return runEsm();
+  }
+  const vm = require("node:vm");
+  // checksums in code caches: made when written, verified when read (V8 skips both by default).
+  // The launcher passes the flag to node (setting it here loads node:v8, ~4 ms).
+  if (!process.execArgv.includes("--verify-snapshot-checksum")) require("node:v8").setFlagsFromString("--verify-snapshot-checksum");
+  const bundle = path.join(__dirname, "kiln.cjs");
+  // esbuild writes ASCII only, so latin1 reads it exactly and without UTF-8 decoding
+  const source = fs.readFileSync(bundle, "latin1");
+  const script = new vm.Script(require("node:module").wrap(source), { filename: bundle, cachedData: cached });
+  const stale = cached === undefined || script.cachedDataRejected === true;
+  log(cached === undefined ? `none at ${file}` : stale ? `rejected ${file}` : `using ${file}`);
+  if (stale) {
+    process.once("exit", (status) => {
+      if (status !== 0) return; // a failed run may have compiled too little to be worth keeping
+      const temp = `${file}.${process.pid}.tmp`;
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(temp, script.createCachedData());
+        fs.renameSync(temp, file);
+        log(`wrote ${file}`);
+      } catch (err) {
+        log(`not written: ${err.message}`);
+        fs.rmSync(temp, { force: true });
+      }
+    });
+  }
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, require("node:module").createRequire(bundle), mod, bundle, __dirname);
+  return mod.exports.start();
+}
+
+if (setting === "off" || setting === "0") runEsm();
+else runCached();
