@@ -125,41 +125,81 @@ export function pipefailFrom(script: Script): number | null {
   return null;
 }
 
-/** Script offset → Dockerfile offset. */
-type Mapping = (k: number) => number;
+/** How to map a script back to the Dockerfile: data, not a closure (see ScriptSource). */
+type MappingSpec =
+  | { readonly kind: "command"; readonly command: Extract<DockerCommand, { form: "shell" }>; readonly heredocs: readonly Heredoc[]; readonly length: number; readonly escapeChar: "\\" | "`" }
+  | { readonly kind: "heredoc"; readonly heredoc: Heredoc }
+  | { readonly kind: "fixed"; readonly range: SourceRange; readonly length: number };
 
-function makeSource(
-  index: LineIndex,
-  origin: ShellSource["origin"],
-  heredoc: Heredoc | null,
-  script: Script,
-  computeMapping: () => Segments,
-  exact: boolean,
-  fixedRange?: SourceRange,
-): ShellSource {
-  // The mapping is only needed to report a range: made on first use.
-  let segments: Segments | undefined;
-  const at: Mapping = (k) => (segments ??= computeMapping()).at(k);
-  return {
-    origin, heredoc, script, exact,
-    get offsets(): ArrayLike<number> {
-      return (segments ??= computeMapping()).table();
-    },
-    range: fixedRange
-      ? () => fixedRange
-      : (span: Span): SourceRange => {
-          if (span.end <= span.start) return index.range(at(span.start), at(span.start));
-          // The end is just past the last character (not the start of whatever follows it).
-          return index.range(at(span.start), at(span.end - 1) + 1);
-        },
-  };
+/**
+ * A ShellSource whose mapping is made on first use (only a reported range needs it). A class
+ * with data rather than closures per source: per-file closures kept their whole scope (the
+ * parsed script among it) alive through the next young-generation collection, a third of what
+ * a file allocates.
+ */
+class ScriptSource implements ShellSource {
+  private segments: Segments | undefined = undefined;
+
+  constructor(
+    readonly origin: ShellSource["origin"],
+    readonly heredoc: Heredoc | null,
+    readonly script: Script,
+    readonly exact: boolean,
+    private readonly index: LineIndex,
+    private readonly spec: MappingSpec,
+  ) {}
+
+  get offsets(): ArrayLike<number> {
+    return this.mapping().table();
+  }
+
+  range(span: Span): SourceRange {
+    if (this.spec.kind === "fixed") return this.spec.range;
+    const m = this.mapping();
+    if (span.end <= span.start) return this.index.range(m.at(span.start), m.at(span.start));
+    // The end is just past the last character (not the start of whatever follows it).
+    return this.index.range(m.at(span.start), m.at(span.end - 1) + 1);
+  }
+
+  private mapping(): Segments {
+    return (this.segments ??= buildSegments(this.index.text, this.spec));
+  }
 }
 
-/** The mapping of a heredoc body that is itself a script. */
-function heredocSegments(source: string, heredoc: Heredoc): Segments {
-  const out = new Segments(heredoc.content.length);
-  addHeredocSegments(out, 0, source, heredoc);
-  return out;
+function buildSegments(source: string, spec: MappingSpec): Segments {
+  switch (spec.kind) {
+    case "fixed": {
+      // Every offset maps to the start of the range (an exec-form JSON array).
+      const out = new Segments(spec.length);
+      for (let k = 0; k <= spec.length; k++) out.add(k, spec.range.start.offset);
+      return out;
+    }
+    case "heredoc": {
+      const out = new Segments(spec.heredoc.content.length);
+      addHeredocSegments(out, 0, source, spec.heredoc);
+      return out;
+    }
+    case "command": {
+      // The command text, a "\n", then every heredoc body and its delimiter line.
+      const { command, heredocs, escapeChar } = spec;
+      const text = command.text;
+      const out = new Segments(spec.length);
+      addLogicalSegments(out, 0, source, command.range.start.offset, text.length, escapeChar);
+      // The "\n" after the command maps to the end of the command.
+      let k = text.length + 1;
+      out.add(k, out.at(text.length));
+      for (const h of heredocs) {
+        let d = addHeredocSegments(out, k, source, h);
+        k += h.content.length;
+        // The delimiter line.
+        if (h.chomp) while (source.charCodeAt(d) === 9) d++;
+        out.add(k, d);
+        k += h.name.length + 1;
+        out.add(k, d + h.name.length);
+      }
+      return out;
+    }
+  }
 }
 
 const MARKER_ONLY = /^\s*\d*<<-?\s*(["']?)[^\s"'<>|&;()]+\1\s*$/;
@@ -198,7 +238,6 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
       : null;
   const heredocsOf = instruction.heredocs;
   if (command === null) return { sources: [], heredocs: [] };
-  const source = index.text;
 
   if (command.form === "exec") {
     const args = command.args;
@@ -207,13 +246,7 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
     if (program !== undefined && isPosixShell(program) && c >= 1 && c + 1 < args.length) {
       const text = args[c + 1]!;
       const script = parseScript(text);
-      // Every offset maps to the start of the JSON array (the range is fixed anyway).
-      const constant = (): Segments => {
-        const out = new Segments(text.length);
-        for (let k = 0; k <= text.length; k++) out.add(k, command.range.start.offset);
-        return out;
-      };
-      return { sources: [makeSource(index, "exec", null, script, constant, false, command.range)], heredocs: [] };
+      return { sources: [new ScriptSource("exec", null, script, false, index, { kind: "fixed", range: command.range, length: text.length })], heredocs: [] };
     }
     return { sources: [], heredocs: [] };
   }
@@ -232,7 +265,7 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
     const program = shebangProgram(heredoc.content);
     const shell = program === null || isPosixShell(program);
     if (shell) {
-      sources.push(makeSource(index, "heredoc", heredoc, parseScript(heredoc.content), () => heredocSegments(source, heredoc), true));
+      sources.push(new ScriptSource("heredoc", heredoc, parseScript(heredoc.content), true, index, { kind: "heredoc", heredoc }));
     }
     return { sources, heredocs: [{ heredoc, shell, program, command: null }] };
   }
@@ -241,26 +274,7 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
   let full = text + "\n";
   for (const h of heredocsOf) full += h.content + h.name + "\n";
   const script = parseScript(full);
-  const mapping = (): Segments => {
-    const out = new Segments(full.length);
-    addLogicalSegments(out, 0, source, command.range.start.offset, text.length, escapeChar);
-    // The "\n" after the command maps to the end of the command.
-    let k = text.length + 1;
-    let last = out.at(text.length);
-    out.add(k, last);
-    for (const h of heredocsOf) {
-      let d = addHeredocSegments(out, k, source, h);
-      k += h.content.length;
-      // The delimiter line.
-      if (h.chomp) while (source.charCodeAt(d) === 9) d++;
-      out.add(k, d);
-      k += h.name.length + 1;
-      last = d + h.name.length;
-      out.add(k, last);
-    }
-    return out;
-  };
-  sources.push(makeSource(index, "command", null, script, mapping, true));
+  sources.push(new ScriptSource("command", null, script, true, index, { kind: "command", command, heredocs: heredocsOf, length: full.length, escapeChar }));
 
   // Match the script's heredoc redirects to the instruction's heredocs, in order.
   const attached: { cmd: CommandInfo; fd: number | null }[] = [];
@@ -283,7 +297,7 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
       }
     }
     if (shell) {
-      sources.push(makeSource(index, "heredoc", heredoc, parseScript(heredoc.content), () => heredocSegments(source, heredoc), true));
+      sources.push(new ScriptSource("heredoc", heredoc, parseScript(heredoc.content), true, index, { kind: "heredoc", heredoc }));
     }
     runHeredocs.push({ heredoc, shell, program, command: owner });
   });
