@@ -292,7 +292,7 @@ export class LintContext {
     if (!scope) return undefined;
     try {
       const e = processWordWithMatches(typeof word === "string" ? word : word.text, scope.knownValues(), { escapeChar: this.dockerfile.escapeChar });
-      return { ...e, scope };
+      return { value: e.value, matched: e.matched, unmatched: e.unmatched, scope };
     } catch {
       return undefined;
     }

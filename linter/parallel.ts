@@ -28,7 +28,10 @@ interface Batch {
   readonly jobs: readonly LintJob[];
 }
 
-type Reply = { readonly first: number; readonly results: readonly LintResult[] } | { readonly error: string };
+/** A result without its text: the main thread has the text already, so it is not copied back. */
+type Returned = Omit<LintResult, "text">;
+
+type Reply = { readonly first: number; readonly results: readonly Returned[] } | { readonly error: string };
 
 /** Files per message: large enough that messaging costs little, small enough to balance. */
 const BATCH = 8;
@@ -71,7 +74,10 @@ export async function lintMany(jobs: readonly LintJob[], config: LintConfig, thr
           reject(new KilnError("lint-worker", `lint worker failed: ${reply.error}`));
           return;
         }
-        reply.results.forEach((r, k) => (results[reply.first + k] = r));
+        reply.results.forEach((r, k) => {
+          const at = reply.first + k;
+          results[at] = { file: r.file, text: jobs[at]!.text, findings: r.findings, diagnostics: r.diagnostics };
+        });
         send();
       });
       worker.on("error", (err) => reject(new KilnError("lint-worker", `lint worker failed: ${err.message}`, { cause: err })));
@@ -98,7 +104,10 @@ if (!isMainThread && parentPort && (workerData as WorkerInit | undefined)?.kilnL
   const port = parentPort;
   port.on("message", (batch: Batch) => {
     try {
-      const results = batch.jobs.map((j) => lint(j.text, { ...j.options, config }));
+      const results = batch.jobs.map((j): Returned => {
+        const r = lint(j.text, { ...j.options, config });
+        return { file: r.file, findings: r.findings, diagnostics: r.diagnostics };
+      });
       port.postMessage({ first: batch.first, results } satisfies Reply);
     } catch (err) {
       port.postMessage({ error: err instanceof Error ? err.message : String(err) } satisfies Reply);

@@ -58,6 +58,15 @@ function splitPhysicalLines(text: string, from: number): PhysicalLine[] {
   const lines: PhysicalLine[] = [];
   let start = from;
   const n = text.length;
+  // Most files have only LF line ends: let the native indexOf find them.
+  if (text.indexOf("\r", from) < 0) {
+    for (let i = text.indexOf("\n", from); i >= 0; i = text.indexOf("\n", start)) {
+      lines.push({ start, end: i });
+      start = i + 1;
+    }
+    if (start < n) lines.push({ start, end: n });
+    return lines;
+  }
   for (let i = from; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) {

@@ -106,7 +106,8 @@ export function parseArgs(cmd: HasWords, spec: OptionSpec = NO_SPEC): ParsedArgs
   for (; i < words.length; i++) positional.push(words[i]!);
   const result = { options, positional };
   if (perCmd) perCmd.push(spec, result);
-  else if (Object.isExtensible(words)) Object.defineProperty(words, PARSED, { value: [spec, result] });
+  // A plain store: defineProperty goes through the runtime and cost more than the parse itself.
+  else if (Object.isExtensible(words)) (words as WithParsed)[PARSED] = [spec, result];
   return result;
 }
 
@@ -199,6 +200,9 @@ export const WRAPPERS: Readonly<Record<string, OptionSpec>> = {
   eatmydata: { stopAtPositional: true },
 };
 
+/** The wrapper names (a Set: `in` on the record was a slow lookup, and saw Object.prototype). */
+const WRAPPER_NAMES: ReadonlySet<string> = new Set(Object.keys(WRAPPERS));
+
 /** Arguments of a wrapper that are not the wrapped command: `gosu user cmd`, `timeout 10 cmd`. */
 const WRAPPER_LEADING_ARGS: Readonly<Record<string, number>> = { gosu: 1, "su-exec": 1, timeout: 1 };
 
@@ -228,7 +232,7 @@ export function unwrap(cmd: CommandInfo | readonly Word[]): Unwrapped {
   let argv: readonly Word[] = info === null ? (cmd as readonly Word[]) : info.argv;
   const first = argv[0]?.value ?? null;
   // Most commands are not wrappers: keep the command's own arrays.
-  if (first === null || !(first in WRAPPERS)) return { name: first, argv, args: info !== null ? info.args : argv.slice(1), wrappers: NO_WRAPPERS };
+  if (first === null || !WRAPPER_NAMES.has(first)) return { name: first, argv, args: info !== null ? info.args : argv.slice(1), wrappers: NO_WRAPPERS };
   const wrappers: string[] = [];
   for (let guard = 0; guard < 8; guard++) {
     const name = argv[0]?.value ?? null;

@@ -5,11 +5,11 @@
  * (dialect, `-o pipefail`) and `set -o pipefail` detection.
  */
 import type { Command as DockerCommand, Heredoc, Instruction, LineIndex, RunInstruction, SourceRange } from "../../parser/index.js";
-import { continuationAt } from "../../parser/lines.js";
 import type { Script, Span } from "./ast.js";
 import { parseScript } from "./parser.js";
 import { commands, type CommandInfo } from "./walk.js";
 import { parseArgs } from "./args.js";
+import { addHeredocSegments, addLogicalSegments, Segments } from "./offsets.js";
 
 /** A script the shell runs, with the way back to the Dockerfile. */
 export interface ShellSource {
@@ -125,128 +125,81 @@ export function pipefailFrom(script: Script): number | null {
   return null;
 }
 
-// ---- offsets ---------------------------------------------------------------------------------
-
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || c === 10 || c === 0x85 || c === 0xa0;
-}
-
-function lineEnd(text: string, from: number): number {
-  let i = from;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) break;
-    i++;
-  }
-  return i;
-}
-
-function nextLineStart(text: string, end: number): number {
-  if (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10) return end + 2;
-  return Math.min(end + 1, text.length);
-}
-
-function lineStart(text: string, at: number): number {
-  let i = at;
-  while (i > 0) {
-    const c = text.charCodeAt(i - 1);
-    if (c === 10 || c === 13) break;
-    i--;
-  }
-  return i;
-}
+/** How to map a script back to the Dockerfile: data, not a closure (see ScriptSource). */
+type MappingSpec =
+  | { readonly kind: "command"; readonly command: Extract<DockerCommand, { form: "shell" }>; readonly heredocs: readonly Heredoc[]; readonly length: number; readonly escapeChar: "\\" | "`" }
+  | { readonly kind: "heredoc"; readonly heredoc: Heredoc }
+  | { readonly kind: "fixed"; readonly range: SourceRange; readonly length: number };
 
 /**
- * The Dockerfile offset of every character of a logical (continuations joined) text that
- * starts at `start` in `source`, re-walking the continuation markers, comment lines and empty
- * lines the parser dropped. Entry `length` is the offset just past the last character.
+ * A ShellSource whose mapping is made on first use (only a reported range needs it). A class
+ * with data rather than closures per source: per-file closures kept their whole scope (the
+ * parsed script among it) alive through the next young-generation collection, a third of what
+ * a file allocates.
  */
-export function logicalOffsets(source: string, start: number, length: number, escapeChar: "\\" | "`" = "\\"): Int32Array {
-  const escape = escapeChar.charCodeAt(0);
-  const out = new Int32Array(length + 1);
-  let o = start;
-  let end = lineEnd(source, o);
-  let cont = continuationAt(source, lineStart(source, o), end, escape);
-  for (let s = 0; s < length; s++) {
-    while ((cont >= 0 && o >= cont) || (cont < 0 && o >= end)) {
-      if (cont < 0 || end >= source.length) break;
-      // Next physical line that is neither a comment nor empty.
-      let ls = nextLineStart(source, end);
-      for (;;) {
-        const le = lineEnd(source, ls);
-        let f = ls;
-        while (f < le && isBlank(source.charCodeAt(f))) f++;
-        if ((f < le && source.charCodeAt(f) === 35) || f === le) {
-          if (le >= source.length) {
-            ls = le;
-            break;
-          }
-          ls = nextLineStart(source, le);
-          continue;
-        }
-        break;
-      }
-      o = ls;
-      end = lineEnd(source, ls);
-      cont = continuationAt(source, ls, end, escape);
+class ScriptSource implements ShellSource {
+  private segments: Segments | undefined = undefined;
+
+  constructor(
+    readonly origin: ShellSource["origin"],
+    readonly heredoc: Heredoc | null,
+    readonly script: Script,
+    readonly exact: boolean,
+    private readonly index: LineIndex,
+    private readonly spec: MappingSpec,
+  ) {}
+
+  get offsets(): ArrayLike<number> {
+    return this.mapping().table();
+  }
+
+  range(span: Span): SourceRange {
+    if (this.spec.kind === "fixed") return this.spec.range;
+    const m = this.mapping();
+    if (span.end <= span.start) return this.index.range(m.at(span.start), m.at(span.start));
+    // The end is just past the last character (not the start of whatever follows it).
+    return this.index.range(m.at(span.start), m.at(span.end - 1) + 1);
+  }
+
+  private mapping(): Segments {
+    return (this.segments ??= buildSegments(this.index.text, this.spec));
+  }
+}
+
+function buildSegments(source: string, spec: MappingSpec): Segments {
+  switch (spec.kind) {
+    case "fixed": {
+      // Every offset maps to the start of the range (an exec-form JSON array).
+      const out = new Segments(spec.length);
+      for (let k = 0; k <= spec.length; k++) out.add(k, spec.range.start.offset);
+      return out;
     }
-    out[s] = o;
-    o++;
+    case "heredoc": {
+      const out = new Segments(spec.heredoc.content.length);
+      addHeredocSegments(out, 0, source, spec.heredoc);
+      return out;
+    }
+    case "command": {
+      // The command text, a "\n", then every heredoc body and its delimiter line.
+      const { command, heredocs, escapeChar } = spec;
+      const text = command.text;
+      const out = new Segments(spec.length);
+      addLogicalSegments(out, 0, source, command.range.start.offset, text.length, escapeChar);
+      // The "\n" after the command maps to the end of the command.
+      let k = text.length + 1;
+      out.add(k, out.at(text.length));
+      for (const h of heredocs) {
+        let d = addHeredocSegments(out, k, source, h);
+        k += h.content.length;
+        // The delimiter line.
+        if (h.chomp) while (source.charCodeAt(d) === 9) d++;
+        out.add(k, d);
+        k += h.name.length + 1;
+        out.add(k, d + h.name.length);
+      }
+      return out;
+    }
   }
-  out[length] = length === 0 ? start : out[length - 1]! + 1;
-  return out;
-}
-
-/**
- * The Dockerfile offset of every character of a heredoc body (`content`), walking the body
- * lines from `heredoc.range.start` (CRLF line ends and `<<-` stripped tabs included).
- */
-export function heredocOffsets(source: string, heredoc: Heredoc): Int32Array {
-  const content = heredoc.content;
-  const out = new Int32Array(content.length + 1);
-  let o = heredoc.range.start.offset;
-  let s = 0;
-  while (s < content.length) {
-    if (heredoc.chomp) while (source.charCodeAt(o) === 9) o++;
-    const eol = content.indexOf("\n", s);
-    const stop = eol < 0 ? content.length : eol;
-    for (; s < stop; s++) out[s] = o++;
-    if (eol < 0) break;
-    out[s++] = o; // the "\n"
-    o = nextLineStart(source, lineEnd(source, o));
-  }
-  out[content.length] = Math.min(o, source.length);
-  return out;
-}
-
-function makeSource(
-  index: LineIndex,
-  origin: ShellSource["origin"],
-  heredoc: Heredoc | null,
-  script: Script,
-  computeOffsets: () => ArrayLike<number>,
-  exact: boolean,
-  fixedRange?: SourceRange,
-): ShellSource {
-  // The offsets are only needed to report a range: computed on first use.
-  let offsets: ArrayLike<number> | undefined;
-  const at = (k: number): number => {
-    const o = (offsets ??= computeOffsets());
-    return o[Math.max(0, Math.min(k, o.length - 1))]!;
-  };
-  return {
-    origin, heredoc, script, exact,
-    get offsets(): ArrayLike<number> {
-      return (offsets ??= computeOffsets());
-    },
-    range: fixedRange
-      ? () => fixedRange
-      : (span: Span): SourceRange => {
-          if (span.end <= span.start) return index.range(at(span.start), at(span.start));
-          // The end is just past the last character (not the start of whatever follows it).
-          return index.range(at(span.start), at(span.end - 1) + 1);
-        },
-  };
 }
 
 const MARKER_ONLY = /^\s*\d*<<-?\s*(["']?)[^\s"'<>|&;()]+\1\s*$/;
@@ -285,7 +238,6 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
       : null;
   const heredocsOf = instruction.heredocs;
   if (command === null) return { sources: [], heredocs: [] };
-  const source = index.text;
 
   if (command.form === "exec") {
     const args = command.args;
@@ -294,8 +246,7 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
     if (program !== undefined && isPosixShell(program) && c >= 1 && c + 1 < args.length) {
       const text = args[c + 1]!;
       const script = parseScript(text);
-      const offsets = () => new Int32Array(text.length + 1).fill(command.range.start.offset);
-      return { sources: [makeSource(index, "exec", null, script, offsets, false, command.range)], heredocs: [] };
+      return { sources: [new ScriptSource("exec", null, script, false, index, { kind: "fixed", range: command.range, length: text.length })], heredocs: [] };
     }
     return { sources: [], heredocs: [] };
   }
@@ -314,7 +265,7 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
     const program = shebangProgram(heredoc.content);
     const shell = program === null || isPosixShell(program);
     if (shell) {
-      sources.push(makeSource(index, "heredoc", heredoc, parseScript(heredoc.content), () => heredocOffsets(source, heredoc), true));
+      sources.push(new ScriptSource("heredoc", heredoc, parseScript(heredoc.content), true, index, { kind: "heredoc", heredoc }));
     }
     return { sources, heredocs: [{ heredoc, shell, program, command: null }] };
   }
@@ -323,24 +274,7 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
   let full = text + "\n";
   for (const h of heredocsOf) full += h.content + h.name + "\n";
   const script = parseScript(full);
-  const offsets = (): Int32Array => {
-    const out = new Int32Array(full.length + 1);
-    out.set(logicalOffsets(source, command.range.start.offset, text.length, escapeChar).subarray(0, text.length + 1));
-    // The "\n" after the command maps to the end of the command.
-    let k = text.length + 1;
-    for (const h of heredocsOf) {
-      const body = heredocOffsets(source, h);
-      out.set(body.subarray(0, h.content.length), k);
-      k += h.content.length;
-      // The delimiter line.
-      let d = body[h.content.length]!;
-      if (h.chomp) while (source.charCodeAt(d) === 9) d++;
-      for (let j = 0; j <= h.name.length; j++) out[k++] = d + j;
-    }
-    out[k] = k > 0 ? out[k - 1]! : command.range.end.offset;
-    return out;
-  };
-  sources.push(makeSource(index, "command", null, script, offsets, true));
+  sources.push(new ScriptSource("command", null, script, true, index, { kind: "command", command, heredocs: heredocsOf, length: full.length, escapeChar }));
 
   // Match the script's heredoc redirects to the instruction's heredocs, in order.
   const attached: { cmd: CommandInfo; fd: number | null }[] = [];
@@ -363,7 +297,7 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
       }
     }
     if (shell) {
-      sources.push(makeSource(index, "heredoc", heredoc, parseScript(heredoc.content), () => heredocOffsets(source, heredoc), true));
+      sources.push(new ScriptSource("heredoc", heredoc, parseScript(heredoc.content), true, index, { kind: "heredoc", heredoc }));
     }
     runHeredocs.push({ heredoc, shell, program, command: owner });
   });

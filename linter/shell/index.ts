@@ -10,7 +10,8 @@ export {
   type OptionSpec, type ParsedOption, type ParsedArgs, type Unwrapped,
 } from "./args.js";
 export {
-  shellSources, runScripts, allCommands, logicalOffsets, heredocOffsets, shellDialect, shellHasPipefail,
+  shellSources, runScripts, allCommands, shellDialect, shellHasPipefail,
   setsPipefail, pipefailFrom, isPosixShell, basename,
   type ShellSource, type RunHeredoc, type RunShell, type ShellOptions, type ShellDialect,
 } from "./dockerfile.js";
+export { logicalOffsets, heredocOffsets, Segments } from "./offsets.js";

@@ -71,10 +71,13 @@ export const UndefinedVar: Rule = {
     summary: "Variables should be defined before their use",
   },
   check(ctx) {
+    // The next `$` at or after an offset, found once per stretch of text (instructions come in
+    // file order, so the search never rescans the file for each instruction).
+    let dollar = -2;
     for (const stage of ctx.stages) {
       for (const i of stage.instructions) {
         // Nothing to expand without a `$` in the instruction's text (most instructions).
-        const dollar = ctx.text.indexOf("$", i.range.start.offset);
+        if (dollar !== -1 && dollar < i.range.start.offset) dollar = ctx.text.indexOf("$", i.range.start.offset);
         if (dollar < 0 || dollar >= i.range.end.offset) continue;
         const words = expandedWords(i);
         if (words.length === 0) continue;

@@ -1,6 +1,6 @@
 import type { Rule } from "../../types.js";
 import { hasFlag, type OptionSpec } from "../../shell/index.js";
-import { mountsCache, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
+import { mountsCache, rangeOf, removes, runCommands, runs, subcommandOf, type RunCommand } from "./helpers.js";
 
 const APK: OptionSpec = { shortWithValue: "tXpU", longWithValue: ["virtual", "repository", "root", "arch", "cache-dir", "keys-dir", "repositories-file", "cache-max-age", "timeout"] };
 
@@ -8,6 +8,8 @@ const APK: OptionSpec = { shortWithValue: "tXpU", longWithValue: ["virtual", "re
  * hadolint DL3019: Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages.
  * `apk add --no-cache` fetches a fresh index and keeps nothing in `/var/cache/apk`. Not reported when the RUN mounts a cache over `/var/cache/apk` (`RUN --mount=type=cache,target=/var/cache/apk`) or removes that directory itself.
  */
+const isApk = (c: RunCommand): boolean => c.name === "apk";
+
 export const DL3019: Rule = {
   meta: {
     id: "DL3019",
@@ -17,8 +19,9 @@ export const DL3019: Rule = {
   },
   check(ctx) {
     for (const info of runs(ctx)) {
-      if (mountsCache(info.run, "/var/cache/apk", "/etc/apk/cache")) continue;
       const cmds = runCommands(info);
+      if (!cmds.some(isApk)) continue; // most RUNs: nothing to check
+      if (mountsCache(info.run, "/var/cache/apk", "/etc/apk/cache")) continue;
       if (cmds.some((c) => removes(c, ["/var/cache/apk"]))) continue;
       for (const c of cmds) {
         if (c.name !== "apk" || subcommandOf(c, APK) !== "add") continue;
