@@ -280,7 +280,8 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     }
     const target = join(parent, base);
     const existing = !fresh || made.has(target) ? lstatOrUndefined(target) : undefined;
-    if (existing && !(existing.isDirectory() && h.type === "directory")) {
+    const keptDir = existing?.isDirectory() === true && h.type === "directory";
+    if (existing && !keptDir) {
       rmSync(target, { recursive: true, force: true });
       parents.clear(); // a directory on a remembered path may be gone
     }
@@ -294,7 +295,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
         sink = fileSink(target, h);
         break;
       case "directory":
-        if (!existing) mkdirSync(target, { mode: 0o700 });
+        if (!keptDir) mkdirSync(target, { mode: 0o700 });
         if (chown) lchownSync(target, h.uid, h.gid);
         chmodSync(target, mode);
         dirTimes.push({ path: target, depth: parts.length, mtime: h.mtime });
