@@ -43,13 +43,11 @@ export interface LayerSource {
 /** OCI chain ids: chain(L1) = diffId(L1); chain(Ln) = sha256(chain(Ln-1) + " " + diffId(Ln)). */
 export function chainIds(diffIds: readonly Digest[]): Digest[] {
   const out: Digest[] = [];
-  for (const d of diffIds) out.push(nextChainId(out[out.length - 1], d));
+  for (const d of diffIds) {
+    const prev = out[out.length - 1];
+    out.push(prev === undefined ? d : (`sha256:${createHash("sha256").update(`${prev} ${d}`).digest("hex")}` as Digest));
+  }
   return out;
-}
-
-/** The chain id of a layer on top of the chain `prev` (undefined: the first layer). */
-export function nextChainId(prev: Digest | undefined, diffId: Digest): Digest {
-  return prev === undefined ? diffId : (`sha256:${createHash("sha256").update(`${prev} ${diffId}`).digest("hex")}` as Digest);
 }
 
 export interface Chain {
@@ -95,13 +93,6 @@ export interface Snapshotter {
   activate(chain: Chain, runDir: string, options?: ActivateOptions): Promise<ActiveRootfs>;
   /** Whether the snapshot for this chain id is present. */
   has(chainId: Digest): boolean;
-  /**
-   * Unpacks a layer while it is being made (`tar`: its bytes as they are written, e.g. one
-   * branch of a tee into the store) on top of `parent`, and keeps it under the chain id of the
-   * digest of the bytes unpacked. The diffId is computed here, never taken from the caller, so
-   * the chain id names what was unpacked. Returns the chain with the new layer on top.
-   */
-  prepareFrom(parent: Chain, tar: Readable): Promise<Chain>;
 }
 
 export interface SnapshotterOptions {
@@ -211,29 +202,8 @@ abstract class ChainSnapshotter {
     return existsSync(join(this.root, hex(chainId), "fs"));
   }
 
-  /**
-   * Fills `temp/fs` with the snapshot of layer `i` (its tar) on top of `dirs[0..i)`; returns the
-   * tar's digest (checked against `check.diffId` when given).
-   */
-  protected abstract unpack(tar: Readable, temp: string, i: number, dirs: readonly string[], check: { diffId?: Digest; what: string }): Promise<Digest>;
-
-  async prepareFrom(parent: Chain, tar: Readable): Promise<Chain> {
-    const i = parent.dirs.length;
-    const temp = newTemp(this.root);
-    mkdirSync(join(temp, "fs"));
-    let diffId: Digest;
-    try {
-      diffId = await this.unpack(tar, temp, i, parent.dirs, { what: `layer ${i + 1} (new)` });
-    } catch (err) {
-      rmSync(temp, { recursive: true, force: true });
-      throw err;
-    }
-    const top = nextChainId(parent.chainIds[i - 1], diffId);
-    const final = join(this.root, hex(top));
-    if (existsSync(join(final, "fs"))) rmSync(temp, { recursive: true, force: true });
-    else commit(temp, final);
-    return { kind: this.kind, chainIds: [...parent.chainIds, top], dirs: [...parent.dirs, join(final, "fs")] };
-  }
+  /** Fills `temp/fs` with the snapshot of layer `i` on top of `dirs[0..i)`. */
+  protected abstract unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[]): Promise<void>;
 
   async prepare(layers: readonly LayerSource[]): Promise<Chain> {
     const ids = chainIds(layers.map((l) => l.diffId));
@@ -243,8 +213,7 @@ abstract class ChainSnapshotter {
       const temp = newTemp(this.root);
       mkdirSync(join(temp, "fs"));
       try {
-        const layer = layers[i]!;
-        await this.unpack(await layer.open(), temp, i, dirs, this.checks(layer, i));
+        await this.unpack(layers[i]!, temp, i, dirs);
       } catch (err) {
         rmSync(temp, { recursive: true, force: true }); // nothing half-unpacked or unverified stays
         throw err;
@@ -270,11 +239,10 @@ class CopySnapshotter extends ChainSnapshotter implements Snapshotter {
     super(options, "copy");
   }
 
-  protected async unpack(tar: Readable, temp: string, i: number, dirs: readonly string[], check: { diffId?: Digest; what: string }): Promise<Digest> {
+  protected async unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[]): Promise<void> {
     const fs = join(temp, "fs");
     if (i > 0) await copyTree(dirs[i - 1]!, fs);
-    const stats = await unpackLayer(tar, fs, { mode: "merged", digest: true, ...check, ...this.warnings });
-    return stats.diffId!;
+    await unpackLayer(await layer.open(), fs, { mode: "merged", ...this.checks(layer, i), ...this.warnings });
   }
 
   async activate(chain: Chain, runDir: string, options: ActivateOptions = {}): Promise<ActiveRootfs> {
@@ -304,12 +272,11 @@ class OverlaySnapshotter extends ChainSnapshotter implements Snapshotter {
     super(options, "overlay");
   }
 
-  protected async unpack(tar: Readable, temp: string, i: number, dirs: readonly string[], check: { diffId?: Digest; what: string }): Promise<Digest> {
+  protected async unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[]): Promise<void> {
     const lowers = dirs.slice(0, i).reverse();
-    const stats = await unpackLayer(tar, join(temp, "fs"), { mode: "overlay", lowers, digest: true, ...check, ...this.warnings });
+    const stats = await unpackLayer(await layer.open(), join(temp, "fs"), { mode: "overlay", lowers, ...this.checks(layer, i), ...this.warnings });
     const meta: OverlayMeta = { opaque: stats.opaque };
     writeFileSync(join(temp, "meta.json"), JSON.stringify(meta));
-    return stats.diffId!;
   }
 
   private opaqueOf(fsDir: string): Set<string> {

@@ -48,8 +48,6 @@ export interface UnpackOptions {
    * verified here, not at pull time (the blob digest is verified when it enters the store).
    */
   readonly diffId?: Digest;
-  /** Hash the uncompressed tar and return its digest (`UnpackStats.diffId`), without checking it. */
-  readonly digest?: boolean;
   /** How errors name the layer (default: `layer <diffId>`). */
   readonly what?: string;
 }
@@ -61,8 +59,6 @@ export interface UnpackStats {
   /** overlay mode: in-layer paths of whiteouts (deleted from lower layers). */
   whiteouts: string[];
   warnings: string[];
-  /** The uncompressed tar's digest, when `diffId` or `digest` was given. */
-  diffId?: Digest;
 }
 
 const isRoot = () => process.getuid?.() === 0;
@@ -168,7 +164,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
   const nodeMeta: { path: string; uid: number; gid: number; mtime: number }[] = [];
   const xattrs: { path: string; name: string; value: Buffer }[] = [];
   const opaqueName = isRoot() ? "trusted.overlay.opaque" : "user.overlay.opaque";
-  const hasher = options.diffId !== undefined || options.digest ? new DigestHasher() : undefined;
+  const hasher = options.diffId !== undefined ? new DigestHasher() : undefined;
   let openFd: number | undefined;
 
   const failed = (name: string, err: unknown): KilnError =>
@@ -195,8 +191,8 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
   }
   // every byte (the end-of-archive blocks too) hashed and compared before anything is kept
   if (hasher) {
-    const got = (stats.diffId = hasher.digest());
-    if (options.diffId !== undefined && got !== options.diffId) throw new KilnError("digest-mismatch", `${what}: the uncompressed layer is ${got}, but the image config lists diff_id ${options.diffId}; the layer was not unpacked`);
+    const got = hasher.digest();
+    if (got !== options.diffId) throw new KilnError("digest-mismatch", `${what}: the uncompressed layer is ${got}, but the image config lists diff_id ${options.diffId}; the layer was not unpacked`);
   }
 
   await mknods(nodes);

@@ -42,7 +42,7 @@ import { StatCache, StepCache, type CachedResult, type LayerRef } from "./cache.
 import { prepareCopy, type PreparedCopy } from "./copy.js";
 import type { ExecEnv } from "./env.js";
 import { StepError } from "./errors.js";
-import { layerOf, putLayer, putLayerWithSnapshot } from "./layers.js";
+import { layerOf, putLayer } from "./layers.js";
 import { mkdirEntries } from "./mkdir.js";
 import { runInputs } from "./run-inputs.js";
 import type { BuildEvent, BuildOptions, BuildResult } from "./types.js";
@@ -272,8 +272,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     totals.set(index, total);
   }
 
-  // stages other stages build on or read from (their last layer's rootfs is needed too)
-  const usedByOthers = new Set(thePlan.order.flatMap((i) => thePlan.stages[i]!.dependsOn));
   const host = hostPlatform();
   const noCacheFilter = new Set((options.noCacheFilter ?? []).map((s) => s.toLowerCase()));
   let stepsRun = 0;
@@ -323,8 +321,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
     const noCache = options.noCache === true || noCacheFilter.has(stage.label) || (stage.name !== null && noCacheFilter.has(stage.name));
     let chain: Chain | null = null;
-    // steps after this one need the rootfs with its layer (a stage used by other stages is read through its chain too)
-    const lastRootfsEffect = usedByOthers.has(index) ? undefined : result.steps.flatMap((s) => s.effects).filter((e) => e.kind !== "config").pop();
     for (const step of result.steps) {
       for (const effect of step.effects) {
         if (effect.kind === "config") {
@@ -360,7 +356,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
               emit({ type: "explain", id, lines: lines.length > 0 ? lines : ["same inputs; the cached result is gone (pruned)"] });
             }
             chain ??= await prepareChain(layers);
-            layerRef = await applyEffect(effect, prepared, chain, id, stepName, effect !== lastRootfsEffect);
+            layerRef = await applyEffect(effect, prepared, chain, id, stepName);
             created = formatTimestamp(epoch !== undefined ? buildTime : new Date());
             stepCache.put({ key, layer: layerRef, created }, record);
             stepsRun++;
@@ -444,20 +440,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     return { ...(await full()), prepared, full };
   };
 
-  /** With `parent`, a later step of the stage needs the rootfs: the layer is unpacked as it is written. */
-  const layerFromEntries = async (entries: TarEntry[], what: string, parent?: Chain): Promise<LayerRef | null> => {
-    if (entries.length === 0) return null;
-    const tar = (await import("../../image/tar.js")).createTar(entries, tarOptions);
-    return parent ? putLayerWithSnapshot(store, tar, what, await getSnapshotter(), parent) : putLayer(store, tar, what);
-  };
+  const layerFromEntries = async (entries: TarEntry[], what: string): Promise<LayerRef | null> =>
+    entries.length === 0 ? null : putLayer(store, (await import("../../image/tar.js")).createTar(entries, tarOptions), what);
 
-  const applyEffect = async (effect: Exclude<Effect, { kind: "config" }>, prepared: PreparedCopy | undefined, chain: Chain, id: number, stepName: string, rootfsLater: boolean): Promise<LayerRef | null> => {
-    const parent = rootfsLater ? chain : undefined;
+  const applyEffect = async (effect: Exclude<Effect, { kind: "config" }>, prepared: PreparedCopy | undefined, chain: Chain, id: number, stepName: string): Promise<LayerRef | null> => {
     switch (effect.kind) {
       case "copy":
-        return layerFromEntries(await prepared!.apply(chainView(chain)), stepName, parent);
+        return layerFromEntries(await prepared!.apply(chainView(chain)), stepName);
       case "mkdir":
-        return layerFromEntries(mkdirEntries(effect, chainView(chain), buildTime), stepName, parent);
+        return layerFromEntries(mkdirEntries(effect, chainView(chain), buildTime), stepName);
       case "run": {
         const log = new StepLog(join(logDir, `${String(id).padStart(3, "0")}.log`), (data) => emit({ type: "step-log", id, stream: "stdout", data }));
         try {

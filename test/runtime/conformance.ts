@@ -242,30 +242,6 @@ export function conformance(kind: SnapshotterKind): void {
     assert.ok(snap.has(honest.chainIds[1]!));
   });
 
-  s("a layer unpacked while it is made (prepareFrom) is kept under the chain id of its bytes; prepare reuses it", async () => {
-    const tar = await tarOf([{ type: "directory", path: "made", mode: 0o755 }, { type: "file", path: "made/now", body: Buffer.from("fresh\n") }, whiteoutEntry("srv/data")]);
-    const chain = await snap.prepareFrom(baseChain, Readable.from([tar]));
-    const expected = chainIds([base.diffId, digestOf(tar)]);
-    assert.equal(chain.chainIds, expected);
-    assert.ok(snap.has(expected[1]!));
-    assert.not.ok(readdirSync(snap.root).some((n) => n.startsWith("tmp-")));
-    let opened = 0;
-    const again = await snap.prepare([base, { diffId: digestOf(tar), open: () => (opened++, Readable.from([tar])) }]);
-    assert.is(opened, 0, "the blob is not read again");
-    assert.equal(again.dirs, chain.dirs);
-    const r = await run(again, "cat /made/now; test -e /srv/data || echo gone");
-    assert.is(r.out, "fresh\ngone\n");
-    // a broken tar leaves nothing behind
-    const before = readdirSync(snap.root).sort();
-    try {
-      await snap.prepareFrom(baseChain, Readable.from([tar.subarray(0, 700)]));
-      assert.unreachable("a truncated layer was kept");
-    } catch (err) {
-      assert.is((err as KilnError).code, "invalid-tar", String(err));
-    }
-    assert.equal(readdirSync(snap.root).sort(), before);
-  });
-
   s("the working directory a run creates is part of its layer", async () => {
     const r = await run(baseChain, "touch here", { cwd: "/w/x" });
     assert.is(formatChanges(r.changes), "A /w\nA /w/x\nA /w/x/here\n");
