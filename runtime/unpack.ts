@@ -18,18 +18,14 @@
  * their children), symlinks, hard links, xattrs (as root, `SCHILY.xattr.*`), device nodes (as
  * root; otherwise skipped with a warning) and fifos are kept.
  */
-import { createWriteStream, writeFileSync, lchownSync, chmodSync, linkSync, lstatSync, lutimesSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, copyFileSync, type Stats } from "node:fs";
+import { closeSync, constants as fsConstants, copyFileSync, chmodSync, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, readdirSync, rmSync, symlinkSync, utimesSync, writeSync, type Stats } from "node:fs";
 import { dirname, join } from "node:path";
-import { PassThrough, Readable, Transform, pipeline } from "node:stream";
-import { pipeline as pipelineAsync } from "node:stream/promises";
+import { PassThrough, Readable, pipeline } from "node:stream";
 import * as zlib from "node:zlib";
-import tarStream, { type Header as TarStreamHeaders } from "tar-stream";
-
-/** An entry as tar-stream's extractor yields it (a streamx Readable with the header). */
-type TarStreamEntry = AsyncIterable<Buffer> & { header: TarStreamHeaders; resume(): unknown };
+import { TarParser, type TarBodySink, type TarHeader } from "../image/tar-parser.js";
 import { DigestHasher, type Digest } from "../image/digest.js";
 import { OPAQUE_WHITEOUT, WHITEOUT_META_PREFIX, WHITEOUT_PREFIX } from "../image/whiteout.js";
-import { KilnError } from "../util/errors.js";
+import { KilnError, assertNever } from "../util/errors.js";
 import { mknods, setXattrs, type NodeRecord } from "./helper.js";
 import { archivePathComponents, resolveInRoot } from "./resolve.js";
 
@@ -66,9 +62,6 @@ export interface UnpackStats {
 }
 
 const isRoot = () => process.getuid?.() === 0;
-
-/** Files up to this size are gathered and written with one call. */
-const SMALL_FILE = 1 << 20;
 
 /** The uncompressed tar inside `source`: gzip and zstd are recognised by their first bytes. */
 export async function decompressByContent(source: Readable): Promise<Readable> {
@@ -113,32 +106,6 @@ export async function decompressByContent(source: Readable): Promise<Readable> {
   return out;
 }
 
-/**
- * A pass-through that hashes the uncompressed tar; `verified` settles when the stream ended:
- * rejected with `digest-mismatch` when the digest is not `diffId`.
- */
-function diffIdCheck(diffId: Digest, what: string): { transform: Transform; verified: Promise<void> } {
-  const hasher = new DigestHasher();
-  let settle!: (err?: Error) => void;
-  const verified = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
-  verified.catch(() => {}); // awaited after the entries; an early failure surfaces through them
-  const transform = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hasher.update(chunk);
-      cb(null, chunk);
-    },
-    flush(cb) {
-      const got = hasher.digest();
-      if (got === diffId) settle();
-      else settle(new KilnError("digest-mismatch", `${what}: the uncompressed layer is ${got}, but the image config lists diff_id ${diffId}; the layer was not unpacked`));
-      cb();
-    },
-  });
-  transform.on("error", (err) => settle(err));
-  transform.on("close", () => settle(new KilnError("digest-mismatch", `${what}: the layer ended before its diff_id could be checked`)));
-  return { transform, verified };
-}
-
 function unsafe(message: string): KilnError {
   return new KilnError("unsafe-layer", message);
 }
@@ -146,10 +113,10 @@ function unsafe(message: string): KilnError {
 interface DirTimes {
   path: string;
   depth: number;
-  mtime: Date;
+  mtime: number;
 }
 
-/** Removes `path` (not following a link) if it exists; returns the stats it had. */
+/** The stats of `path` (not following a link), or undefined when there is nothing. */
 function lstatOrUndefined(path: string): Stats | undefined {
   try {
     return lstatSync(path);
@@ -158,9 +125,22 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
+/** A file opened to be written: fails on anything already there (a link is not followed). */
+const CREATE = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW;
+
+function writeAll(fd: number, b: Buffer): void {
+  for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
+}
+
 /**
  * Unpacks one layer into `dest` (created when missing). Throws KilnError `unsafe-layer` for
- * entries that try to leave it, `unpack-failed` for filesystem errors.
+ * entries that try to leave it, `unpack-failed` for filesystem errors, `invalid-tar` for a
+ * corrupt or truncated tar, `digest-mismatch` when `diffId` is given and the tar is not it.
+ *
+ * The tar is parsed from the stream's chunks (`image/tar-parser.ts`) and applied with
+ * synchronous, descriptor-based calls: a file is one open (with O_EXCL|O_NOFOLLOW), its writes,
+ * fchown, fchmod, futimes and close. When `dest` starts empty, only paths this unpack made can
+ * exist, so an entry's target is looked at (lstat) only when this layer made that path before.
  */
 export async function unpackLayer(source: Readable, dest: string, options: UnpackOptions): Promise<UnpackStats> {
   mkdirSync(dest, { recursive: true });
@@ -170,36 +150,50 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     stats.warnings.push(m);
     options.onWarning?.(m);
   };
-  const written = new Set<string>(); // host paths this layer wrote
+  const what = options.what ?? (options.diffId ? `layer ${options.diffId}` : "layer");
+  const written = new Set<string>(); // host paths of this layer's own entries
+  // an empty dest holds only what this unpack made: host paths of everything made (a superset:
+  // removals do not prune it, which costs an lstat, never a wrong answer)
+  const fresh = readdirSync(dest).length === 0;
+  const made = new Set<string>();
   // in-layer parent path → its resolveInRoot result, valid while entries only add files and
   // directories; cleared whenever a link is made or anything is removed
   const parents = new Map<string, string>();
   const dirTimes: DirTimes[] = [];
   const nodes: NodeRecord[] = [];
-  const nodeMeta: { path: string; uid: number; gid: number; mtime: Date }[] = [];
+  const nodeMeta: { path: string; uid: number; gid: number; mtime: number }[] = [];
   const xattrs: { path: string; name: string; value: Buffer }[] = [];
   const opaqueName = isRoot() ? "trusted.overlay.opaque" : "user.overlay.opaque";
+  const hasher = options.diffId !== undefined ? new DigestHasher() : undefined;
+  let openFd: number | undefined;
 
-  const tar = await decompressByContent(source);
-  const extract = tarStream.extract();
-  const check = options.diffId !== undefined ? diffIdCheck(options.diffId, options.what ?? `layer ${options.diffId}`) : undefined;
-  if (check) pipeline(tar, check.transform, extract, () => {});
-  else pipeline(tar, extract, () => {});
+  const failed = (name: string, err: unknown): KilnError =>
+    err instanceof KilnError ? err : new KilnError("unpack-failed", `unpacking ${JSON.stringify(name)}: ${(err as Error).message}`, { cause: err });
 
-  for await (const entry of extract as unknown as AsyncIterable<TarStreamEntry>) {
-    const h = entry.header;
+  const parser = new TarParser((h) => {
     stats.entries++;
     try {
-      await applyEntry(entry, h);
+      return applyEntry(h);
     } catch (err) {
-      entry.resume();
-      if (err instanceof KilnError) throw err;
-      throw new KilnError("unpack-failed", `unpacking ${JSON.stringify(h.name)}: ${(err as Error).message}`, { cause: err });
+      throw failed(h.name, err);
     }
-    entry.resume(); // drain what was not read
+  }, what);
+
+  try {
+    for await (const chunk of await decompressByContent(source)) {
+      const b = chunk as Buffer;
+      hasher?.update(b);
+      parser.push(b);
+    }
+    parser.end();
+  } finally {
+    if (openFd !== undefined) closeSync(openFd);
   }
   // every byte (the end-of-archive blocks too) hashed and compared before anything is kept
-  await check?.verified;
+  if (hasher) {
+    const got = hasher.digest();
+    if (got !== options.diffId) throw new KilnError("digest-mismatch", `${what}: the uncompressed layer is ${got}, but the image config lists diff_id ${options.diffId}; the layer was not unpacked`);
+  }
 
   await mknods(nodes);
   for (const n of nodeMeta) {
@@ -217,25 +211,53 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
   for (const d of dirTimes) utimesSync(d.path, d.mtime, d.mtime);
   return stats;
 
-  async function applyEntry(entry: TarStreamEntry, h: TarStreamHeaders): Promise<void> {
+  /** Records `dir` and its ancestors below dest as made. */
+  function madeDirs(dir: string): void {
+    for (let p = dir; p.length > dest.length && !made.has(p); p = dirname(p)) made.add(p);
+  }
+
+  function fileSink(target: string, h: TarHeader): TarBodySink {
+    const fd = openSync(target, CREATE, 0o600);
+    openFd = fd;
+    return {
+      data(b) {
+        try {
+          writeAll(fd, b);
+        } catch (err) {
+          throw failed(h.name, err);
+        }
+      },
+      end() {
+        try {
+          if (chown) fchownSync(fd, h.uid, h.gid);
+          fchmodSync(fd, h.mode & 0o7777);
+          futimesSync(fd, h.mtime, h.mtime);
+        } catch (err) {
+          throw failed(h.name, err);
+        } finally {
+          openFd = undefined;
+          closeSync(fd);
+        }
+      },
+    };
+  }
+
+  function applyEntry(h: TarHeader): TarBodySink | undefined {
     let parts: string[];
     try {
       parts = archivePathComponents(h.name);
     } catch {
       throw unsafe(`layer entry ${JSON.stringify(h.name)} leaves the layer ('..' or NUL in its name)`);
     }
-    const mtime = h.mtime ?? new Date(0);
-    const mode = (h.mode ?? 0o644) & 0o7777;
-    const uid = h.uid ?? 0;
-    const gid = h.gid ?? 0;
+    const mode = h.mode & 0o7777;
     if (parts.length === 0) {
       // "./": the root directory's own metadata
       if (h.type === "directory") {
-        if (chown) lchownSync(dest, uid, gid);
+        if (chown) lchownSync(dest, h.uid, h.gid);
         chmodSync(dest, mode);
-        dirTimes.push({ path: dest, depth: 0, mtime });
+        dirTimes.push({ path: dest, depth: 0, mtime: h.mtime });
       }
-      return;
+      return undefined;
     }
     const base = parts[parts.length - 1]!;
     const parentRel = parts.slice(0, -1).join("/");
@@ -244,58 +266,51 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     parent ??= resolveInRoot(dest, parentRel, { followLast: true });
 
     if (base.startsWith(WHITEOUT_PREFIX)) {
-      if (base === OPAQUE_WHITEOUT) return opaque(parent, parentRel);
-      if (base.startsWith(WHITEOUT_META_PREFIX)) return; // AUFS metadata
+      if (base === OPAQUE_WHITEOUT) return void opaque(parent, parentRel);
+      if (base.startsWith(WHITEOUT_META_PREFIX)) return undefined; // AUFS metadata
       const name = base.slice(WHITEOUT_PREFIX.length);
       if (name === "" || name === "." || name === "..") throw unsafe(`layer entry ${JSON.stringify(h.name)} is a whiteout of ${JSON.stringify(name)}`);
-      return whiteout(parent, name, parentRel);
+      return void whiteout(parent, name, parentRel);
     }
 
     if (!known) {
       mkdirSync(parent, { recursive: true });
+      if (fresh) madeDirs(parent);
       parents.set(parentRel, parent);
     }
     const target = join(parent, base);
-    const existing = lstatOrUndefined(target);
-    if (existing && !(existing.isDirectory() && h.type === "directory")) {
+    const existing = !fresh || made.has(target) ? lstatOrUndefined(target) : undefined;
+    const keptDir = existing?.isDirectory() === true && h.type === "directory";
+    if (existing && !keptDir) {
       rmSync(target, { recursive: true, force: true });
       parents.clear(); // a directory on a remembered path may be gone
     }
     written.add(target);
+    if (fresh) made.add(target);
 
+    let sink: TarBodySink | undefined;
     switch (h.type) {
       case "file":
-      case "contiguous-file": {
-        if ((h.size ?? 0) <= SMALL_FILE) {
-          // small files whole: a write stream per file costs several thread-pool round trips
-          const chunks: Buffer[] = [];
-          for await (const c of entry) chunks.push(c);
-          writeFileSync(target, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), { flag: "wx", mode: 0o600 });
-        } else {
-          await pipelineAsync(entry, createWriteStream(target, { flags: "wx", mode: 0o600 }));
-        }
-        if (chown) lchownSync(target, uid, gid);
-        chmodSync(target, mode);
-        utimesSync(target, mtime, mtime);
+      case "contiguous-file":
+        sink = fileSink(target, h);
         break;
-      }
       case "directory":
-        if (!existing) mkdirSync(target, { mode: 0o700 });
-        if (chown) lchownSync(target, uid, gid);
+        if (!keptDir) mkdirSync(target, { mode: 0o700 });
+        if (chown) lchownSync(target, h.uid, h.gid);
         chmodSync(target, mode);
-        dirTimes.push({ path: target, depth: parts.length, mtime });
+        dirTimes.push({ path: target, depth: parts.length, mtime: h.mtime });
         break;
       case "symlink":
         if (!h.linkname) throw unsafe(`layer entry ${JSON.stringify(h.name)}: symlink without a target`);
         symlinkSync(h.linkname, target);
         parents.clear(); // a remembered parent path may now lead through this link
-        if (chown) lchownSync(target, uid, gid);
-        lutimesSync(target, mtime, mtime);
+        if (chown) lchownSync(target, h.uid, h.gid);
+        lutimesSync(target, h.mtime, h.mtime);
         break;
       case "link": {
         let linkParts: string[];
         try {
-          linkParts = archivePathComponents(h.linkname ?? "");
+          linkParts = archivePathComponents(h.linkname);
         } catch {
           throw unsafe(`layer entry ${JSON.stringify(h.name)}: hard link to ${JSON.stringify(h.linkname)} leaves the layer`);
         }
@@ -317,7 +332,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
           if (chown) lchownSync(target, lst.uid, lst.gid);
           chmodSync(target, lst.mode & 0o7777);
           utimesSync(target, lst.atime, lst.mtime);
-          return;
+          return undefined;
         }
         throw unsafe(`layer entry ${JSON.stringify(h.name)}: hard link to ${JSON.stringify(h.linkname)}, which is not in the layer or below it`);
       }
@@ -326,28 +341,28 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
         if (!isRoot()) {
           warn(`skipped device node ${h.name}: creating device nodes needs root`);
           written.delete(target);
-          return;
+          return undefined;
         }
-        nodes.push({ path: target, type: h.type === "character-device" ? "char" : "block", major: h.devmajor ?? 0, minor: h.devminor ?? 0, mode });
-        nodeMeta.push({ path: target, uid, gid, mtime });
+        nodes.push({ path: target, type: h.type === "character-device" ? "char" : "block", major: h.devmajor, minor: h.devminor, mode });
+        nodeMeta.push({ path: target, uid: h.uid, gid: h.gid, mtime: h.mtime });
         break;
       case "fifo":
         nodes.push({ path: target, type: "fifo", major: 0, minor: 0, mode });
-        nodeMeta.push({ path: target, uid, gid, mtime });
+        nodeMeta.push({ path: target, uid: h.uid, gid: h.gid, mtime: h.mtime });
         break;
-      default:
-        warn(`skipped ${JSON.stringify(h.name)}: unsupported entry type ${h.type}`);
+      case "unsupported":
+        warn(`skipped ${JSON.stringify(h.name)}: unsupported entry type ${JSON.stringify(h.flag)}`);
         written.delete(target);
-        return;
+        return undefined;
+      default:
+        return assertNever(h.type, "tar entry type");
     }
-    if (chown || isRoot()) {
-      const pax = h.pax as Record<string, string> | null | undefined;
-      if (pax) {
-        for (const [key, value] of Object.entries(pax)) {
-          if (key.startsWith("SCHILY.xattr.")) xattrs.push({ path: target, name: key.slice("SCHILY.xattr.".length), value: Buffer.from(value, "latin1") });
-        }
+    if ((chown || isRoot()) && h.pax) {
+      for (const [key, value] of Object.entries(h.pax)) {
+        if (key.startsWith("SCHILY.xattr.")) xattrs.push({ path: target, name: key.slice("SCHILY.xattr.".length), value: Buffer.from(value, "latin1") });
       }
     }
+    return sink;
   }
 
   function whiteout(parent: string, name: string, parentRel: string): void {
@@ -357,6 +372,10 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     if (options.mode === "overlay") {
       if (lstatOrUndefined(target)) rmSync(target, { recursive: true, force: true });
       mkdirSync(parent, { recursive: true });
+      if (fresh) {
+        madeDirs(parent);
+        made.add(target);
+      }
       nodes.push({ path: target, type: "char", major: 0, minor: 0, mode: 0 });
       stats.whiteouts.push(rel);
       return;
@@ -369,6 +388,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     parents.clear();
     if (options.mode === "overlay") {
       mkdirSync(dir, { recursive: true });
+      if (fresh) madeDirs(dir);
       xattrs.push({ path: dir, name: opaqueName, value: Buffer.from("y") });
       stats.opaque.push(rel);
       return;

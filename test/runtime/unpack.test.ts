@@ -11,8 +11,8 @@ import tarStream from "tar-stream";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { KilnError } from "../../util/errors.js";
-import { unpackLayer, type UnpackMode } from "../../runtime/index.js";
-import { collect } from "../image/helpers.js";
+import { readXattrs, unpackLayer, type UnpackMode } from "../../runtime/index.js";
+import { collect, padBlock, paxRecord, ustarHeader } from "../image/helpers.js";
 import { cleanupTemps, isRoot, tempDir } from "./helpers.js";
 
 type Raw = { name: string; type?: "file" | "directory" | "symlink" | "link" | "character-device" | "fifo"; linkname?: string; body?: string; mode?: number; uid?: number; gid?: number; mtime?: Date; devmajor?: number; devminor?: number };
@@ -186,6 +186,107 @@ console.log(JSON.stringify({ warnings, whiteouts: stats.whiteouts }));
   assert.not.ok(existsSync(join(dest, "dev/null")));
   assert.is(readFileSync(join(dest, "kept"), "utf8"), "k");
   assert.ok(lstatSync(join(dest, "gone")).isCharacterDevice(), "an unprivileged whiteout (char 0/0) was made");
+});
+
+/** The tree under `dir`: path, type, mode, body or link target. */
+function treeOf(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      const st = lstatSync(p);
+      const what = st.isSymbolicLink() ? `-> ${readlinkSync(p)}` : st.isDirectory() ? "dir" : readFileSync(p, "utf8");
+      out.push(`${rel}${n} ${(st.mode & 0o7777).toString(8)} ${what}`);
+      if (st.isDirectory()) walk(p, `${rel}${n}/`);
+    }
+  };
+  walk(dir, "");
+  return out;
+}
+
+test("unpack: the same tree whatever the chunk boundaries (bodies split across chunks, headers too)", async () => {
+  const tar = await rawTar([
+    { name: "d/", type: "directory", mode: 0o750 },
+    { name: "d/big", body: "x".repeat(5000) + "end", mode: 0o640 },
+    { name: "d/small", body: "s" },
+    { name: "d/empty", body: "" },
+    { name: "d/link", type: "symlink", linkname: "big" },
+  ]);
+  const whole = setup().dest;
+  await unpackLayer(Readable.from([tar]), whole, { mode: "merged" });
+  for (const size of [1, 7, 511, 513, 4096]) {
+    const pieces: Buffer[] = [];
+    for (let off = 0; off < tar.length; off += size) pieces.push(tar.subarray(off, off + size));
+    const dest = setup().dest;
+    await unpackLayer(Readable.from(pieces), dest, { mode: "merged" });
+    assert.equal(treeOf(dest), treeOf(whole), `chunks of ${size}`);
+  }
+  assert.ok(treeOf(whole).includes(`d/big 640 ${"x".repeat(5000)}end`));
+});
+
+for (const mode of ["merged", "overlay"] as UnpackMode[]) {
+  test(`unpack (${mode}): later entries replace earlier ones, in a fresh directory and over an existing tree`, async () => {
+    const entries: Raw[] = [
+      { name: "a/b/f", body: "implicit parents" },
+      { name: "a", type: "directory", mode: 0o711 }, // a directory made implicitly, then listed
+      { name: "twice", body: "first" },
+      { name: "twice", body: "second" },
+      { name: "fileThenDir", body: "file" },
+      { name: "fileThenDir", type: "directory", mode: 0o700 },
+      { name: "dirThenFile/x", body: "gone" },
+      { name: "dirThenFile", body: "file now" },
+      { name: "linkThenFile", type: "symlink", linkname: "twice" },
+      { name: "linkThenFile", body: "not through the link" },
+    ];
+    const fresh = setup().dest;
+    await unpackLayer(Readable.from([await rawTar(entries)]), fresh, { mode });
+    const expected = [
+      "a 711 dir",
+      "a/b 755 dir",
+      "a/b/f 644 implicit parents",
+      "dirThenFile 644 file now",
+      "fileThenDir 700 dir",
+      "linkThenFile 644 not through the link",
+      "twice 644 second",
+    ];
+    assert.equal(treeOf(fresh), expected);
+    // over a tree holding the same names with other types
+    const used = setup().dest;
+    await unpackLayer(Readable.from([await rawTar([{ name: "twice", type: "directory" }, { name: "twice/in", body: "lower" }, { name: "fileThenDir", type: "symlink", linkname: "/" }, { name: "dirThenFile", type: "directory" }, { name: "a", type: "directory", mode: 0o700 }, { name: "linkThenFile", type: "symlink", linkname: "a" }])]), used, { mode: "merged" });
+    await unpackLayer(Readable.from([await rawTar(entries)]), used, { mode });
+    assert.equal(treeOf(used), expected);
+  });
+}
+
+test("unpack: a truncated layer is invalid-tar; a layer that is not its diff_id is digest-mismatch", async () => {
+  const tar = await rawTar([{ name: "f", body: "y".repeat(2000) }]);
+  const truncated = setup().dest;
+  try {
+    await unpackLayer(Readable.from([tar.subarray(0, 1000)]), truncated, { mode: "merged", what: "layer 1" });
+    assert.unreachable("a truncated layer unpacked");
+  } catch (err) {
+    assert.is((err as KilnError).code, "invalid-tar", String(err));
+    assert.match((err as Error).message, "layer 1: the archive ends inside an entry");
+  }
+  const wrong = `sha256:${"0".repeat(64)}` as const;
+  try {
+    await unpackLayer(Readable.from([tar]), setup().dest, { mode: "merged", diffId: wrong, what: "layer 2" });
+    assert.unreachable("a layer with the wrong diff_id unpacked");
+  } catch (err) {
+    assert.is((err as KilnError).code, "digest-mismatch", String(err));
+    assert.match((err as Error).message, `layer 2: the uncompressed layer is sha256:`);
+  }
+});
+
+test("unpack: SCHILY.xattr values are set byte for byte (root)", async () => {
+  if (!isRoot) return;
+  const value = Buffer.from([0x00, 0xff, 0xc3, 0xa9]);
+  const pax = paxRecord("SCHILY.xattr.user.bin", value);
+  const tar = Buffer.concat([ustarHeader("PaxHeaders/f", "x", pax.length), padBlock(pax), ustarHeader("f", "0", 1), padBlock(Buffer.from("z")), Buffer.alloc(1024)]);
+  const dest = setup().dest;
+  await unpackLayer(Readable.from([tar]), dest, { mode: "merged" });
+  const attrs = await readXattrs(dest);
+  assert.equal(attrs.get("f")?.get("user.bin"), value);
 });
 
 test.after(() => cleanupTemps());
