@@ -6,7 +6,7 @@
  *   gen-large-ctx.sh into a temp dir).
  *
  * Each case three ways: cold (kiln: a fresh KILN_ROOT holding only the base; BuildKit: after
- * `docker builder prune -af`), cached no-op (the same build again), and one copied file
+ * `docker builder prune -af`; both after a `sync`), cached no-op (the same build again), and one copied file
  * changed (late.txt, COPYed last). Both sides run `build -q`, RUN steps without network,
  * interleaved round by round so the machine's noise hits both alike. Printed: wall-time
  * medians, kiln's CPU time (user+sys) median, kiln's peak RSS (the largest of its processes,
@@ -124,6 +124,12 @@ export async function runBuildBench(): Promise<void> {
       if (!results.has(k)) results.set(k, { kiln: [], buildkit: [] });
       results.get(k)![side].push(t);
     };
+    /**
+     * Before each cold build: the previous round's deleted trees and written files are flushed
+     * (`sync`), so neither side's timed build pays the other's writeback. (Without it, whichever
+     * side ran right after a 400 MB `rm -rf` took up to 2x longer in kernel time.)
+     */
+    const settle = () => spawnSync("sync", [], { stdio: "ignore" });
     for (const c of cases) {
       const original = readFileSync(c.changed, "utf8");
       try {
@@ -134,6 +140,7 @@ export async function runBuildBench(): Promise<void> {
           const env = { ...process.env, KILN_ROOT: root };
           execFileSync(kiln, base.args, { env, stdio: "ignore" });
           const args = ["build", "-q", "--network", "none", "-f", c.dockerfile, "-t", `bench-${c.name}`, c.context];
+          settle();
           add(c.name, "cold", "kiln", timed(kiln, args, env));
           add(c.name, "cached no-op", "kiln", timed(kiln, args, env));
           writeFileSync(c.changed, `${original}kiln ${i}\n`);
@@ -145,6 +152,7 @@ export async function runBuildBench(): Promise<void> {
             const denv = { ...process.env, DOCKER_BUILDKIT: "1" };
             const dargs = ["build", "-q", "--network", "none", "-f", c.dockerfile, "-t", `kiln-bench-${c.name}`, c.context];
             spawnSync(DOCKER, ["builder", "prune", "-af"], { stdio: "ignore" });
+            settle();
             add(c.name, "cold", "buildkit", timed(DOCKER, dargs, denv));
             add(c.name, "cached no-op", "buildkit", timed(DOCKER, dargs, denv));
             writeFileSync(c.changed, `${original}buildkit ${i}\n`);
