@@ -115,6 +115,9 @@ export type JsonArrayResult =
 export function parseJsonArray(text: string): JsonArrayResult {
   const t = text.trimStart();
   if (!t.startsWith("[")) return { kind: "not-json" };
+  // JSON.parse would throw (slow) on the common shell form `RUN [ -f x ] && …`; an array must end
+  // with `]` (JSON allows only whitespace after it).
+  if (t.trimEnd().at(-1) !== "]") return { kind: "not-json" };
   let v: unknown;
   try {
     v = JSON.parse(t);

@@ -206,7 +206,7 @@ class Parser {
 
   private list(items: ListItem[], start: number): List {
     const first = items[0];
-    const last = items[items.length - 1];
+    const last = items.length > 0 ? items[items.length - 1] : undefined; // no slow items[-1]
     return {
       type: "list",
       items,
