@@ -19,7 +19,7 @@ import {
   type SourceRange,
   type Word,
 } from "../parser/index.js";
-import { processWordWithMatches, type Expansion } from "../parser/shell/index.js";
+import { isPlainWord, processWordWithMatches, type Expansion } from "../parser/shell/index.js";
 import { DEFAULT_CONFIG, type LintConfig } from "./config.js";
 import type { Finding, Fix, Rule, RuleMeta } from "./types.js";
 
@@ -408,6 +408,9 @@ export class LintContext {
 
 /** Expands `word` in `scope`; undefined when a referenced variable's value is not known. */
 export function resolveIn(word: string, scope: Scope, escapeChar: "\\" | "`"): string | undefined {
+  // Most words have nothing to expand, unquote or unescape: they are their own value (cheaper
+  // than hashing the word for the memo).
+  if (isPlainWord(word, escapeChar === "`" ? BACKTICK_ESCAPE : undefined)) return word;
   const memo = scope.resolvedMemo(escapeChar);
   const hit = memo.get(word);
   if (hit !== undefined || memo.has(word)) return hit;
@@ -415,6 +418,8 @@ export function resolveIn(word: string, scope: Scope, escapeChar: "\\" | "`"): s
   memo.set(word, value);
   return value;
 }
+
+const BACKTICK_ESCAPE = { escapeChar: "`" } as const;
 
 function resolveUncached(word: string, scope: Scope, escapeChar: "\\" | "`"): string | undefined {
   let e: Expansion;

@@ -165,12 +165,22 @@ function mergeSameAs(findings: Finding[], rules: ReadonlyMap<string, Rule>): Fin
       if (!mutual || g.range.start.line !== f.range.start.line || result.ids.includes(g.ruleId)) continue;
       merged.add(j);
       const severity = severityRank(g.severity) > severityRank(result.severity) ? g.severity : result.severity;
-      result = { ...result, ids: [...result.ids, g.ruleId], severity, fix: result.fix ?? g.fix };
-      if (result.fix === undefined) delete (result as { fix?: unknown }).fix;
+      result = mergedWith(result, g, severity);
     }
     out.push(result);
   }
   return out;
+}
+
+/**
+ * `result` standing also for `g`: built field by field, in `report()`'s key order, not by spread
+ * and `delete` (which turned every merged finding into a slow dictionary-mode object).
+ */
+function mergedWith(result: Finding, g: Finding, severity: LintSeverity): Finding {
+  const ids = [...result.ids, g.ruleId];
+  const fix = result.fix ?? g.fix;
+  const { ruleId, message, range } = result;
+  return fix === undefined ? { ruleId, ids, severity, message, range } : { ruleId, ids, severity, message, range, fix };
 }
 
 /** True when some finding is at or above the threshold (parse errors are handled by the caller). */

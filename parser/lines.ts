@@ -172,7 +172,8 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
     let logical = "";
     const append = (from: number, to: number): void => {
       if (to <= from) return;
-      const last = segments[segments.length - 1];
+      // Not `segments[-1]` on the first call: a negative index is a slow named-property lookup.
+      const last = segments.length > 0 ? segments[segments.length - 1] : undefined;
       if (last && last.origin + last.length === from && last.at + last.length === logical.length) {
         segments[segments.length - 1] = { at: last.at, origin: last.origin, length: last.length + (to - from) };
       } else {

@@ -21,13 +21,16 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   const w = word.toLowerCase();
   const limit = Math.max(1, Math.min(3, Math.floor(w.length / 3)));
   let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
+  // Only a distance within the limit is ever returned, and the distance is at least the length
+  // difference: skip the edit distance for candidates that cannot win (most of them).
+  let bestDistance = limit + 1;
   for (const c of candidates) {
+    if (Math.abs(w.length - c.length) >= bestDistance) continue;
     const d = editDistance(w, c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  return bestDistance <= limit ? best : undefined;
+  return best;
 }

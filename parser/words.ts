@@ -111,10 +111,25 @@ export type JsonArrayResult =
   | { readonly kind: "not-strings" }
   | { readonly kind: "not-json" };
 
+/**
+ * The common exec form: strings without escapes or control characters (each is its own value),
+ * read without JSON.parse, which cost 1.3% of lint time. Whitespace is JSON's: space, \t, \n, \r.
+ */
+const SIMPLE_JSON_ARRAY = /^\[[ \t\n\r]*(?:"[^"\\\x00-\x1f]*"[ \t\n\r]*(?:,[ \t\n\r]*"[^"\\\x00-\x1f]*"[ \t\n\r]*)*)?\][ \t\n\r]*$/;
+const SIMPLE_JSON_STRING = /"([^"\\\x00-\x1f]*)"/g;
+
 /** BuildKit's parseJSON: a JSON array of strings and nothing after it. */
 export function parseJsonArray(text: string): JsonArrayResult {
   const t = text.trimStart();
   if (!t.startsWith("[")) return { kind: "not-json" };
+  // JSON.parse would throw (slow) on the common shell form `RUN [ -f x ] && …`; an array must end
+  // with `]` (JSON allows only whitespace after it).
+  if (t.trimEnd().at(-1) !== "]") return { kind: "not-json" };
+  if (SIMPLE_JSON_ARRAY.test(t)) {
+    const values: string[] = [];
+    for (const m of t.matchAll(SIMPLE_JSON_STRING)) values.push(m[1]!);
+    return { kind: "array", values };
+  }
   let v: unknown;
   try {
     v = JSON.parse(t);

@@ -206,7 +206,7 @@ class Parser {
 
   private list(items: ListItem[], start: number): List {
     const first = items[0];
-    const last = items[items.length - 1];
+    const last = items.length > 0 ? items[items.length - 1] : undefined; // no slow items[-1]
     return {
       type: "list",
       items,
@@ -740,7 +740,9 @@ class Parser {
     if (m === null) return null;
     const start = this.i;
     this.i += m[0].length;
-    const base = { type: "assignment" as const, name: m[1]!, append: m[3] === "+", subscript: m[2] ? m[2].slice(1, -1) : null };
+    const name = m[1]!;
+    const append = m[3] === "+";
+    const subscript = m[2] ? m[2].slice(1, -1) : null;
     if (this.text[this.i] === "(") {
       this.i++;
       const array: Word[] = [];
@@ -761,11 +763,12 @@ class Parser {
         }
         array.push(w);
       }
-      return { ...base, value: null, array, start: this.pos(start), end: this.posEnd(this.i) };
+      return { type: "assignment", name, append, subscript, value: null, array, start: this.pos(start), end: this.posEnd(this.i) };
     }
     const valueStart = this.i;
     const value = this.readWord(this.normalEnd) ?? this.emptyWord(valueStart);
-    return { ...base, value, array: null, start: this.pos(start), end: this.posEnd(this.i) };
+    // A literal, not `{ ...base, value }`: object spread here was 3% of lint time.
+    return { type: "assignment", name, append, subscript, value, array: null, start: this.pos(start), end: this.posEnd(this.i) };
   }
 
   private emptyWord(at: number): Word {

@@ -76,6 +76,11 @@ const TOP: Frame = { ancestors: [], inSubshell: false, inSubstitution: false, in
 const COMMANDS: unique symbol = Symbol("kiln.commands");
 type WithCommands = { [COMMANDS]?: readonly CommandInfo[] };
 
+function inOrder(out: readonly CommandInfo[]): boolean {
+  for (let i = 1; i < out.length; i++) if (out[i]!.command.start < out[i - 1]!.command.start) return false;
+  return true;
+}
+
 /** Every simple command of the script (or list), in source order. Cached per script. */
 export function commands(script: Script | List): readonly CommandInfo[] {
   const holder = script as (Script | List) & WithCommands;
@@ -83,7 +88,8 @@ export function commands(script: Script | List): readonly CommandInfo[] {
   if (hit) return hit;
   const out: CommandInfo[] = [];
   walkList(script.type === "script" ? script.body : script, TOP, out);
-  out.sort((a, b) => a.command.start - b.command.start);
+  // The walk yields source order except around substitutions: sort only then (sort is stable).
+  if (!inOrder(out)) out.sort((a, b) => a.command.start - b.command.start);
   (holder as { [COMMANDS]?: readonly CommandInfo[] })[COMMANDS] = out; // a plain store: defineProperty is slow
   return out;
 }

@@ -108,6 +108,11 @@ function escapeCode(options: ShellOptions | undefined): number {
 }
 
 /** True when the word has nothing to process: no `$`, quote, escape or leading BOM. */
+/** True when processWord(word) is `word` itself: nothing to expand, unquote or unescape. */
+export function isPlainWord(word: string, options?: ShellOptions): boolean {
+  return isPlain(word, escapeCode(options), options);
+}
+
 function isPlain(word: string, escape: number, options: ShellOptions | undefined): boolean {
   const quotes = options?.skipProcessQuotes !== true;
   for (let i = 0; i < word.length; i++) {

@@ -31,6 +31,21 @@ test("parseJsonArray: strings only, nothing after", () => {
   assert.equal(parseJsonArray("echo"), { kind: "not-json" });
 });
 
+test("parseJsonArray agrees with JSON.parse on and around the fast path", () => {
+  const viaJson = (t: string) => {
+    try {
+      const v: unknown = JSON.parse(t.trimStart());
+      if (!Array.isArray(v)) return { kind: "not-json" };
+      return v.every((x) => typeof x === "string") ? { kind: "array", values: v } : { kind: "not-strings" };
+    } catch {
+      return { kind: "not-json" };
+    }
+  };
+  const cases = ["[]", "[ ]", '[\t"a"\r\n]', '["a" , "b"]  ', '["é", "日本"]', '["", ""]', '["a",]', '["a" "b"]', '[,"a"]',
+    '["a\\"b"]', '["\\u0041"]', '["a\tb"]', '["a"]\v', '["a"],', '["a", 1]', "[ -f x ]"];
+  for (const c of cases) assert.equal(parseJsonArray(c), viaJson(c), c);
+});
+
 test("goQuote matches Go's strconv.Quote", () => {
   assert.is(goQuote('a"b\\c'), '"a\\"b\\\\c"');
   assert.is(goQuote("\t\n\x1b"), '"\\t\\n\\x1b"');
