@@ -12,7 +12,7 @@
  * (lint the corpus once), minus a child that only generates the corpus.
  *
  * Then the CLI: `kiln lint --enable all --format json` over the corpus written to a temporary
- * directory, with one thread and with the default (worker threads on every core), wall time
+ * directory, with one thread and with a worker thread per core (the default from three cores), wall time
  * per run including start-up, reading and formatting. The peers are not run as CLIs; their
  * in-process rate is the comparison (their best case).
  *
@@ -133,7 +133,9 @@ function runCli(corpus: readonly string[], runs: number, log: (line: string) => 
   try {
     corpus.forEach((text, k) => writeFileSync(join(dir, `${String(k).padStart(5, "0")}.Dockerfile`), text));
     writeFileSync(join(dir, ".dockerignore"), DOCKERIGNORE);
-    const settings: [string, string | undefined][] = [["1 thread", "1"], [`${availableParallelism()} threads (default)`, undefined]];
+    const cores = availableParallelism();
+    // the default is one thread on two cores or fewer (linter/parallel.ts lintThreads)
+    const settings: [string, string | undefined][] = [[cores <= 2 ? "1 thread (default)" : "1 thread", "1"], [`${cores} threads${cores <= 2 ? "" : " (default)"}`, String(cores)]];
     const times = new Map<string, number[]>(settings.map(([name]) => [name, []]));
     for (let run = 0; run < runs; run++) {
       for (const [name, threads] of run % 2 === 0 ? settings : [...settings].reverse()) {
