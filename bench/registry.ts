@@ -22,15 +22,17 @@
  *
  * Goals: kiln's throughput at least skopeo's for push and pull; kiln's peak RSS under 200 MB.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createReadStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import * as http from "node:http";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openStore } from "../cache/index.js";
 import { emptyImage, appendLayer, createTar, layerFromOpener, setContainerConfig, type TarEntry } from "../image/index.js";
 import { pickFiles } from "./files.js";
-import { startRegistry, type RegistryServer } from "../test/helpers/registry.js";
 import { fmt, median } from "./stats.js";
 
 const self = fileURLToPath(import.meta.url);
@@ -100,6 +102,73 @@ async function prepare(options: RegistryBenchOptions, log: (line: string) => voi
   }
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Registry {
+  host: string;
+  stop(): Promise<void>;
+}
+
+/** A fresh `docker-registry serve` on 127.0.0.1 with its own storage; stopped by PID. */
+async function startRegistry(dir: string): Promise<Registry> {
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const config = join(dir, "config.yml");
+  writeFileSync(
+    config,
+    [
+      "version: 0.1",
+      "log:",
+      "  level: error",
+      "  accesslog:",
+      "    disabled: true",
+      "storage:",
+      "  filesystem:",
+      `    rootdirectory: ${join(dir, "data")}`,
+      "http:",
+      `  addr: 127.0.0.1:${port}`,
+      `  secret: ${randomBytes(16).toString("hex")}`,
+      "",
+    ].join("\n"),
+  );
+  const child: ChildProcess = spawn("docker-registry", ["serve", config], { stdio: "ignore", env: { ...process.env, OTEL_TRACES_EXPORTER: "none" } });
+  const host = `127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode})`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = http.get(`http://${host}/v2/`, { agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on("error", () => resolve(false));
+    });
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error("docker-registry did not start");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    host,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 interface Measured {
   seconds: number;
   /** user + system CPU seconds (all threads): steadier than wall time on a shared machine */
@@ -140,9 +209,9 @@ export async function runRegistryBench(options: RegistryBenchOptions, log: (line
   for (let round = 0; round < options.rounds; round++) {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
-    const registries: RegistryServer[] = [];
+    const registries: Registry[] = [];
     const fresh = async () => {
-      const r = await startRegistry(); // the tests' harness: a fresh storage dir, stopped by PID
+      const r = await startRegistry(join(work, `registry-${registries.length}`));
       registries.push(r);
       return r;
     };
