@@ -118,7 +118,11 @@ interface Registry {
   stop(): Promise<void>;
 }
 
-/** A fresh `docker-registry serve` on 127.0.0.1 with its own storage; stopped by PID. */
+/**
+ * A fresh `docker-registry serve` on 127.0.0.1 with its own storage; stopped by PID. (A small
+ * copy of test/helpers/registry.ts's harness: bench/ may not import test/, see
+ * test/meta/boundaries.test.ts.)
+ */
 async function startRegistry(dir: string): Promise<Registry> {
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
