@@ -61,10 +61,10 @@ function isIndexType(mediaType: string): boolean {
   return classifyMediaType(mediaType).kind === "index";
 }
 
-async function* chunksOf(source: BlobSource): AsyncIterable<Uint8Array> {
-  if (typeof source === "string") yield Buffer.from(source, "utf8");
-  else if (source instanceof Uint8Array) yield source;
-  else for await (const chunk of source as AsyncIterable<Uint8Array | string>) yield typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+/** The source as an iterable of chunks (strings in it are read as UTF-8 where they are used). */
+function chunksOf(source: BlobSource): AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> {
+  if (typeof source === "string" || source instanceof Uint8Array) return [source];
+  return source as AsyncIterable<Uint8Array | string>;
 }
 
 function expectedOf(options: PutBlobOptions | undefined): { digest: Digest; size?: number } | undefined {
@@ -288,7 +288,9 @@ export class LayoutStore implements ImageStore {
       }
     };
     try {
-      for await (const chunk of chunksOf(source)) {
+      // no generator between the source and this loop: a hop per chunk adds up on big blobs
+      for await (const item of chunksOf(source)) {
+        const chunk = typeof item === "string" ? Buffer.from(item, "utf8") : item;
         hasher.update(chunk);
         if (expected?.size !== undefined && hasher.size > expected.size) {
           throw new KilnError("digest-mismatch", `${what}: more than the expected ${expected.size} bytes (${expected.digest})`);

@@ -20,6 +20,7 @@ import {
 } from "../image/index.js";
 import { KilnError } from "../util/errors.js";
 import { basicHeader, parseChallenge, repositoryScope, TokenCache, type Action, type Challenge } from "./auth.js";
+import { bodyChunks } from "./body-chunks.js";
 import { lookupCredentials, type Credentials } from "./credentials.js";
 import { displayUrl, redact } from "./redact.js";
 import { sleep, Transport, type RequestOptions, type Response, type TransportOptions } from "./transport.js";
@@ -353,8 +354,8 @@ export class RegistryClient {
         }
       }
       try {
-        for await (const raw of res.body) {
-          let chunk = raw as Buffer;
+        for await (const raw of bodyChunks(res.body)) {
+          let chunk = raw;
           if (skip > 0) {
             if (chunk.byteLength <= skip) {
               skip -= chunk.byteLength;
