@@ -19,7 +19,17 @@ export interface Io {
 }
 
 export function processIo(): Io {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  return {
+    // process.stdin is made on first read of the property (a stream over the tty or pipe, with
+    // its modules): only commands that read stdin pay for it
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    env: process.env,
+  };
 }
 
 /** Colors on `stream`: NO_COLOR wins, then FORCE_COLOR, then "is a color terminal". */

@@ -145,7 +145,8 @@ export async function prepareCopy(effect: CopyEffect, env: ExecEnv, stepId: numb
   let single = false;
   let stageItems: ((view: RootView) => Item[]) | null = null;
   let contextFiles: readonly ContextFile[] = [];
-  const work = join(env.tmpDir, `copy-${stepId}`);
+  // made on first use (archives, downloads): a cached COPY creates no temp directory
+  const work = () => join(env.tmpDir, `copy-${stepId}`);
 
   if (effect.sources.some((s) => s.kind === "git")) {
     throw new BuildError(BuildCodes.source, "ADD of a git repository is not supported by kiln yet");
@@ -174,7 +175,7 @@ export async function prepareCopy(effect: CopyEffect, env: ExecEnv, stepId: numb
         const direct = () => !f.destPath.includes("/") && (pattern ? pattern.test(f.contextPath) : rels[f.source] === f.contextPath);
         const kind = effect.unpack && f.type === "file" && !effect.parents && direct() ? (await archive()).archiveKind(f.hostPath) : null;
         if (kind) {
-          const extracted = await (await archive()).extractArchive(f.hostPath, kind, join(work, `archive-${items.length}`));
+          const extracted = await (await archive()).extractArchive(f.hostPath, kind, join(work(), `archive-${items.length}`));
           for (const e of extracted) items.push({ ...e, rel: e.rel });
           single = false;
           continue;
@@ -220,13 +221,13 @@ export async function prepareCopy(effect: CopyEffect, env: ExecEnv, stepId: numb
       items.push({ rel: s.name, type: "file", mode: 0o644, uid: 0, gid: 0, mtime: env.now, body: Buffer.from(s.content), size: Buffer.byteLength(s.content) });
     } else if (s.kind === "url") {
       const { mkdirSync } = await import("node:fs");
-      mkdirSync(work, { recursive: true });
+      mkdirSync(work(), { recursive: true });
       const { archiveKind, download, extractArchive } = await archive();
-      const got = await download(s.url, join(work, `url-${items.length}`), effect.checksum, env.signal);
+      const got = await download(s.url, join(work(), `url-${items.length}`), effect.checksum, env.signal);
       files.push({ path: s.url, type: "file", mode: 0o600, uid: 0, gid: 0, digest: got.digest });
       const kind = s.unpack ? archiveKind(got.host) : null;
       if (kind) {
-        for (const e of await extractArchive(got.host, kind, join(work, `archive-${items.length}`))) items.push(e);
+        for (const e of await extractArchive(got.host, kind, join(work(), `archive-${items.length}`))) items.push(e);
       } else {
         items.push({ rel: s.filename, type: "file", mode: 0o600, uid: 0, gid: 0, mtime: got.mtime, host: got.host, size: got.size });
       }
