@@ -65,7 +65,8 @@ function runEsm() {
 function runCached() {
   const args = process.argv.slice(2);
   const dir = setting && setting !== "on" ? path.resolve(setting) : path.join(__dirname, "code-cache");
-  const file = path.join(dir, `${BUNDLE_ID}-${process.versions.v8}-${flagsHash()}-${commandKey(args)}.bin`);
+  const key = commandKey(args);
+  const file = path.join(dir, `${BUNDLE_ID}-${process.versions.v8}-${flagsHash()}-${key}.bin`);
   let cached;
   try {
     cached = fs.readFileSync(file);
@@ -84,7 +85,9 @@ function runCached() {
   log(cached === undefined ? `none at ${file}` : stale ? `rejected ${file}` : `using ${file}`);
   if (stale) {
     process.once("exit", (status) => {
-      if (status !== 0) return; // a failed run may have compiled too little to be worth keeping
+      // a failed run may have compiled too little to be worth keeping; `kiln lint` exits 1 when
+      // it reports findings, after a whole run (without this its cache was never written)
+      if (status !== 0 && !(status === 1 && key === "lint")) return;
       const temp = `${file}.${process.pid}.tmp`;
       try {
         fs.mkdirSync(dir, { recursive: true });

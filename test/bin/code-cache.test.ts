@@ -85,6 +85,23 @@ test("a failed run writes no cache", () => {
   assert.equal(readdirSync(dir), []);
 });
 
+test("kiln lint reporting findings (exit 1) writes its cache; a usage error (exit 2) does not", () => {
+  const dir = cacheDir();
+  const bad = join(work, "findings.Dockerfile");
+  writeFileSync(bad, "from busybox\nMAINTAINER someone\n");
+  const first = run(dir, ["lint", "--failure-threshold", "warning", bad]);
+  assert.is(first.status, 1, first.stderr);
+  assert.match(first.log, /wrote /);
+  const second = run(dir, ["lint", "--failure-threshold", "warning", bad]);
+  assert.is(second.status, 1);
+  assert.match(second.log, /using /);
+  assert.is(second.stdout, first.stdout);
+  const other = cacheDir();
+  const usage = run(other, ["lint", "--failure-threshold", "loud", bad]);
+  assert.is(usage.status, 2, usage.stderr);
+  assert.equal(readdirSync(other), []);
+});
+
 test("no place to write a cache: the ES module bundle runs", () => {
   const dir = cacheDir();
   writeFileSync(join(dir, "file"), "");
