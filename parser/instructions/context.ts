@@ -87,16 +87,14 @@ export function readFlags(input: InstructionInput, spec: FlagSpec): FlagValues {
   return { strings, bools, lists };
 }
 
-/** The fields every instruction node has. */
-export function baseFields(input: InstructionInput) {
-  return {
-    keyword: input.keyword,
-    keywordRange: input.keywordRange,
-    range: input.range,
-    flags: input.flags,
-    arguments: { text: input.rest, range: input.at(input.restStart, input.restStart + input.rest.length) } as Word,
-    heredocs: input.heredocs,
-  };
+/**
+ * The `arguments` field every instruction node has. The parsers write the other common fields
+ * (`keyword`, `keywordRange`, `range`, `flags`, `heredocs`) out in their object literals: a
+ * `{ kind, ...common, ... }` spread took ~170 ns per instruction (V8 copies a spread that is not
+ * the literal's first property generically), an explicit literal a few.
+ */
+export function argumentsWord(input: InstructionInput): Word {
+  return { text: input.rest, range: input.at(input.restStart, input.restStart + input.rest.length) };
 }
 
 export function word(input: InstructionInput, text: string, start: number, end: number): Word {
