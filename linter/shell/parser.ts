@@ -776,6 +776,9 @@ class Parser {
   }
 
   private tryRedirect(): Redirect | null {
+    // A redirect starts with a digit, `{`, `&`, `<` or `>`: skip the regex for other words (most).
+    const c0 = this.text.charCodeAt(this.i);
+    if (!((c0 >= 48 && c0 <= 57) || c0 === 123 || c0 === 38 || c0 === 60 || c0 === 62)) return null;
     REDIRECT.lastIndex = this.i;
     const m = REDIRECT.exec(this.text);
     if (m === null) return null;

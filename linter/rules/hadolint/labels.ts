@@ -10,8 +10,14 @@ export interface LabelPair {
   readonly range: SourceRange;
 }
 
-/** Every LABEL key/value of the file (not ONBUILD triggers), resolved. */
-export function labelPairs(ctx: LintContext): LabelPair[] {
+const LABEL_PAIRS: unique symbol = Symbol("labelPairs");
+
+/** Every LABEL key/value of the file (not ONBUILD triggers), resolved once per file (ten rules read them). */
+export function labelPairs(ctx: LintContext): readonly LabelPair[] {
+  return ctx.memo(LABEL_PAIRS, () => collectLabelPairs(ctx));
+}
+
+function collectLabelPairs(ctx: LintContext): LabelPair[] {
   const out: LabelPair[] = [];
   for (const i of ctx.instructions) {
     if (i.kind !== "LABEL") continue;
