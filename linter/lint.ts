@@ -44,6 +44,12 @@ interface PreparedRule {
   readonly ids: readonly string[];
   /** The configuration ignores it (or a `sameAs` id of it). */
   readonly ignored: boolean;
+  /**
+   * `meta.experimental` and `meta.source === "buildkit"`, copied: the metas have many shapes, so
+   * reading them per file and rule was a megamorphic load each.
+   */
+  readonly experimental: boolean;
+  readonly buildkit: boolean;
 }
 
 /** What depends only on the rule list and the configuration, computed once per pair. */
@@ -69,7 +75,8 @@ function prepare(rules: readonly Rule[], config: LintConfig): Prepared {
     p = {
       rules: rules.map((rule) => {
         const ids = idsOf(rule, rule.meta.id).map((id) => id.toLowerCase());
-        return { rule, id: rule.meta.id.toLowerCase(), ids, ignored: ids.some((x) => ignored.has(x)) };
+        const { experimental = false, source } = rule.meta;
+        return { rule, id: rule.meta.id.toLowerCase(), ids, ignored: ids.some((x) => ignored.has(x)), experimental, buildkit: source === "buildkit" };
       }),
       byId,
       ignored,
@@ -96,10 +103,10 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   const extra: Diagnostic[] = [];
   // The rules that run (as activeRules): experimental ones only when enabled; ignored ones never.
   const globalIgnored = suppressions.global;
-  for (const { rule, id, ids, ignored } of prepared.rules) {
-    if (rule.meta.experimental && !(enableAll || enable.has(id) || check.experimental.has(id))) continue;
+  for (const { rule, id, ids, ignored, experimental, buildkit } of prepared.rules) {
+    if (experimental && !(enableAll || enable.has(id) || check.experimental.has(id))) continue;
     if (ignored || (globalIgnored.size > 0 && ids.some((x) => globalIgnored.has(x)))) continue;
-    if (rule.meta.source === "buildkit" && (check.skipAll || check.skip.has(id))) continue;
+    if (buildkit && (check.skipAll || check.skip.has(id))) continue;
     try {
       rule.check(ctx);
     } catch (err) {

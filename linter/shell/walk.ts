@@ -404,9 +404,14 @@ export function children(n: Node): Node[] {
 /** Every pipeline of two or more commands, in any nesting. */
 export function pipelines(script: Script | List): Pipeline[] {
   const out: Pipeline[] = [];
-  visit(script, (n) => {
+  // visit()'s order, but a static word (most words) holds no substitution, so no pipeline:
+  // its parts are not walked.
+  const go = (n: Node): void => {
     if (n.type === "pipeline" && n.commands.length > 1) out.push(n);
-  });
+    else if (n.type === "word" && n.value !== null) return;
+    eachChild(n, go);
+  };
+  go(script);
   return out;
 }
 

@@ -19,8 +19,7 @@ export function labelPairs(ctx: LintContext): readonly LabelPair[] {
 
 function collectLabelPairs(ctx: LintContext): LabelPair[] {
   const out: LabelPair[] = [];
-  for (const i of ctx.instructions) {
-    if (i.kind !== "LABEL") continue;
+  for (const i of ctx.ofKind("LABEL")) {
     for (const p of i.pairs) out.push({ instruction: i, key: ctx.resolve(p.key, i), value: ctx.resolve(p.value, i), range: p.range });
   }
   return out;
