@@ -280,12 +280,14 @@ export class LintContext {
    * triggers run in another build).
    */
   scope(at: Instruction): Scope | undefined {
+    // The cache first: it holds only stage instructions (never FROM), and reading `at.kind` is a
+    // megamorphic load (instructions have many shapes) on the path of every resolve().
+    const cached = this._scopes.get(at);
+    if (cached) return cached;
     if (at.kind === "FROM" || this.stageOf(at) === undefined) {
       this.globalScopes();
       return at.kind === "FROM" ? this._finalGlobal : this._globalScopes!.get(at);
     }
-    const cached = this._scopes.get(at);
-    if (cached) return cached;
     const stage = this.stageOf(at)!;
     this.stageScopes(stage);
     return this._scopes.get(at);
