@@ -82,9 +82,10 @@ export class Scope {
     return this.env.get(name) ?? this.args.get(name);
   }
 
-  /** Every bound name (for "did you mean" suggestions). */
-  names(): string[] {
-    return [...new Set([...this.env.keys(), ...this.args.keys()])];
+  private _names: readonly string[] | undefined;
+  /** Every bound name (for "did you mean" suggestions; made once per scope, which is immutable). */
+  names(): readonly string[] {
+    return (this._names ??= [...new Set([...this.env.keys(), ...this.args.keys()])]);
   }
 
   private _known: Map<string, string> | undefined;
