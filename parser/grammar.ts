@@ -24,7 +24,11 @@ function allCharsExcept(except: string): number[] {
 }
 const NOT_BLANK_OR_NEWLINE = allCharsExcept(" \t\v\f\r\n");
 
-const Blank = createToken({ name: "Blank", pattern: /[ \t\v\f\r]+/ });
+/**
+ * Blanks only separate the other tokens (every other pattern stops at a blank or takes the rest
+ * of the line), so the lexer drops them: the parser sees a third fewer tokens.
+ */
+const Blank = createToken({ name: "Blank", pattern: /[ \t\v\f\r]+/, group: Lexer.SKIPPED });
 /** Separates logical lines; ends the flags/arguments mode of the line. */
 const Newline = createToken({ name: "Newline", pattern: /\n/, pop_mode: true });
 /** The instruction keyword: the first run of non-blank characters of a line. */
@@ -80,7 +84,6 @@ class DockerfileGrammar extends EmbeddedActionsParser {
   });
 
   private readonly flagStep = () => {
-    this.CONSUME(Blank);
     const t = this.CONSUME(Flag);
     this.ACTION(() => {
       const start = t.startOffset - this.lineStarts[this.envelopes.length]!;
@@ -88,7 +91,6 @@ class DockerfileGrammar extends EmbeddedActionsParser {
     });
   };
   private readonly flagEndStep = () => {
-    this.CONSUME2(Blank);
     this.CONSUME(FlagEnd);
   };
   // After `--` a word that looks like a flag is an argument, so all three kinds may start
@@ -99,11 +101,9 @@ class DockerfileGrammar extends EmbeddedActionsParser {
     { ALT: () => this.CONSUME2(FlagEnd) },
   ];
   private readonly argumentStep = () => {
-    this.CONSUME3(Blank);
     const t = this.OR(this.argumentKinds);
     this.firstArgument ??= t;
   };
-  private readonly trailingBlank = () => this.CONSUME4(Blank);
 
   readonly instruction = this.RULE("instruction", () => {
     const keyword = this.CONSUME(Keyword);
@@ -112,7 +112,6 @@ class DockerfileGrammar extends EmbeddedActionsParser {
     this.MANY(this.flagStep);
     this.OPTION(this.flagEndStep);
     this.MANY2(this.argumentStep);
-    this.OPTION2(this.trailingBlank);
     this.ACTION(() => {
       const lineStart = this.lineStarts[this.envelopes.length]!;
       const first = this.firstArgument;
