@@ -242,8 +242,9 @@ export class LintContext {
     if (stage === undefined) index = this._byKind ??= indexByKind(this.dockerfile.instructions);
     else {
       const byStage = (this._stageByKind ??= new Map());
-      index = byStage.get(stage) ?? indexByKind(stage.instructions);
-      byStage.set(stage, index);
+      const hit = byStage.get(stage);
+      if (hit) index = hit;
+      else byStage.set(stage, (index = indexByKind(stage.instructions)));
     }
     return (index.get(kind) ?? NONE) as readonly Extract<Instruction, { kind: K }>[];
   }
