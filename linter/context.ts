@@ -258,7 +258,8 @@ export class LintContext {
    */
   memo<T>(key: symbol, make: () => T): T {
     const memo = (this._memo ??= new Map());
-    if (memo.has(key)) return memo.get(key) as T;
+    const hit = memo.get(key);
+    if (hit !== undefined || memo.has(key)) return hit as T;
     const value = make();
     memo.set(key, value);
     return value;
