@@ -9,8 +9,9 @@ export interface RawWord {
   readonly end: number;
 }
 
-function isSpace(c: string): boolean {
-  return c === " " || c === "\t" || c === "\n" || c === "\v" || c === "\f" || c === "\r" || c === "\u0085" || c === "\u00a0";
+/** Go's unicode.IsSpace for the characters BuildKit meets: " \t\n\v\f\r", U+0085, U+00A0. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0;
 }
 
 /** BuildKit's `[\t\v\f\r ]+` splitting (FROM, EXPOSE, COPY/ADD/VOLUME shell form). */
@@ -39,46 +40,42 @@ function isSplitBlank(c: number): boolean {
  */
 export function parseWords(text: string, escape: string, base = 0): RawWord[] {
   // A word is always the text from its start to its end, except that an escape character at the
-  // very end of the text is dropped: slice instead of building it a character at a time.
+  // very end of the text is dropped: slice instead of building it a character at a time. Char
+  // codes, not one-character strings, and no closure: this runs for every ENV/LABEL/ARG.
   const words: RawWord[] = [];
+  const esc = escape.charCodeAt(0);
   let start = -1;
-  let quote = "";
+  let quote = 0;
   let blankOK = false;
   let inQuote = false;
   const n = text.length;
   let cut = n;
-  const flush = (end: number): void => {
-    if (start >= 0) {
-      const word = text.slice(start, end < cut ? end : cut);
-      if (blankOK || word.length > 0) words.push({ text: word, start: base + start, end: base + end });
-    }
-    start = -1;
-    blankOK = false;
-  };
   for (let pos = 0; pos < n; pos++) {
-    const ch = text[pos]!;
+    const ch = text.charCodeAt(pos);
     if (start < 0) {
       if (isSpace(ch)) continue;
       start = pos;
     }
     if (!inQuote) {
       if (isSpace(ch)) {
-        flush(pos);
+        pushWord(words, text, start, pos, cut, blankOK, base);
+        start = -1;
+        blankOK = false;
         continue;
       }
-      if (ch === "'" || ch === '"') {
+      if (ch === 39 /* ' */ || ch === 34 /* " */) {
         quote = ch;
         blankOK = true;
         inQuote = true;
       }
-      if (ch === escape) {
+      if (ch === esc) {
         if (pos + 1 === n) cut = pos; // an escape at the very end is dropped
         else pos++;
       }
       continue;
     }
     if (ch === quote) inQuote = false;
-    if (ch === escape && quote !== "'") {
+    if (ch === esc && quote !== 39) {
       if (pos + 1 === n) {
         inQuote = false;
         cut = pos;
@@ -87,20 +84,26 @@ export function parseWords(text: string, escape: string, base = 0): RawWord[] {
       pos++;
     }
   }
-  flush(n);
+  if (start >= 0) pushWord(words, text, start, n, cut, blankOK, base);
   return words;
+}
+
+function pushWord(words: RawWord[], text: string, start: number, end: number, cut: number, blankOK: boolean, base: number): void {
+  const word = text.slice(start, end < cut ? end : cut);
+  if (blankOK || word.length > 0) words.push({ text: word, start: base + start, end: base + end });
 }
 
 /** Words split on unquoted blanks with quotes and escapes kept as written (heredoc detection). */
 export function splitRawWords(text: string, escape: string): RawWord[] {
   const words: RawWord[] = [];
+  const esc = escape.charCodeAt(0);
   let start = -1;
-  let quote = "";
+  let quote = 0;
   for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text[i]! : " ";
-    if (quote) {
-      if (c === quote) quote = "";
-      else if (c === escape && quote === '"') i++;
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+      else if (c === esc && quote === 34) i++;
       continue;
     }
     if (isSpace(c)) {
@@ -109,8 +112,8 @@ export function splitRawWords(text: string, escape: string): RawWord[] {
       continue;
     }
     if (start < 0) start = i;
-    if (c === "'" || c === '"') quote = c;
-    else if (c === escape) i++;
+    if (c === 39 || c === 34) quote = c;
+    else if (c === esc) i++;
   }
   return words;
 }
