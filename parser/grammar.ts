@@ -29,8 +29,11 @@ const NOT_BLANK_OR_NEWLINE = allCharsExcept(" \t\v\f\r\n");
  * of the line), so the lexer drops them: the parser sees a third fewer tokens.
  */
 const Blank = createToken({ name: "Blank", pattern: /[ \t\v\f\r]+/, group: Lexer.SKIPPED });
-/** Separates logical lines; ends the flags/arguments mode of the line. */
-const Newline = createToken({ name: "Newline", pattern: /\n/, pop_mode: true });
+/**
+ * Separates logical lines; ends the flags/arguments mode of the line. A one-character string,
+ * not a regex: the lexer compares it as a char code.
+ */
+const Newline = createToken({ name: "Newline", pattern: "\n", pop_mode: true });
 /** The instruction keyword: the first run of non-blank characters of a line. */
 const Keyword = createToken({ name: "Keyword", pattern: /[^ \t\v\f\r\n]+/, push_mode: "line", start_chars_hint: NOT_BLANK_OR_NEWLINE });
 /** `--` alone: ends the flags. */
