@@ -44,6 +44,12 @@ interface PreparedRule {
   readonly ids: readonly string[];
   /** The configuration ignores it (or a `sameAs` id of it). */
   readonly ignored: boolean;
+  /**
+   * `meta.experimental` and `meta.source === "buildkit"`, copied: the metas have many shapes, so
+   * reading them per file and rule was a megamorphic load each.
+   */
+  readonly experimental: boolean;
+  readonly buildkit: boolean;
 }
 
 /** What depends only on the rule list and the configuration, computed once per pair. */
@@ -51,6 +57,8 @@ interface Prepared {
   readonly rules: readonly PreparedRule[];
   /** Rule by id (findings only come from rules that ran, so every id looked up is active). */
   readonly byId: ReadonlyMap<string, Rule>;
+  /** The `sameAs` ids of the rules that have some (read per finding by mergeSameAs). */
+  readonly sameAs: ReadonlyMap<string, readonly string[]>;
   readonly ignored: ReadonlySet<string>;
   readonly enable: ReadonlySet<string>;
   readonly overrides: ReadonlyMap<string, LintSeverity>;
@@ -64,14 +72,20 @@ function prepare(rules: readonly Rule[], config: LintConfig): Prepared {
   let p = byConfig.get(config);
   if (!p) {
     const byId = new Map<string, Rule>();
-    for (const rule of rules) byId.set(rule.meta.id, rule);
+    const sameAs = new Map<string, readonly string[]>();
+    for (const rule of rules) {
+      byId.set(rule.meta.id, rule);
+      if (rule.meta.sameAs && rule.meta.sameAs.length > 0) sameAs.set(rule.meta.id, rule.meta.sameAs);
+    }
     const ignored = new Set(config.ignored.map((s) => s.toLowerCase()));
     p = {
       rules: rules.map((rule) => {
         const ids = idsOf(rule, rule.meta.id).map((id) => id.toLowerCase());
-        return { rule, id: rule.meta.id.toLowerCase(), ids, ignored: ids.some((x) => ignored.has(x)) };
+        const { experimental = false, source } = rule.meta;
+        return { rule, id: rule.meta.id.toLowerCase(), ids, ignored: ids.some((x) => ignored.has(x)), experimental, buildkit: source === "buildkit" };
       }),
       byId,
+      sameAs,
       ignored,
       enable: new Set(config.enable.map((s) => s.toLowerCase())),
       overrides: new Map(Object.entries(config.override).map(([k, v]) => [k.toLowerCase(), v])),
@@ -96,10 +110,10 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   const extra: Diagnostic[] = [];
   // The rules that run (as activeRules): experimental ones only when enabled; ignored ones never.
   const globalIgnored = suppressions.global;
-  for (const { rule, id, ids, ignored } of prepared.rules) {
-    if (rule.meta.experimental && !(enableAll || enable.has(id) || check.experimental.has(id))) continue;
+  for (const { rule, id, ids, ignored, experimental, buildkit } of prepared.rules) {
+    if (experimental && !(enableAll || enable.has(id) || check.experimental.has(id))) continue;
     if (ignored || (globalIgnored.size > 0 && ids.some((x) => globalIgnored.has(x)))) continue;
-    if (rule.meta.source === "buildkit" && (check.skipAll || check.skip.has(id))) continue;
+    if (buildkit && (check.skipAll || check.skip.has(id))) continue;
     try {
       rule.check(ctx);
     } catch (err) {
@@ -124,7 +138,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     kept.push(severity === f.severity ? f : { ...f, severity });
   }
 
-  const findings = mergeSameAs(kept, sourceOf);
+  const findings = mergeSameAs(kept, prepared.sameAs);
   // shellcheck's SC findings apply suppressions and the configuration themselves.
   if (options.shellcheck) findings.push(...shellcheckRun(ctx));
   findings.sort(compareFindings);
@@ -145,15 +159,15 @@ export function compareFindings(a: Finding, b: Finding): number {
  * Two findings on the same line whose rules name each other in `sameAs` become one, with both
  * ids (the first registered rule's message and fix, the higher severity).
  */
-function mergeSameAs(findings: Finding[], rules: ReadonlyMap<string, Rule>): Finding[] {
-  if (findings.length < 2) return findings;
+function mergeSameAs(findings: Finding[], sameAsOf: ReadonlyMap<string, readonly string[]>): Finding[] {
+  if (findings.length < 2 || sameAsOf.size === 0) return findings;
   const out: Finding[] = [];
   const merged = new Set<number>();
   for (let i = 0; i < findings.length; i++) {
     if (merged.has(i)) continue;
     const f = findings[i]!;
-    const same = rules.get(f.ruleId)?.meta.sameAs;
-    if (!same || same.length === 0) {
+    const same = sameAsOf.get(f.ruleId);
+    if (!same) {
       out.push(f);
       continue;
     }
@@ -161,7 +175,7 @@ function mergeSameAs(findings: Finding[], rules: ReadonlyMap<string, Rule>): Fin
     for (let j = i + 1; j < findings.length; j++) {
       if (merged.has(j)) continue;
       const g = findings[j]!;
-      const mutual = same.includes(g.ruleId) || (rules.get(g.ruleId)?.meta.sameAs ?? []).includes(f.ruleId);
+      const mutual = same.includes(g.ruleId) || (sameAsOf.get(g.ruleId) ?? []).includes(f.ruleId);
       if (!mutual || g.range.start.line !== f.range.start.line || result.ids.includes(g.ruleId)) continue;
       merged.add(j);
       const severity = severityRank(g.severity) > severityRank(result.severity) ? g.severity : result.severity;

@@ -7,9 +7,14 @@
  */
 import { KilnError } from "../util/errors.js";
 
+/** A path with an empty, `.` or `..` component, or a trailing slash: one that Clean changes. */
+const UNCLEAN = /(?:^|\/)\.{0,2}(?:\/|$)/;
+
 /** Go's path.Clean for slash paths. */
 export function cleanPath(p: string): string {
   if (p === "") return ".";
+  // Most paths are clean already: no split and join for them.
+  if (!UNCLEAN.test(p)) return p;
   const rooted = p.startsWith("/");
   const out: string[] = [];
   for (const part of p.split("/")) {

@@ -23,7 +23,15 @@ export interface ParseResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-const KIND_BY_KEYWORD = new Map<string, InstructionKind>(INSTRUCTION_KINDS.map((k) => [k, k]));
+type ParserEntry = readonly [InstructionKind, (input: InstructionInput) => Instruction];
+
+/**
+ * Kind and argument parser by keyword, in one lookup: indexing INSTRUCTION_PARSERS (an object)
+ * by a kind string was a megamorphic keyed load per instruction.
+ */
+const PARSER_BY_KEYWORD = new Map<string, ParserEntry>(INSTRUCTION_KINDS.map((k) => [k, [k, INSTRUCTION_PARSERS[k]]]));
+
+const NO_HEREDOCS: readonly Heredoc[] = [];
 
 /** Parses Dockerfile text. Never throws on user input; every problem is a diagnostic. */
 export function parse(text: string, options: ParseOptions = {}): ParseResult {
@@ -34,7 +42,7 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
   const envelopes = parseEnvelopes(pass.lines.map((l) => l.text));
   for (let i = 0; i < pass.lines.length; i++) {
     const line = pass.lines[i]!;
-    const heredocs: Heredoc[] = line.heredocs.map((h) => ({
+    const heredocs: readonly Heredoc[] = line.heredocs.length === 0 ? NO_HEREDOCS : line.heredocs.map((h) => ({
       name: h.marker.name,
       fileDescriptor: h.marker.fileDescriptor,
       expand: h.marker.expand,
@@ -135,8 +143,8 @@ function parseInstruction(
   const text = base === 0 ? line.text : line.text.slice(base);
   const segments = line.segments;
   const keywordRange = index.range(toOrigin(segments, base + env.keywordStart), toOrigin(segments, base + env.keywordEnd));
-  const kind = KIND_BY_KEYWORD.get(env.keyword) ?? KIND_BY_KEYWORD.get(env.keyword.toUpperCase());
-  if (kind === undefined) {
+  const entry = PARSER_BY_KEYWORD.get(env.keyword) ?? PARSER_BY_KEYWORD.get(env.keyword.toUpperCase());
+  if (entry === undefined) {
     const near = suggest(env.keyword, INSTRUCTION_KINDS);
     diagnostics.push({
       code: ParseCodes.unknownInstruction,
@@ -147,9 +155,10 @@ function parseInstruction(
     });
     return null;
   }
+  const [kind, parseArguments] = entry;
   const rest = text.slice(env.argumentsStart).trimEnd();
   const restStart = base + env.argumentsStart;
   const input = new Input(kind, env.keyword, keywordRange, rest, restStart, heredocs, escapeChar, line, base, index, diagnostics);
   if (env.flags.length > 0) input.flags = env.flags.map((f) => toFlag(f, base, input));
-  return INSTRUCTION_PARSERS[kind](input);
+  return parseArguments(input);
 }

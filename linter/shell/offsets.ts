@@ -51,7 +51,12 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || c === 10 || c === 0x85 || c === 0xa0;
 }
 
-function lineEnd(text: string, from: number): number {
+function lineEnd(text: string, from: number, lfOnly = false): number {
+  // A text without CR: the native search (memchr) instead of a loop over the characters.
+  if (lfOnly) {
+    const nl = text.indexOf("\n", from);
+    return nl < 0 ? text.length : nl;
+  }
   let i = from;
   while (i < text.length) {
     const c = text.charCodeAt(i);
@@ -84,8 +89,9 @@ function lineStart(text: string, at: number): number {
  */
 export function addLogicalSegments(out: Segments, base: number, source: string, start: number, length: number, escapeChar: "\\" | "`" = "\\"): void {
   const escape = escapeChar.charCodeAt(0);
+  const lfOnly = source.indexOf("\r") < 0;
   let o = start;
-  let end = lineEnd(source, o);
+  let end = lineEnd(source, o, lfOnly);
   let cont = continuationAt(source, lineStart(source, o), end, escape);
   out.add(base, o);
   let s = 0;
@@ -96,7 +102,7 @@ export function addLogicalSegments(out: Segments, base: number, source: string, 
       // Next physical line that is neither a comment nor empty.
       let ls = nextLineStart(source, end);
       for (;;) {
-        const le = lineEnd(source, ls);
+        const le = lineEnd(source, ls, lfOnly);
         let f = ls;
         while (f < le && isBlank(source.charCodeAt(f))) f++;
         if ((f < le && source.charCodeAt(f) === 35) || f === le) {
@@ -110,7 +116,7 @@ export function addLogicalSegments(out: Segments, base: number, source: string, 
         break;
       }
       o = ls;
-      end = lineEnd(source, ls);
+      end = lineEnd(source, ls, lfOnly);
       cont = continuationAt(source, ls, end, escape);
       out.add(base + s, o);
       continue;

@@ -47,6 +47,11 @@ for (const c of " \t\r") CHAR_CLASS[c.charCodeAt(0)]! |= C_BLANK;
 for (const c of META) CHAR_CLASS[c.charCodeAt(0)]! |= C_META;
 for (const c of "'\"\\$`") CHAR_CLASS[c.charCodeAt(0)]! |= C_WORD_SPECIAL;
 
+/** `[A-Za-z0-9_]` (NaN past the end: false). */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
 function charClass(code: number): number {
   return code < 128 ? CHAR_CLASS[code]! : 0;
 }
@@ -735,6 +740,14 @@ class Parser {
   }
 
   private tryAssignment(): Assignment | null {
+    // Most command words are not assignments: they need a name then `=`, `+=` or `[`, checked
+    // here before the regex runs.
+    const t = this.text;
+    let j = this.i;
+    if (!isNameChar(t.charCodeAt(j)) || (t.charCodeAt(j) >= 48 && t.charCodeAt(j) <= 57)) return null;
+    while (isNameChar(t.charCodeAt(j))) j++;
+    const next = t.charCodeAt(j);
+    if (next !== 61 /* = */ && next !== 43 /* + */ && next !== 91 /* [ */) return null;
     ASSIGNMENT.lastIndex = this.i;
     const m = ASSIGNMENT.exec(this.text);
     if (m === null) return null;
@@ -776,6 +789,9 @@ class Parser {
   }
 
   private tryRedirect(): Redirect | null {
+    // A redirect starts with a digit, `{`, `&`, `<` or `>`: skip the regex for other words (most).
+    const c0 = this.text.charCodeAt(this.i);
+    if (!((c0 >= 48 && c0 <= 57) || c0 === 123 || c0 === 38 || c0 === 60 || c0 === 62)) return null;
     REDIRECT.lastIndex = this.i;
     const m = REDIRECT.exec(this.text);
     if (m === null) return null;

@@ -404,9 +404,25 @@ export function children(n: Node): Node[] {
 /** Every pipeline of two or more commands, in any nesting. */
 export function pipelines(script: Script | List): Pipeline[] {
   const out: Pipeline[] = [];
-  visit(script, (n) => {
-    if (n.type === "pipeline" && n.commands.length > 1) out.push(n);
-  });
+  // visit()'s order, but a static word (most words) holds no substitution, so no pipeline:
+  // it is not walked.
+  const go = (n: Node): void => {
+    switch (n.type) {
+      case "pipeline":
+        if (n.commands.length > 1) out.push(n);
+        break;
+      case "simple":
+        for (const a of n.assignments) go(a);
+        for (const w of n.words) if (w.value === null) go(w);
+        for (const r of n.redirects) go(r);
+        return;
+      case "word":
+        if (n.value !== null) return;
+        break;
+    }
+    eachChild(n, go);
+  };
+  go(script);
   return out;
 }
 

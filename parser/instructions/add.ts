@@ -1,5 +1,5 @@
 import type { AddInstruction } from "../ast.js";
-import { baseFields, readFlags, reportMissing, type InstructionInput } from "./context.js";
+import { argumentsWord, readFlags, reportMissing, type InstructionInput } from "./context.js";
 import { parseList } from "./list.js";
 
 const ADD_FLAGS = {
@@ -13,7 +13,7 @@ export function parseAdd(input: InstructionInput): AddInstruction {
   if (list.words.length < 2) reportMissing(input, `ADD requires at least two arguments, but only ${list.words.length} ${list.words.length === 1 ? "was" : "were"} provided: the destination could not be determined`);
   return {
     kind: "ADD",
-    ...baseFields(input),
+    keyword: input.keyword, keywordRange: input.keywordRange, range: input.range, flags: input.flags, arguments: argumentsWord(input), heredocs: input.heredocs,
     form: list.form,
     sources: list.words.slice(0, -1),
     destination: list.words.length >= 2 ? list.words[list.words.length - 1]! : null,

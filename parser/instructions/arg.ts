@@ -1,7 +1,7 @@
 import type { ArgDefinition, ArgInstruction } from "../ast.js";
 import { ParseCodes } from "../diagnostics.js";
 import { parseWords } from "../words.js";
-import { baseFields, readFlags, reportMissing, type InstructionInput } from "./context.js";
+import { argumentsWord, readFlags, reportMissing, type InstructionInput } from "./context.js";
 
 /** `ARG name[=default] ...` */
 export function parseArg(input: InstructionInput): ArgInstruction {
@@ -15,5 +15,5 @@ export function parseArg(input: InstructionInput): ArgInstruction {
     if (name === "") input.report(ParseCodes.invalidArguments, "ARG names can not be blank", range);
     return { name, defaultValue: eq < 0 ? null : w.text.slice(eq + 1), range };
   });
-  return { kind: "ARG", ...baseFields(input), args };
+  return { kind: "ARG", keyword: input.keyword, keywordRange: input.keywordRange, range: input.range, flags: input.flags, arguments: argumentsWord(input), heredocs: input.heredocs, args };
 }

@@ -1,5 +1,5 @@
 import type { CopyInstruction } from "../ast.js";
-import { baseFields, readFlags, reportMissing, type InstructionInput } from "./context.js";
+import { argumentsWord, readFlags, reportMissing, type InstructionInput } from "./context.js";
 import { parseList } from "./list.js";
 
 export const COPY_FLAGS = { from: "string", chown: "string", chmod: "string", link: "bool", parents: "bool", exclude: "list" } as const;
@@ -11,7 +11,7 @@ export function parseCopy(input: InstructionInput): CopyInstruction {
   if (list.words.length < 2) reportMissing(input, `COPY requires at least two arguments, but only ${list.words.length} ${list.words.length === 1 ? "was" : "were"} provided: the destination could not be determined`);
   return {
     kind: "COPY",
-    ...baseFields(input),
+    keyword: input.keyword, keywordRange: input.keywordRange, range: input.range, flags: input.flags, arguments: argumentsWord(input), heredocs: input.heredocs,
     form: list.form,
     sources: list.words.slice(0, -1),
     destination: list.words.length >= 2 ? list.words[list.words.length - 1]! : null,

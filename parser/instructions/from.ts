@@ -1,7 +1,7 @@
 import type { FromInstruction, Word } from "../ast.js";
 import { ParseCodes } from "../diagnostics.js";
 import { whitespaceWords } from "../words.js";
-import { baseFields, readFlags, reportMissing, word, type InstructionInput } from "./context.js";
+import { argumentsWord, readFlags, reportMissing, word, type InstructionInput } from "./context.js";
 
 const STAGE_NAME = /^[a-z][a-z0-9\-_.]*$/;
 
@@ -29,5 +29,5 @@ export function parseFrom(input: InstructionInput): FromInstruction {
     input.report(ParseCodes.invalidArguments, `FROM requires either one or three arguments, got ${words.length}`, input.at(input.restStart, input.restStart + input.rest.length));
   }
   if (image === undefined) image = null;
-  return { kind: "FROM", ...baseFields(input), image, stageName, asKeyword, platform: flags.strings.get("platform") ?? null };
+  return { kind: "FROM", keyword: input.keyword, keywordRange: input.keywordRange, range: input.range, flags: input.flags, arguments: argumentsWord(input), heredocs: input.heredocs, image, stageName, asKeyword, platform: flags.strings.get("platform") ?? null };
 }

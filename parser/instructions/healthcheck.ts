@@ -1,7 +1,7 @@
 import type { Command, HealthcheckInstruction } from "../ast.js";
 import { ParseCodes } from "../diagnostics.js";
 import { parseCommand } from "./command.js";
-import { baseFields, readFlags, reportMissing, type InstructionInput } from "./context.js";
+import { argumentsWord, readFlags, reportMissing, type InstructionInput } from "./context.js";
 
 const FLAGS = { interval: "string", timeout: "string", "start-period": "string", "start-interval": "string", retries: "string" } as const;
 const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, "μs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
@@ -58,7 +58,7 @@ export function parseHealthcheck(input: InstructionInput): HealthcheckInstructio
   }
   return {
     kind: "HEALTHCHECK",
-    ...baseFields(input),
+    keyword: input.keyword, keywordRange: input.keywordRange, range: input.range, flags: input.flags, arguments: argumentsWord(input), heredocs: input.heredocs,
     command,
     interval: flags.strings.get("interval") ?? null,
     timeout: flags.strings.get("timeout") ?? null,

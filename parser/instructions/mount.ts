@@ -13,7 +13,19 @@ const BOOL_KEYS = new Set(["readonly", "ro", "readwrite", "rw", "required"]);
 
 /** CSV fields as Go's encoding/csv reads one record: `"` quotes a field, `""` is a quote. */
 export function splitCsv(text: string): string[] {
-  if (!text.includes('"')) return text.split(",");
+  if (!text.includes('"')) {
+    // indexOf and slice: String.split cost about twice as much here.
+    const out: string[] = [];
+    for (let k = 0; ; ) {
+      const comma = text.indexOf(",", k);
+      if (comma < 0) {
+        out.push(text.slice(k));
+        return out;
+      }
+      out.push(text.slice(k, comma));
+      k = comma + 1;
+    }
+  }
   const fields: string[] = [];
   let field = "";
   let quoted = false;

@@ -1,13 +1,13 @@
 import type { OnbuildInstruction } from "../ast.js";
 import { ParseCodes } from "../diagnostics.js";
-import { baseFields, readFlags, reportMissing, type InstructionInput } from "./context.js";
+import { argumentsWord, readFlags, reportMissing, type InstructionInput } from "./context.js";
 
 /** `ONBUILD INSTRUCTION ...`: a trigger run when the image is used as a base. */
 export function parseOnbuild(input: InstructionInput): OnbuildInstruction {
   readFlags(input, {});
   if (input.rest === "") {
     reportMissing(input, "ONBUILD requires at least one argument");
-    return { kind: "ONBUILD", ...baseFields(input), trigger: null };
+    return { kind: "ONBUILD", keyword: input.keyword, keywordRange: input.keywordRange, range: input.range, flags: input.flags, arguments: argumentsWord(input), heredocs: input.heredocs, trigger: null };
   }
   const trigger = input.parseNested(input.rest, input.restStart);
   if (trigger) {
@@ -23,5 +23,5 @@ export function parseOnbuild(input: InstructionInput): OnbuildInstruction {
         break;
     }
   }
-  return { kind: "ONBUILD", ...baseFields(input), trigger };
+  return { kind: "ONBUILD", keyword: input.keyword, keywordRange: input.keywordRange, range: input.range, flags: input.flags, arguments: argumentsWord(input), heredocs: input.heredocs, trigger };
 }

@@ -1,7 +1,7 @@
 import type { RunInstruction } from "../ast.js";
 import { ParseCodes } from "../diagnostics.js";
 import { parseCommand } from "./command.js";
-import { baseFields, readFlags, reportMissing, type InstructionInput } from "./context.js";
+import { argumentsWord, readFlags, reportMissing, type InstructionInput } from "./context.js";
 import { parseMount } from "./mount.js";
 
 const NETWORKS = new Set(["default", "none", "host"]);
@@ -21,5 +21,5 @@ export function parseRun(input: InstructionInput): RunInstruction {
   if (security !== null && !security.includes("$") && !SECURITY.has(security)) {
     input.report(ParseCodes.invalidFlag, `unsupported security mode "${security}" (use sandbox or insecure)`, flagRange("security"));
   }
-  return { kind: "RUN", ...baseFields(input), command: parseCommand(input, input.rest, input.restStart), mounts, network, security };
+  return { kind: "RUN", keyword: input.keyword, keywordRange: input.keywordRange, range: input.range, flags: input.flags, arguments: argumentsWord(input), heredocs: input.heredocs, command: parseCommand(input, input.rest, input.restStart), mounts, network, security };
 }

@@ -1,7 +1,7 @@
 import type { ShellInstruction } from "../ast.js";
 import { ParseCodes } from "../diagnostics.js";
 import { parseJsonArray } from "../words.js";
-import { baseFields, readFlags, reportMissing, type InstructionInput } from "./context.js";
+import { argumentsWord, readFlags, reportMissing, type InstructionInput } from "./context.js";
 
 /** `SHELL ["executable", "param"]`: JSON form only. */
 export function parseShell(input: InstructionInput): ShellInstruction {
@@ -22,5 +22,5 @@ export function parseShell(input: InstructionInput): ShellInstruction {
       else input.report(ParseCodes.invalidJson, 'SHELL requires the arguments to be in JSON form, e.g. SHELL ["/bin/sh", "-c"]', range);
       break;
   }
-  return { kind: "SHELL", ...baseFields(input), shell };
+  return { kind: "SHELL", keyword: input.keyword, keywordRange: input.keywordRange, range: input.range, flags: input.flags, arguments: argumentsWord(input), heredocs: input.heredocs, shell };
 }

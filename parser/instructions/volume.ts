@@ -1,6 +1,6 @@
 import type { VolumeInstruction } from "../ast.js";
 import { ParseCodes } from "../diagnostics.js";
-import { baseFields, readFlags, reportMissing, type InstructionInput } from "./context.js";
+import { argumentsWord, readFlags, reportMissing, type InstructionInput } from "./context.js";
 import { parseList } from "./list.js";
 
 /** `VOLUME ["/a", "/b"]` or `VOLUME /a /b`. */
@@ -11,5 +11,5 @@ export function parseVolume(input: InstructionInput): VolumeInstruction {
   for (const w of list.words) {
     if (w.text.trim() === "") input.report(ParseCodes.invalidArguments, "VOLUME specified can not be an empty string", w.range);
   }
-  return { kind: "VOLUME", ...baseFields(input), form: list.form, paths: list.words };
+  return { kind: "VOLUME", keyword: input.keyword, keywordRange: input.keywordRange, range: input.range, flags: input.flags, arguments: argumentsWord(input), heredocs: input.heredocs, form: list.form, paths: list.words };
 }

@@ -1,10 +1,6 @@
 import type { Instruction } from "../../../parser/index.js";
 import type { Rule } from "../../types.js";
 
-function consistent(word: string): boolean {
-  return word === word.toLowerCase() || word === word.toUpperCase();
-}
-
 /**
  * BuildKit ConsistentInstructionCasing: every keyword in the file uses the casing of the majority
  * (lower or upper; ties go to upper case). Mixed-case keywords (`Run`) count for neither side and
@@ -19,16 +15,17 @@ export const ConsistentInstructionCasing: Rule = {
     fixable: true,
   },
   check(ctx) {
+    // `kind` is the keyword in upper case: comparing with it needs no case conversion.
     let lower = 0;
     let upper = 0;
     for (const i of ctx.instructions) {
-      if (!consistent(i.keyword)) continue;
-      if (i.keyword === i.keyword.toLowerCase()) lower++;
-      else upper++;
+      const k = i.keyword;
+      if (k === i.kind) upper++;
+      else if (k === k.toLowerCase()) lower++;
     }
     const majorityLower = lower > upper;
     const visit = (i: Instruction) => {
-      const want = majorityLower ? i.keyword.toLowerCase() : i.keyword.toUpperCase();
+      const want = majorityLower ? i.keyword.toLowerCase() : i.kind;
       if (i.keyword !== want) {
         ctx.report(this.meta, i.keywordRange, `Command '${i.keyword}' should match the case of the command majority (${majorityLower ? "lowercase" : "uppercase"})`, {
           description: `write '${want}'`,

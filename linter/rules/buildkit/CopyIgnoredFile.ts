@@ -20,8 +20,8 @@ export const CopyIgnoredFile: Rule = {
     const ignore = parsed(ctx.dockerignore);
     if (ignore.empty || ignore.hasExclusions) return;
     for (const stage of ctx.stages) {
-      for (const i of stage.instructions) {
-        if ((i.kind !== "COPY" && i.kind !== "ADD") || i.from !== null) continue;
+      for (const i of [...ctx.ofKind("COPY", stage), ...ctx.ofKind("ADD", stage)]) {
+        if (i.from !== null) continue;
         const cmd = i.kind === "COPY" ? "Copy" : "Add";
         for (const source of i.sources) {
           if (source.text.startsWith("<<") || /^[a-z][a-z0-9+.-]*:\/\//i.test(source.text) || source.text.startsWith("git@")) continue;

@@ -10,8 +10,7 @@ export const ExposeInvalidFormat: Rule = {
   },
   check(ctx) {
     for (const stage of ctx.stages) {
-      for (const i of stage.instructions) {
-        if (i.kind !== "EXPOSE") continue;
+      for (const i of ctx.ofKind("EXPOSE", stage)) {
         for (const port of i.ports) {
           const value = port.text.includes("$") ? ctx.resolve(port, i) : port.text;
           if (value === undefined || !value.includes(":")) continue;

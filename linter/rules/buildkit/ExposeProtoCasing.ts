@@ -11,8 +11,7 @@ export const ExposeProtoCasing: Rule = {
   },
   check(ctx) {
     for (const stage of ctx.stages) {
-      for (const i of stage.instructions) {
-        if (i.kind !== "EXPOSE") continue;
+      for (const i of ctx.ofKind("EXPOSE", stage)) {
         for (const port of i.ports) {
           const slash = port.text.lastIndexOf("/");
           if (slash < 0) continue;

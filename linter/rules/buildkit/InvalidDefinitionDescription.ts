@@ -18,11 +18,8 @@ export const InvalidDefinitionDescription: Rule = {
   check(ctx) {
     const byLine = new Map<number, Comment>();
     for (const c of ctx.dockerfile.comments) byLine.set(c.range.start.line, c);
-    for (const i of ctx.instructions) {
-      let names: string[];
-      if (i.kind === "FROM") names = i.stageName ? [i.stageName.text] : [];
-      else if (i.kind === "ARG") names = i.args.map((a) => a.name);
-      else continue;
+    for (const i of [...ctx.ofKind("FROM"), ...ctx.ofKind("ARG")]) {
+      const names = i.kind === "FROM" ? (i.stageName ? [i.stageName.text] : []) : i.args.map((a) => a.name);
       if (names.length === 0) continue;
       const above = byLine.get(i.range.start.line - 1);
       if (!above || /^(hadolint|kiln)\s/i.test(above.text)) continue;

@@ -30,8 +30,8 @@ export const JSONArgsRecommended: Rule = {
   },
   check(ctx) {
     for (const stage of ctx.stages) {
-      for (const i of stage.instructions) {
-        if ((i.kind !== "CMD" && i.kind !== "ENTRYPOINT") || i.command.form !== "shell") continue;
+      for (const i of [...ctx.ofKind("CMD", stage), ...ctx.ofKind("ENTRYPOINT", stage)]) {
+        if (i.command.form !== "shell") continue;
         if (setsShell(stage, i)) continue;
         const message = `JSON arguments recommended for ${i.kind} to prevent unintended behavior related to OS signals`;
         const { start, end } = i.arguments.range;

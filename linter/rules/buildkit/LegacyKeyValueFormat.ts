@@ -28,9 +28,7 @@ export const LegacyKeyValueFormat: Rule = {
         );
       }
     };
-    for (const i of ctx.instructions) {
-      visit(i);
-      if (i.kind === "ONBUILD" && i.trigger) visit(i.trigger);
-    }
+    for (const kind of ["ENV", "LABEL"] as const) for (const i of ctx.ofKind(kind)) visit(i);
+    for (const i of ctx.ofKind("ONBUILD")) if (i.trigger) visit(i.trigger);
   },
 };

@@ -12,8 +12,7 @@ export const MaintainerDeprecated: Rule = {
     fixable: true,
   },
   check(ctx) {
-    for (const i of ctx.instructions) {
-      if (i.kind !== "MAINTAINER") continue;
+    for (const i of ctx.ofKind("MAINTAINER")) {
       const src = ctx.text.slice(i.range.start.offset, i.range.end.offset);
       const label = i.keyword === i.keyword.toLowerCase() ? "label" : "LABEL";
       ctx.report(

@@ -1,7 +1,6 @@
-import type { Instruction } from "../../../parser/index.js";
 import type { Rule } from "../../types.js";
 
-const ONCE = new Set(["CMD", "ENTRYPOINT", "HEALTHCHECK"]);
+const ONCE = ["CMD", "ENTRYPOINT", "HEALTHCHECK"] as const;
 
 /**
  * BuildKit MultipleInstructionsDisallowed: only the last CMD, ENTRYPOINT or HEALTHCHECK of a stage
@@ -17,14 +16,11 @@ export const MultipleInstructionsDisallowed: Rule = {
   },
   check(ctx) {
     for (const stage of ctx.stages) {
-      const last = new Map<string, Instruction>();
-      for (const i of stage.instructions) {
-        if (!ONCE.has(i.kind)) continue;
-        const previous = last.get(i.kind);
-        if (previous) {
-          ctx.report(this.meta, previous.range, `Multiple ${i.kind} instructions should not be used in the same stage because only the last one will be used`);
+      for (const kind of ONCE) {
+        const list = ctx.ofKind(kind, stage);
+        for (let k = 0; k + 1 < list.length; k++) {
+          ctx.report(this.meta, list[k]!.range, `Multiple ${kind} instructions should not be used in the same stage because only the last one will be used`);
         }
-        last.set(i.kind, i);
       }
     }
   },

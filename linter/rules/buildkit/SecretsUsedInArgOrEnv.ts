@@ -28,6 +28,6 @@ export const SecretsUsedInArgOrEnv: Rule = {
       if (i.kind === "ENV") for (const p of i.pairs) if (isSecretName(p.key)) report("ENV", p.key, p.range);
       if (i.kind === "ONBUILD" && i.trigger) visit(i.trigger);
     };
-    for (const i of ctx.instructions) visit(i);
+    for (const kind of ["ARG", "ENV", "ONBUILD"] as const) for (const i of ctx.ofKind(kind)) visit(i);
   },
 };

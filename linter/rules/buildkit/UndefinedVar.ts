@@ -6,31 +6,55 @@ import type { Rule } from "../../types.js";
 /** Names BuildKit never reports: proxy ARGs and its own BUILDKIT_* switches. */
 const ALWAYS_DEFINED = new Set<string>(PROXY_ARGS);
 
-/** The words of an instruction that BuildKit expands (docs/shell.md, EXPANSION_RULES). */
-function expandedWords(i: Instruction): { text: string; word: Word | null }[] {
-  const w = (word: Word | null) => (word ? [{ text: word.text, word }] : []);
-  const flag = (name: string) => i.flags.filter((f) => f.name === name && f.value !== null).map((f) => ({ text: f.value!, word: null }));
+interface Expanded {
+  readonly text: string;
+  readonly word: Word | null;
+}
+
+/**
+ * The words of an instruction that BuildKit expands (docs/shell.md, EXPANSION_RULES), in order;
+ * only those with a `$` (nothing to expand in the others), pushed to `out`: no intermediate
+ * arrays (this ran with filter/flatMap/spread for every instruction with a `$`, 1.7% of lint).
+ */
+function expandedWords(i: Instruction, out: Expanded[]): void {
+  const text = (t: string, word: Word | null) => {
+    if (t.includes("$")) out.push({ text: t, word });
+  };
+  const flag = (name: string) => {
+    for (const f of i.flags) if (f.name === name && f.value !== null) text(f.value, null);
+  };
   switch (i.kind) {
     case "ADD":
-    case "COPY": {
-      const sources = i.sources.filter((s) => !s.text.startsWith("<<")).flatMap(w);
-      return [...sources, ...w(i.destination), ...flag("chown"), ...flag("chmod"), ...(i.kind === "COPY" ? flag("from") : flag("checksum"))];
-    }
+    case "COPY":
+      for (const s of i.sources) if (!s.text.startsWith("<<")) text(s.text, s);
+      if (i.destination) text(i.destination.text, i.destination);
+      flag("chown");
+      flag("chmod");
+      flag(i.kind === "COPY" ? "from" : "checksum");
+      return;
     case "ENV":
     case "LABEL":
-      return i.pairs.flatMap((p) => [{ text: p.key, word: null }, { text: p.value, word: null }]);
+      for (const p of i.pairs) {
+        text(p.key, null);
+        text(p.value, null);
+      }
+      return;
     case "ARG":
-      return i.args.filter((a) => a.defaultValue !== null).map((a) => ({ text: a.defaultValue!, word: null }));
+      for (const a of i.args) if (a.defaultValue !== null) text(a.defaultValue, null);
+      return;
     case "EXPOSE":
-      return i.ports.flatMap(w);
+      for (const w of i.ports) text(w.text, w);
+      return;
     case "VOLUME":
-      return i.paths.flatMap(w);
+      for (const w of i.paths) text(w.text, w);
+      return;
     case "USER":
-      return w(i.user);
     case "WORKDIR":
-      return w(i.path);
-    case "STOPSIGNAL":
-      return w(i.signal);
+    case "STOPSIGNAL": {
+      const w = i.kind === "USER" ? i.user : i.kind === "WORKDIR" ? i.path : i.signal;
+      if (w) text(w.text, w);
+      return;
+    }
     case "FROM":
     case "RUN":
     case "CMD":
@@ -39,7 +63,7 @@ function expandedWords(i: Instruction): { text: string; word: Word | null }[] {
     case "SHELL":
     case "MAINTAINER":
     case "ONBUILD":
-      return [];
+      return;
   }
 }
 
@@ -74,16 +98,17 @@ export const UndefinedVar: Rule = {
     // The next `$` at or after an offset, found once per stretch of text (instructions come in
     // file order, so the search never rescans the file for each instruction).
     let dollar = -2;
+    const words: Expanded[] = [];
     for (const stage of ctx.stages) {
       for (const i of stage.instructions) {
         // Nothing to expand without a `$` in the instruction's text (most instructions).
         if (dollar !== -1 && dollar < i.range.start.offset) dollar = ctx.text.indexOf("$", i.range.start.offset);
         if (dollar < 0 || dollar >= i.range.end.offset) continue;
-        const words = expandedWords(i);
+        words.length = 0;
+        expandedWords(i, words);
         if (words.length === 0) continue;
         const reported = new Set<string>();
         for (const { text, word } of words) {
-          if (!text.includes("$")) continue;
           const e = ctx.expand(text, i);
           if (!e) continue;
           for (const name of e.unmatched) {

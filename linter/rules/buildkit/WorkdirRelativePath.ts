@@ -17,8 +17,8 @@ export const WorkdirRelativePath: Rule = {
     const absoluteAtEnd = new Map<Stage, boolean>();
     for (const stage of ctx.stages) {
       let absolute = stage.parent !== undefined && stage.parent.index < stage.index ? absoluteAtEnd.get(stage.parent) ?? false : false;
-      for (const i of stage.instructions) {
-        if (i.kind !== "WORKDIR" || !i.path) continue;
+      for (const i of ctx.ofKind("WORKDIR", stage)) {
+        if (!i.path) continue;
         const path = ctx.resolve(i.path, i);
         if (path === undefined) {
           // Unknown value: assume it may be absolute, and say nothing.

@@ -14,8 +14,8 @@ export const DL3000: Rule = {
   },
   check(ctx) {
     for (const stage of ctx.stages) {
-      for (const i of stage.instructions) {
-        if (i.kind !== "WORKDIR" || !i.path) continue;
+      for (const i of ctx.ofKind("WORKDIR", stage)) {
+        if (!i.path) continue;
         const path = ctx.resolve(i.path, i);
         if (path === undefined || path === "" || path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\")) continue;
         ctx.report(this.meta, i.path.range, "Use absolute WORKDIR");

@@ -1,5 +1,4 @@
 import type { Rule } from "../../types.js";
-import type { Instruction } from "../../../parser/index.js";
 
 /**
  * hadolint DL3002: Last user should not be root.
@@ -15,9 +14,9 @@ export const DL3002: Rule = {
   check(ctx) {
     const stage = ctx.stages[ctx.stages.length - 1];
     if (!stage) return;
-    let last: Instruction | null = null;
-    for (const i of stage.instructions) if (i.kind === "USER") last = i;
-    if (last === null || last.kind !== "USER" || !last.user) return;
+    const users = ctx.ofKind("USER", stage);
+    const last = users.length > 0 ? users[users.length - 1]! : null;
+    if (last === null || !last.user) return;
     const user = ctx.resolve(last.user, last);
     if (user === undefined) return;
     const name = user.split(":")[0]!;

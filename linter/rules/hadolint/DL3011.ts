@@ -12,8 +12,7 @@ export const DL3011: Rule = {
     summary: "Valid UNIX ports range from 0 to 65535",
   },
   check(ctx) {
-    for (const i of ctx.instructions) {
-      if (i.kind !== "EXPOSE") continue;
+    for (const i of ctx.ofKind("EXPOSE")) {
       for (const w of i.ports) {
         const value = ctx.resolve(w, i);
         if (value === undefined) continue;

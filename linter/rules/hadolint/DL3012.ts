@@ -16,8 +16,7 @@ export const DL3012: Rule = {
   check(ctx) {
     for (const stage of ctx.stages) {
       let previous: Instruction | null = null;
-      for (const i of stage.instructions) {
-        if (i.kind !== "HEALTHCHECK") continue;
+      for (const i of ctx.ofKind("HEALTHCHECK", stage)) {
         if (previous) ctx.report(this.meta, previous.range, "Multiple HEALTHCHECK instructions: only the last one takes effect");
         previous = i;
       }

@@ -13,8 +13,8 @@ export const DL3020: Rule = {
     summary: "Use COPY instead of ADD for files and folders",
   },
   check(ctx) {
-    for (const i of ctx.instructions) {
-      if (i.kind !== "ADD" || i.sources.length === 0) continue;
+    for (const i of ctx.ofKind("ADD")) {
+      if (i.sources.length === 0) continue;
       let local = true;
       for (const s of i.sources) {
         const v = ctx.resolve(s, i);

@@ -12,12 +12,13 @@ export const DL3021: Rule = {
     summary: "COPY with more than 2 arguments requires the last argument to end with /",
   },
   check(ctx) {
-    for (const i of ctx.instructions) {
-      if (i.kind !== "COPY" && i.kind !== "ADD") continue;
-      if (i.sources.length < 2 || !i.destination) continue;
-      const dest = ctx.resolve(i.destination, i);
-      if (dest === undefined || dest.endsWith("/") || dest.endsWith("\\")) continue;
-      ctx.report(this.meta, i.destination.range, `${i.kind} with more than 2 arguments requires the last argument to end with /`);
+    for (const kind of ["COPY", "ADD"] as const) {
+      for (const i of ctx.ofKind(kind)) {
+        if (i.sources.length < 2 || !i.destination) continue;
+        const dest = ctx.resolve(i.destination, i);
+        if (dest === undefined || dest.endsWith("/") || dest.endsWith("\\")) continue;
+        ctx.report(this.meta, i.destination.range, `${i.kind} with more than 2 arguments requires the last argument to end with /`);
+      }
     }
   },
 };

@@ -17,8 +17,8 @@ export const DL3022: Rule = {
     for (const stage of ctx.stages) {
       const earlier = earlierStageNames(ctx, stage);
       const all = new Set(ctx.stages.map((s) => s.name).filter((n): n is string => n !== null));
-      for (const i of stage.instructions) {
-        if (i.kind !== "COPY" || i.from === null) continue;
+      for (const i of ctx.ofKind("COPY", stage)) {
+        if (i.from === null) continue;
         const from = ctx.resolve(i.from, i);
         if (from === undefined || from === "") continue;
         const flag = i.flags.find((f) => f.name === "from")!;

@@ -13,8 +13,8 @@ export const DL3023: Rule = {
   },
   check(ctx) {
     for (const stage of ctx.stages) {
-      for (const i of stage.instructions) {
-        if (i.kind !== "COPY" || i.from === null) continue;
+      for (const i of ctx.ofKind("COPY", stage)) {
+        if (i.from === null) continue;
         const from = ctx.resolve(i.from, i);
         if (from === undefined) continue;
         const own = (stage.name !== null && from.toLowerCase() === stage.name) || from === String(stage.index);

@@ -13,9 +13,10 @@ export const DL3025: Rule = {
     sameAs: ["JSONArgsRecommended"],
   },
   check(ctx) {
-    for (const i of ctx.instructions) {
-      if ((i.kind !== "CMD" && i.kind !== "ENTRYPOINT") || i.command.form !== "shell") continue;
-      ctx.report(this.meta, i.range, `Use arguments JSON notation for ${i.kind} arguments`);
+    for (const kind of ["CMD", "ENTRYPOINT"] as const) {
+      for (const i of ctx.ofKind(kind)) {
+        if (i.command.form === "shell") ctx.report(this.meta, i.range, `Use arguments JSON notation for ${i.kind} arguments`);
+      }
     }
   },
 };

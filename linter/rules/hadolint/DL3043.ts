@@ -12,8 +12,8 @@ export const DL3043: Rule = {
     summary: "`ONBUILD`, `FROM` or `MAINTAINER` triggered from within `ONBUILD` instruction",
   },
   check(ctx) {
-    for (const i of ctx.instructions) {
-      if (i.kind !== "ONBUILD" || !i.trigger) continue;
+    for (const i of ctx.ofKind("ONBUILD")) {
+      if (!i.trigger) continue;
       const k = i.trigger.kind;
       if (k === "ONBUILD" || k === "FROM" || k === "MAINTAINER") ctx.report(this.meta, i.trigger.keywordRange, `${k} cannot be triggered from within an ONBUILD instruction`);
     }

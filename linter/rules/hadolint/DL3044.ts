@@ -43,6 +43,6 @@ export const DL3044: Rule = {
         defined.add(p.key);
       }
     };
-    for (const i of ctx.instructions) visit(i);
+    for (const i of ctx.ofKind("ENV")) visit(i);
   },
 };

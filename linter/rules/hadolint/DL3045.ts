@@ -15,10 +15,12 @@ export const DL3045: Rule = {
   check(ctx) {
     const hasWorkdir = new Map<Stage, boolean>();
     for (const stage of ctx.stages) {
-      let set = stage.parent && stage.parent.index < stage.index ? hasWorkdir.get(stage.parent) ?? false : false;
-      for (const i of stage.instructions) {
-        if (i.kind === "WORKDIR") set = true;
-        if (i.kind !== "COPY" || set || !i.destination) continue;
+      const inherited = stage.parent && stage.parent.index < stage.index ? hasWorkdir.get(stage.parent) ?? false : false;
+      // A COPY after the stage's first WORKDIR has one set.
+      const workdir = ctx.ofKind("WORKDIR", stage)[0];
+      const set = inherited || workdir !== undefined;
+      for (const i of ctx.ofKind("COPY", stage)) {
+        if (inherited || (workdir !== undefined && workdir.range.start.offset < i.range.start.offset) || !i.destination) continue;
         const dest = ctx.resolve(i.destination, i);
         if (dest === undefined || dest.startsWith("/") || /^[A-Za-z]:[\\/]/.test(dest) || dest.startsWith("\\")) continue;
         ctx.report(this.meta, i.destination.range, `COPY to a relative destination without WORKDIR set (${dest})`);

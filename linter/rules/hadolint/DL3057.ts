@@ -16,7 +16,7 @@ export const DL3057: Rule = {
   check(ctx) {
     const chain = finalChain(ctx);
     if (chain.size === 0) return;
-    for (const stage of chain) if (stage.instructions.some((i) => i.kind === "HEALTHCHECK")) return;
+    for (const stage of chain) if (ctx.ofKind("HEALTHCHECK", stage).length > 0) return;
     const last = ctx.stages[ctx.stages.length - 1]!;
     ctx.report(this.meta, last.from.range, "HEALTHCHECK instruction missing");
   },

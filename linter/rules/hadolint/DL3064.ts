@@ -20,6 +20,6 @@ export const DL3064: Rule = {
       if (i.kind === "ENV") for (const p of i.pairs) if (isSecretName(p.key)) ctx.report(this.meta, p.range, `Potentially sensitive data should not be used in the ARG or ENV commands (${p.key})`);
       if (i.kind === "ONBUILD" && i.trigger) visit(i.trigger);
     };
-    for (const i of ctx.instructions) visit(i);
+    for (const kind of ["ARG", "ENV", "ONBUILD"] as const) for (const i of ctx.ofKind(kind)) visit(i);
   },
 };

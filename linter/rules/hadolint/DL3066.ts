@@ -13,8 +13,8 @@ export const DL3066: Rule = {
     experimental: true,
   },
   check(ctx) {
-    for (const i of ctx.instructions) {
-      if (i.kind !== "USER" || !i.user) continue;
+    for (const i of ctx.ofKind("USER")) {
+      if (!i.user) continue;
       const user = ctx.resolve(i.user, i);
       if (user === undefined) continue;
       const uid = user.split(":")[0]!;

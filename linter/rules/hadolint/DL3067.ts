@@ -12,8 +12,8 @@ export const DL3067: Rule = {
     summary: "Do not copy an entire filesystem from another stage",
   },
   check(ctx) {
-    for (const i of ctx.instructions) {
-      if (i.kind !== "COPY" || i.from === null || !i.destination) continue;
+    for (const i of ctx.ofKind("COPY")) {
+      if (i.from === null || !i.destination) continue;
       const dest = ctx.resolve(i.destination, i);
       if (dest !== "/") continue;
       if (i.sources.some((s) => ctx.resolve(s, i) === "/")) ctx.report(this.meta, i.range, "Do not copy an entire filesystem from another stage");

@@ -13,6 +13,6 @@ export const DL4000: Rule = {
     sameAs: ["MaintainerDeprecated"],
   },
   check(ctx) {
-    for (const i of ctx.instructions) if (i.kind === "MAINTAINER") ctx.report(this.meta, i.range, "MAINTAINER is deprecated");
+    for (const i of ctx.ofKind("MAINTAINER")) ctx.report(this.meta, i.range, "MAINTAINER is deprecated");
   },
 };

@@ -16,8 +16,7 @@ export const DL4003: Rule = {
   check(ctx) {
     for (const stage of ctx.stages) {
       let previous: Instruction | null = null;
-      for (const i of stage.instructions) {
-        if (i.kind !== "CMD") continue;
+      for (const i of ctx.ofKind("CMD", stage)) {
         if (previous) ctx.report(this.meta, previous.range, "Multiple CMD instructions found. If you list more than one CMD then only the last CMD will take effect");
         previous = i;
       }

@@ -16,8 +16,7 @@ export const DL4004: Rule = {
   check(ctx) {
     for (const stage of ctx.stages) {
       let previous: Instruction | null = null;
-      for (const i of stage.instructions) {
-        if (i.kind !== "ENTRYPOINT") continue;
+      for (const i of ctx.ofKind("ENTRYPOINT", stage)) {
         if (previous) ctx.report(this.meta, previous.range, "Multiple ENTRYPOINT instructions found. If you list more than one ENTRYPOINT then only the last ENTRYPOINT will take effect");
         previous = i;
       }

@@ -10,11 +10,16 @@ export interface LabelPair {
   readonly range: SourceRange;
 }
 
-/** Every LABEL key/value of the file (not ONBUILD triggers), resolved. */
-export function labelPairs(ctx: LintContext): LabelPair[] {
+const LABEL_PAIRS: unique symbol = Symbol("labelPairs");
+
+/** Every LABEL key/value of the file (not ONBUILD triggers), resolved once per file (ten rules read them). */
+export function labelPairs(ctx: LintContext): readonly LabelPair[] {
+  return ctx.memo(LABEL_PAIRS, () => collectLabelPairs(ctx));
+}
+
+function collectLabelPairs(ctx: LintContext): LabelPair[] {
   const out: LabelPair[] = [];
-  for (const i of ctx.instructions) {
-    if (i.kind !== "LABEL") continue;
+  for (const i of ctx.ofKind("LABEL")) {
     for (const p of i.pairs) out.push({ instruction: i, key: ctx.resolve(p.key, i), value: ctx.resolve(p.value, i), range: p.range });
   }
   return out;
