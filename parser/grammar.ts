@@ -67,8 +67,13 @@ const tokens = [Blank, Newline, Keyword, FlagEnd, Flag, Arguments];
  * instruction; offsets are made relative to the line by `lineStarts`.
  */
 class DockerfileGrammar extends EmbeddedActionsParser {
-  constructor() {
-    super(tokens, { maxLookahead: 2 });
+  /**
+   * `validate`: Chevrotain's checks of the grammar itself (ambiguities, left recursion, …). The
+   * grammar is fixed, so they run in the tests (`checkGrammar`), not in every process, where
+   * they were a good part of the parser's set-up.
+   */
+  constructor(validate = false) {
+    super(tokens, { maxLookahead: 2, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -154,6 +159,19 @@ function blankSplitFallback(line: string): Envelope {
   return { keyword: line.slice(0, end), keywordStart: 0, keywordEnd: end, flags: [], argumentsStart: line.length };
 }
 
+function newLexer(validate: boolean): Lexer {
+  return new Lexer(lexerDefinition, { positionTracking: "onlyOffset", ensureOptimizations: true, skipValidations: !validate });
+}
+
+/**
+ * Builds the lexer and the grammar with Chevrotain's validations on (they are skipped at run
+ * time): throws when the token definitions or the grammar have a defect Chevrotain detects.
+ */
+export function checkGrammar(): void {
+  newLexer(true);
+  new DockerfileGrammar(true);
+}
+
 /**
  * Lexes and parses logical lines (leading blanks removed, no "\n" inside) into one envelope
  * per line, in order.
@@ -161,7 +179,7 @@ function blankSplitFallback(line: string): Envelope {
 export function parseEnvelopes(lines: readonly string[]): Envelope[] {
   if (lines.length === 0) return [];
   // ensureOptimizations: a pattern change that loses the first-character optimisation fails loudly.
-  lexer ??= new Lexer(lexerDefinition, { positionTracking: "onlyOffset", ensureOptimizations: true });
+  lexer ??= newLexer(false);
   grammar ??= new DockerfileGrammar();
   const lineStarts: number[] = [];
   let at = 0;
