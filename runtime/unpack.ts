@@ -26,6 +26,7 @@ import { TarParser, type TarBodySink, type TarHeader } from "../image/tar-parser
 import { DigestHasher, type Digest } from "../image/digest.js";
 import { OPAQUE_WHITEOUT, WHITEOUT_META_PREFIX, WHITEOUT_PREFIX } from "../image/whiteout.js";
 import { KilnError, assertNever } from "../util/errors.js";
+import { fileWriters, type FileWriters } from "./file-writers.js";
 import { mknods, setXattrs, type NodeRecord } from "./helper.js";
 import { archivePathComponents, resolveInRoot } from "./resolve.js";
 
@@ -50,6 +51,11 @@ export interface UnpackOptions {
   readonly diffId?: Digest;
   /** How errors name the layer (default: `layer <diffId>`). */
   readonly what?: string;
+  /**
+   * From the how-manieth regular file of the layer on, files are written by worker threads
+   * (runtime/file-writers.ts; default 64, so small layers never start them; Infinity: never).
+   */
+  readonly parallelFrom?: number;
 }
 
 export interface UnpackStats {
@@ -125,6 +131,15 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
+/** `parallelFrom`'s default: 64, or KILN_UNPACK_THREADED_FROM (the tests run every unpack case threaded with 0). */
+function threadedFrom(): number {
+  const v = Number(process.env["KILN_UNPACK_THREADED_FROM"]);
+  return process.env["KILN_UNPACK_THREADED_FROM"] !== undefined && Number.isFinite(v) && v >= 0 ? v : 64;
+}
+
+/** Files up to this size go to the writer threads (bigger ones are written as they stream by). */
+const THREADED_FILE_MAX = 1024 * 1024;
+
 /** A file opened to be written: fails on anything already there (a link is not followed). */
 const CREATE = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW;
 
@@ -166,6 +181,12 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
   const opaqueName = isRoot() ? "trusted.overlay.opaque" : "user.overlay.opaque";
   const hasher = options.diffId !== undefined ? new DigestHasher() : undefined;
   let openFd: number | undefined;
+  // regular files handed to the writer threads and not yet waited for, by in-layer name: a
+  // later entry at or under one of them waits (drain) before it looks at the filesystem
+  const parallelFrom = options.parallelFrom ?? threadedFrom();
+  let files = 0;
+  let writers: FileWriters | null | undefined;
+  const pending = new Set<string>();
 
   const failed = (name: string, err: unknown): KilnError =>
     err instanceof KilnError ? err : new KilnError("unpack-failed", `unpacking ${JSON.stringify(name)}: ${(err as Error).message}`, { cause: err });
@@ -186,8 +207,11 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
       parser.push(b);
     }
     parser.end();
+    drain();
   } finally {
     if (openFd !== undefined) closeSync(openFd);
+    // nothing may still be writing when the caller removes a failed unpack
+    if (writers && pending.size > 0) writers.drain();
   }
   // every byte (the end-of-archive blocks too) hashed and compared before anything is kept
   if (hasher) {
@@ -216,7 +240,46 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     for (let p = dir; p.length > dest.length && !made.has(p); p = dirname(p)) made.add(p);
   }
 
-  function fileSink(target: string, h: TarHeader): TarBodySink {
+  /** Waits for the files handed to the writer threads; throws the first that failed. */
+  function drain(): void {
+    if (!writers || pending.size === 0) return;
+    pending.clear();
+    const error = writers.drain();
+    if (error) throw failed(error.name, Object.assign(new Error(error.message), error.code ? { code: error.code } : {}));
+  }
+
+  /** Waits when `rel` or a directory above it is a file still being written. */
+  function drainIfPending(parts: readonly string[]): void {
+    if (pending.size === 0) return;
+    let prefix = "";
+    for (const part of parts) {
+      prefix = prefix === "" ? part : `${prefix}/${part}`;
+      if (pending.has(prefix)) return drain();
+    }
+  }
+
+  /** A regular file written by a worker thread once its body is complete. */
+  function threadedSink(target: string, rel: string, h: TarHeader, to: FileWriters): TarBodySink {
+    const data = new ArrayBuffer(h.size);
+    const bytes = new Uint8Array(data);
+    let at = 0;
+    return {
+      data(b) {
+        bytes.set(b, at);
+        at += b.byteLength;
+      },
+      end() {
+        pending.add(rel);
+        to.submit({ target, name: h.name, flags: CREATE, chown, uid: h.uid, gid: h.gid, mode: h.mode & 0o7777, mtime: h.mtime }, data);
+      },
+    };
+  }
+
+  function fileSink(target: string, rel: string, h: TarHeader): TarBodySink {
+    if (++files >= parallelFrom && h.size <= THREADED_FILE_MAX) {
+      writers ??= fileWriters();
+      if (writers) return threadedSink(target, rel, h, writers);
+    }
     const fd = openSync(target, CREATE, 0o600);
     openFd = fd;
     return {
@@ -259,6 +322,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
       }
       return undefined;
     }
+    drainIfPending(parts);
     const base = parts[parts.length - 1]!;
     const parentRel = parts.slice(0, -1).join("/");
     let parent = parents.get(parentRel);
@@ -282,6 +346,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     const existing = !fresh || made.has(target) ? lstatOrUndefined(target) : undefined;
     const keptDir = existing?.isDirectory() === true && h.type === "directory";
     if (existing && !keptDir) {
+      drain(); // it may be a directory with files still being written
       rmSync(target, { recursive: true, force: true });
       parents.clear(); // a directory on a remembered path may be gone
     }
@@ -292,7 +357,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     switch (h.type) {
       case "file":
       case "contiguous-file":
-        sink = fileSink(target, h);
+        sink = fileSink(target, parentRel === "" ? base : `${parentRel}/${base}`, h);
         break;
       case "directory":
         if (!keptDir) mkdirSync(target, { mode: 0o700 });
@@ -302,6 +367,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
         break;
       case "symlink":
         if (!h.linkname) throw unsafe(`layer entry ${JSON.stringify(h.name)}: symlink without a target`);
+        drain(); // paths resolved for the files in flight must not change under them
         symlinkSync(h.linkname, target);
         parents.clear(); // a remembered parent path may now lead through this link
         if (chown) lchownSync(target, h.uid, h.gid);
@@ -315,6 +381,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
           throw unsafe(`layer entry ${JSON.stringify(h.name)}: hard link to ${JSON.stringify(h.linkname)} leaves the layer`);
         }
         if (linkParts.length === 0) throw unsafe(`layer entry ${JSON.stringify(h.name)}: hard link to the root`);
+        drain(); // its source may be a file still being written
         const source = resolveInRoot(dest, linkParts.join("/"), { followLast: false });
         const st = lstatOrUndefined(source);
         if (st?.isDirectory()) throw unsafe(`layer entry ${JSON.stringify(h.name)}: hard link to a directory (${h.linkname})`);
@@ -366,6 +433,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
   }
 
   function whiteout(parent: string, name: string, parentRel: string): void {
+    drain();
     parents.clear();
     const target = join(parent, name);
     const rel = parentRel === "" ? name : `${parentRel}/${name}`;
@@ -385,6 +453,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
   }
 
   function opaque(dir: string, rel: string): void {
+    drain();
     parents.clear();
     if (options.mode === "overlay") {
       mkdirSync(dir, { recursive: true });
