@@ -9,7 +9,8 @@
  *
  * The unpacker runs synchronously inside the tar parser's callbacks, so it waits for the jobs
  * with `Atomics.wait` on a shared counter (`drain`) wherever a later entry could depend on them,
- * and receives errors synchronously (`receiveMessageOnPort`). The bytes queued are bounded.
+ * and receives errors synchronously (`receiveMessageOnPort`). Bodies travel through a ring of
+ * shared memory per worker (4 MiB), so memory stays bounded.
  * The workers are made once per process, on first use, and never keep it alive.
  */
 import { availableParallelism } from "node:os";
@@ -34,12 +35,18 @@ export interface FileJobError {
   readonly code?: string;
 }
 
-/** Counters shared with the workers: jobs not finished, their bytes. */
+/** Shared counter: jobs handed out and not yet finished (all workers). */
 const PENDING = 0;
-const BYTES = 1;
-/** Bytes handed to the workers and not yet written, at most (the parser waits above it). */
-const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
-/** A drain that sees no job finish for this long reports the workers as stuck. */
+/**
+ * Each worker reads file bodies from its own ring of shared memory, in the order of its jobs:
+ * nothing is allocated or transferred per file, and the memory is bounded by construction (an
+ * ArrayBuffer moved to a worker per file was freed only when that worker collected garbage:
+ * +110 MB of peak RSS for a 200 MB layer).
+ */
+const RING_BYTES = 4 * 1024 * 1024;
+/** The largest body a job may carry (the unpacker writes bigger files itself). */
+export const MAX_JOB_BYTES = 1024 * 1024;
+/** A wait that sees no job finish for this long reports the workers as stuck. */
 const STALL_MS = 120_000;
 
 // Plain JavaScript run with `eval`: the same in dist/lib, the ES module bundle and the CommonJS
@@ -48,12 +55,14 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const fs = require("node:fs");
 const counters = new Int32Array(workerData.counters);
+const used = new Int32Array(workerData.used);
+const ring = new Uint8Array(workerData.ring);
 const errors = workerData.errors;
 parentPort.on("message", (job) => {
   try {
     const fd = fs.openSync(job.target, job.flags, 0o600);
     try {
-      const b = new Uint8Array(job.data);
+      const b = ring.subarray(job.offset, job.offset + job.size);
       for (let off = 0; off < b.length; ) off += fs.writeSync(fd, b, off, b.length - off);
       if (job.chown) fs.fchownSync(fd, job.uid, job.gid);
       fs.fchmodSync(fd, job.mode);
@@ -64,44 +73,91 @@ parentPort.on("message", (job) => {
   } catch (err) {
     errors.postMessage({ name: job.name, message: String(err && err.message), code: err && err.code });
   }
-  Atomics.sub(counters, ${BYTES}, job.data.byteLength);
+  Atomics.sub(used, 0, job.release);
   Atomics.sub(counters, ${PENDING}, 1);
   Atomics.notify(counters, ${PENDING});
 });
 `;
 
+/** Where a file's body goes before it is handed to a worker. */
+export interface FileSlot {
+  /** Exactly the body's size: fill it, then `submit`. */
+  readonly bytes: Uint8Array;
+  submit(job: FileJob): void;
+  /** Gives the room back unused (an unpack that failed in the middle of this body). */
+  cancel(): void;
+}
+
+interface Lane {
+  readonly worker: Worker;
+  readonly errors: MessagePort;
+  readonly ring: Uint8Array;
+  /** Bytes of the ring reserved and not yet released by the worker (padding at a wrap included). */
+  readonly used: Int32Array;
+  /** Where the next body starts. */
+  head: number;
+}
+
 class FileWriters {
-  private readonly counters = new Int32Array(new SharedArrayBuffer(8));
-  private readonly workers: Worker[] = [];
-  private readonly errorPorts: MessagePort[] = [];
+  private readonly counters = new Int32Array(new SharedArrayBuffer(4));
+  private readonly lanes: Lane[] = [];
   private next = 0;
+  private lastGroup: string | undefined;
 
   constructor(threads: number) {
     for (let i = 0; i < threads; i++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { counters: this.counters.buffer, errors: port2 }, transferList: [port2] });
+      const ring = new SharedArrayBuffer(RING_BYTES);
+      const used = new Int32Array(new SharedArrayBuffer(4));
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { counters: this.counters.buffer, used: used.buffer, ring, errors: port2 }, transferList: [port2] });
       worker.unref();
       port1.unref();
-      this.workers.push(worker);
-      this.errorPorts.push(port1);
+      this.lanes.push({ worker, errors: port1, ring: new Uint8Array(ring), used, head: 0 });
     }
   }
 
-  /** Hands one whole file to a worker (round robin); `data` is moved, not copied. */
-  submit(job: FileJob, data: ArrayBuffer): void {
-    while (Atomics.load(this.counters, BYTES) > MAX_QUEUED_BYTES) this.waitForProgress();
-    Atomics.add(this.counters, BYTES, data.byteLength);
-    Atomics.add(this.counters, PENDING, 1);
-    const worker = this.workers[this.next++ % this.workers.length]!;
-    worker.postMessage({ ...job, data }, [data]);
+  /**
+   * Room for a body of `size` bytes (at most MAX_JOB_BYTES) in a worker's ring; waits while it
+   * is full. Files of one `group` (their directory) go to one worker as long as they come in a
+   * row: creating files in one directory takes that directory's lock, so two threads creating
+   * in the same directory mostly wait for each other.
+   */
+  reserve(size: number, group: string): FileSlot {
+    if (size > MAX_JOB_BYTES) throw new RangeError(`a file writer job carries at most ${MAX_JOB_BYTES} bytes`);
+    if (group !== this.lastGroup) {
+      this.lastGroup = group;
+      this.next++;
+    }
+    const lane = this.lanes[this.next % this.lanes.length]!;
+    const wraps = lane.head + size > RING_BYTES;
+    const release = size + (wraps ? RING_BYTES - lane.head : 0);
+    while (Atomics.load(lane.used, 0) + release > RING_BYTES) {
+      if (Atomics.load(this.counters, PENDING) === 0) throw new Error("file writer ring: room held by no job (a body reserved and never submitted or cancelled)");
+      this.waitForProgress();
+    }
+    const offset = wraps ? 0 : lane.head;
+    lane.head = offset + size;
+    Atomics.add(lane.used, 0, release);
+    return {
+      bytes: lane.ring.subarray(offset, offset + size),
+      submit: (job) => {
+        Atomics.add(this.counters, PENDING, 1);
+        lane.worker.postMessage({ ...job, offset, size, release });
+      },
+      cancel: () => {
+        // the ring is used in order: the head goes back too, unless a later body was reserved
+        if (lane.head === offset + size) lane.head = wraps ? RING_BYTES - (release - size) : offset;
+        Atomics.sub(lane.used, 0, release);
+      },
+    };
   }
 
   /** Waits until every submitted file is written; the first error since the last drain, if any. */
   drain(): FileJobError | undefined {
     while (Atomics.load(this.counters, PENDING) !== 0) this.waitForProgress();
     let first: FileJobError | undefined;
-    for (const port of this.errorPorts) {
-      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) first ??= m.message as FileJobError;
+    for (const lane of this.lanes) {
+      for (let m = receiveMessageOnPort(lane.errors); m !== undefined; m = receiveMessageOnPort(lane.errors)) first ??= m.message as FileJobError;
     }
     return first;
   }

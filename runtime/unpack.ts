@@ -26,7 +26,7 @@ import { TarParser, type TarBodySink, type TarHeader } from "../image/tar-parser
 import { DigestHasher, type Digest } from "../image/digest.js";
 import { OPAQUE_WHITEOUT, WHITEOUT_META_PREFIX, WHITEOUT_PREFIX } from "../image/whiteout.js";
 import { KilnError, assertNever } from "../util/errors.js";
-import { fileWriters, type FileWriters } from "./file-writers.js";
+import { fileWriters, MAX_JOB_BYTES, type FileSlot, type FileWriters } from "./file-writers.js";
 import { mknods, setXattrs, type NodeRecord } from "./helper.js";
 import { archivePathComponents, resolveInRoot } from "./resolve.js";
 
@@ -137,9 +137,6 @@ function threadedFrom(): number {
   return process.env["KILN_UNPACK_THREADED_FROM"] !== undefined && Number.isFinite(v) && v >= 0 ? v : 64;
 }
 
-/** Files up to this size go to the writer threads (bigger ones are written as they stream by). */
-const THREADED_FILE_MAX = 1024 * 1024;
-
 /** A file opened to be written: fails on anything already there (a link is not followed). */
 const CREATE = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW;
 
@@ -187,6 +184,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
   let files = 0;
   let writers: FileWriters | null | undefined;
   const pending = new Set<string>();
+  let openSlot: FileSlot | undefined; // a threaded file whose body is still being read
 
   const failed = (name: string, err: unknown): KilnError =>
     err instanceof KilnError ? err : new KilnError("unpack-failed", `unpacking ${JSON.stringify(name)}: ${(err as Error).message}`, { cause: err });
@@ -210,6 +208,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     drain();
   } finally {
     if (openFd !== undefined) closeSync(openFd);
+    openSlot?.cancel();
     // nothing may still be writing when the caller removes a failed unpack
     if (writers && pending.size > 0) writers.drain();
   }
@@ -260,23 +259,24 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
 
   /** A regular file written by a worker thread once its body is complete. */
   function threadedSink(target: string, rel: string, h: TarHeader, to: FileWriters): TarBodySink {
-    const data = new ArrayBuffer(h.size);
-    const bytes = new Uint8Array(data);
+    const slot = to.reserve(h.size, dirname(target));
+    openSlot = slot;
     let at = 0;
     return {
       data(b) {
-        bytes.set(b, at);
+        slot.bytes.set(b, at);
         at += b.byteLength;
       },
       end() {
+        openSlot = undefined;
         pending.add(rel);
-        to.submit({ target, name: h.name, flags: CREATE, chown, uid: h.uid, gid: h.gid, mode: h.mode & 0o7777, mtime: h.mtime }, data);
+        slot.submit({ target, name: h.name, flags: CREATE, chown, uid: h.uid, gid: h.gid, mode: h.mode & 0o7777, mtime: h.mtime });
       },
     };
   }
 
   function fileSink(target: string, rel: string, h: TarHeader): TarBodySink {
-    if (++files >= parallelFrom && h.size <= THREADED_FILE_MAX) {
+    if (++files >= parallelFrom && h.size <= MAX_JOB_BYTES) {
       writers ??= fileWriters();
       if (writers) return threadedSink(target, rel, h, writers);
     }
