@@ -10,8 +10,9 @@
  * The unpacker runs synchronously inside the tar parser's callbacks, so it waits for the jobs
  * with `Atomics.wait` on a shared counter (`drain`) wherever a later entry could depend on them,
  * and receives errors synchronously (`receiveMessageOnPort`). Bodies travel through a ring of
- * shared memory per worker (4 MiB), so memory stays bounded.
- * The workers are made once per process, on first use, and never keep it alive.
+ * shared memory per worker (2 MiB), so memory stays bounded.
+ * The workers are started for one unpack (from its 64th file) and ended with it; they never keep
+ * the process alive.
  */
 import { availableParallelism } from "node:os";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
@@ -43,9 +44,9 @@ const PENDING = 0;
  * ArrayBuffer moved to a worker per file was freed only when that worker collected garbage:
  * +110 MB of peak RSS for a 200 MB layer).
  */
-const RING_BYTES = 4 * 1024 * 1024;
+const RING_BYTES = 2 * 1024 * 1024;
 /** The largest body a job may carry (the unpacker writes bigger files itself). */
-export const MAX_JOB_BYTES = 1024 * 1024;
+export const MAX_JOB_BYTES = 512 * 1024;
 /** A wait that sees no job finish for this long reports the workers as stuck. */
 const STALL_MS = 120_000;
 
@@ -109,7 +110,13 @@ class FileWriters {
       const { port1, port2 } = new MessageChannel();
       const ring = new SharedArrayBuffer(RING_BYTES);
       const used = new Int32Array(new SharedArrayBuffer(4));
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { counters: this.counters.buffer, used: used.buffer, ring, errors: port2 }, transferList: [port2] });
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { counters: this.counters.buffer, used: used.buffer, ring, errors: port2 },
+        transferList: [port2],
+        // a job is a small object: a small young generation keeps each thread at a few MB
+        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+      });
       worker.unref();
       port1.unref();
       this.lanes.push({ worker, errors: port1, ring: new Uint8Array(ring), used, head: 0 });
@@ -152,6 +159,14 @@ class FileWriters {
     };
   }
 
+  /** Ends the threads (every job is done: callers drain first). */
+  close(): void {
+    for (const lane of this.lanes) {
+      lane.errors.close();
+      void lane.worker.terminate();
+    }
+  }
+
   /** Waits until every submitted file is written; the first error since the last drain, if any. */
   drain(): FileJobError | undefined {
     while (Atomics.load(this.counters, PENDING) !== 0) this.waitForProgress();
@@ -171,18 +186,17 @@ class FileWriters {
   }
 }
 
-let shared: FileWriters | null | undefined;
-
-/** The process's writers (made on first call), or null where threads cannot be started. */
-export function fileWriters(): FileWriters | null {
-  if (shared === undefined) {
-    try {
-      shared = new FileWriters(Math.min(4, Math.max(2, availableParallelism())));
-    } catch {
-      shared = null;
-    }
+/**
+ * Writers for one unpack, or null where threads cannot be started. Each unpack has its own (the
+ * errors a drain reports are that unpack's), and `close`s them when it is over: the threads'
+ * memory (~10 MB each) is not kept for the rest of a build.
+ */
+export function startFileWriters(): FileWriters | null {
+  try {
+    return new FileWriters(Math.min(4, Math.max(2, availableParallelism())));
+  } catch {
+    return null;
   }
-  return shared;
 }
 
 export type { FileWriters };

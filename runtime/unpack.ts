@@ -26,7 +26,7 @@ import { TarParser, type TarBodySink, type TarHeader } from "../image/tar-parser
 import { DigestHasher, type Digest } from "../image/digest.js";
 import { OPAQUE_WHITEOUT, WHITEOUT_META_PREFIX, WHITEOUT_PREFIX } from "../image/whiteout.js";
 import { KilnError, assertNever } from "../util/errors.js";
-import { fileWriters, MAX_JOB_BYTES, type FileSlot, type FileWriters } from "./file-writers.js";
+import { MAX_JOB_BYTES, startFileWriters, type FileSlot, type FileWriters } from "./file-writers.js";
 import { mknods, setXattrs, type NodeRecord } from "./helper.js";
 import { archivePathComponents, resolveInRoot } from "./resolve.js";
 
@@ -210,7 +210,10 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     if (openFd !== undefined) closeSync(openFd);
     openSlot?.cancel();
     // nothing may still be writing when the caller removes a failed unpack
-    if (writers && pending.size > 0) writers.drain();
+    if (writers) {
+      if (pending.size > 0) writers.drain();
+      writers.close();
+    }
   }
   // every byte (the end-of-archive blocks too) hashed and compared before anything is kept
   if (hasher) {
@@ -277,7 +280,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
 
   function fileSink(target: string, rel: string, h: TarHeader): TarBodySink {
     if (++files >= parallelFrom && h.size <= MAX_JOB_BYTES) {
-      writers ??= fileWriters();
+      writers ??= startFileWriters();
       if (writers) return threadedSink(target, rel, h, writers);
     }
     const fd = openSync(target, CREATE, 0o600);
