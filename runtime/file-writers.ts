@@ -3,7 +3,7 @@
  * parsing the tar (runtime/unpack.ts). Creating a file is mostly kernel time, and on some
  * filesystems a lot of it: ext4 without a journal, for one, scans past every recently deleted
  * inode of the group for each new one, so 20,000 creates right after a big `rm -rf` took 10 s on
- * one thread and 5 s on two (docs/runtime.md, Unpacking). Each job is one whole file: open with
+ * one thread and 5 s on two (docs/runtime.md, Files). Each job is one whole file: open with
  * O_CREAT|O_EXCL|O_NOFOLLOW (nothing existing is written through or replaced), write, owner,
  * mode, mtime, close: the same calls the unpacker makes itself.
  *

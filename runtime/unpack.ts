@@ -370,7 +370,8 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
         break;
       case "symlink":
         if (!h.linkname) throw unsafe(`layer entry ${JSON.stringify(h.name)}: symlink without a target`);
-        drain(); // paths resolved for the files in flight must not change under them
+        // no drain: the link is made at a path that does not exist (an existing one was removed
+        // above, after a drain), so no directory a file in flight was resolved through changes
         symlinkSync(h.linkname, target);
         parents.clear(); // a remembered parent path may now lead through this link
         if (chown) lchownSync(target, h.uid, h.gid);
