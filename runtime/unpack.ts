@@ -319,6 +319,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
     if (parts.length === 0) {
       // "./": the root directory's own metadata
       if (h.type === "directory") {
+        drain(); // a new owner or mode must not stop a file in flight from being made (without root)
         if (chown) lchownSync(dest, h.uid, h.gid);
         chmodSync(dest, mode);
         dirTimes.push({ path: dest, depth: 0, mtime: h.mtime });
@@ -364,6 +365,7 @@ export async function unpackLayer(source: Readable, dest: string, options: Unpac
         break;
       case "directory":
         if (!keptDir) mkdirSync(target, { mode: 0o700 });
+        else drain(); // files in flight may be in it: a new owner or mode must not stop them (without root)
         if (chown) lchownSync(target, h.uid, h.gid);
         chmodSync(target, mode);
         dirTimes.push({ path: target, depth: parts.length, mtime: h.mtime });
