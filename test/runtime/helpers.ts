@@ -1,10 +1,12 @@
-/** Helpers for the runtime tests: who may run them, temp dirs, busybox rootfs, output capture. */
+/** Helpers for the runtime tests: who may run them, temp dirs, busybox rootfs, output capture, raw tars. */
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
+import { Readable, Writable } from "node:stream";
+import tarStream from "tar-stream";
 import { test } from "uvu";
 import { findStaticBusybox, helperPath, makeBusyboxRootfs } from "../../runtime/index.js";
+import { collect } from "../image/helpers.js";
 
 function helperExists(): boolean {
   try {
@@ -81,5 +83,21 @@ export function descendants(pid: number): number[] {
     }
   };
   walk(pid);
+  return out;
+}
+
+export type Raw = { name: string; type?: "file" | "directory" | "symlink" | "link" | "character-device" | "fifo"; linkname?: string; body?: string; mode?: number; uid?: number; gid?: number; mtime?: Date; devmajor?: number; devminor?: number };
+
+/** A tar written entry by entry with tar-stream (createTar refuses what these tests need). */
+export async function rawTar(entries: Raw[]): Promise<Buffer> {
+  const pack = tarStream.pack();
+  const out = collect(pack as unknown as Readable);
+  for (const e of entries) {
+    await new Promise<void>((resolve, reject) => {
+      const body = e.body ?? "";
+      pack.entry({ type: "file", mode: 0o644, mtime: new Date(0), ...e, size: e.type && e.type !== "file" ? 0 : Buffer.byteLength(body) }, e.type && e.type !== "file" ? "" : body, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+  pack.finalize();
   return out;
 }

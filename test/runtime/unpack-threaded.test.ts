@@ -11,36 +11,11 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import tarStream from "tar-stream";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { KilnError } from "../../util/errors.js";
 import { unpackLayer, type UnpackMode } from "../../runtime/index.js";
-import { collect } from "../image/helpers.js";
-import { cleanupTemps, tempDir } from "./helpers.js";
-
-interface Raw {
-  name: string;
-  type?: "file" | "directory" | "symlink" | "link";
-  body?: string;
-  linkname?: string;
-  mode?: number;
-  mtime?: Date;
-}
-
-async function rawTar(entries: readonly Raw[]): Promise<Buffer> {
-  const pack = tarStream.pack();
-  const out = collect(pack as unknown as Readable);
-  for (const e of entries) {
-    await new Promise<void>((resolve, reject) => {
-      const file = e.type === undefined || e.type === "file";
-      const body = file ? (e.body ?? "") : "";
-      pack.entry({ type: "file", mode: 0o644, mtime: new Date(1_000_000_000_000), ...e, size: Buffer.byteLength(body) }, body, (err) => (err ? reject(err) : resolve()));
-    });
-  }
-  pack.finalize();
-  return out;
-}
+import { cleanupTemps, rawTar, tempDir, type Raw } from "./helpers.js";
 
 /**
  * Every path under `dir` with its type, mode, owner, content (or link target) and, for files and

@@ -7,29 +7,12 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
-import tarStream from "tar-stream";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { KilnError } from "../../util/errors.js";
 import { readXattrs, unpackLayer, type UnpackMode } from "../../runtime/index.js";
-import { collect, padBlock, paxRecord, ustarHeader } from "../image/helpers.js";
-import { cleanupTemps, isRoot, tempDir } from "./helpers.js";
-
-type Raw = { name: string; type?: "file" | "directory" | "symlink" | "link" | "character-device" | "fifo"; linkname?: string; body?: string; mode?: number; uid?: number; gid?: number; mtime?: Date; devmajor?: number; devminor?: number };
-
-/** A tar written entry by entry with tar-stream (createTar refuses what these tests need). */
-async function rawTar(entries: Raw[]): Promise<Buffer> {
-  const pack = tarStream.pack();
-  const out = collect(pack as unknown as Readable);
-  for (const e of entries) {
-    await new Promise<void>((resolve, reject) => {
-      const body = e.body ?? "";
-      pack.entry({ type: "file", mode: 0o644, mtime: new Date(0), ...e, size: e.type && e.type !== "file" ? 0 : Buffer.byteLength(body) }, e.type && e.type !== "file" ? "" : body, (err) => (err ? reject(err) : resolve()));
-    });
-  }
-  pack.finalize();
-  return out;
-}
+import { padBlock, paxRecord, ustarHeader } from "../image/helpers.js";
+import { cleanupTemps, isRoot, rawTar, tempDir, type Raw } from "./helpers.js";
 
 function setup() {
   const base = tempDir("kiln-unpack-");
