@@ -84,6 +84,7 @@ export class LayoutStore implements ImageStore {
   /** Temp files removed when the lock was first taken, reported by the next prune. */
   private unreportedTemp = 0;
   private exitHook: (() => void) | undefined;
+  private leasing: Promise<void> | undefined;
 
   constructor(root: string, options: OpenStoreOptions = {}) {
     this.paths = storePaths(root);
@@ -158,8 +159,14 @@ export class LayoutStore implements ImageStore {
   }
 
   /** Makes sure this process holds a lease: prune keeps blobs written since it was taken. */
-  private async ensureLease(): Promise<void> {
-    if (this.lease) return;
+  private ensureLease(): Promise<void> {
+    if (this.lease) return Promise.resolve();
+    // one lease however many writes start at once (parallel layer pulls, an image's blobs):
+    // without the shared promise each caller past the `await` took a lease of its own
+    return (this.leasing ??= this.takeLease().finally(() => (this.leasing = undefined)));
+  }
+
+  private async takeLease(): Promise<void> {
     const path = tempName(this.paths.locks, LEASE_PREFIX);
     const since = Date.now();
     await mkdir(this.paths.locks, { recursive: true });
@@ -242,6 +249,21 @@ export class LayoutStore implements ImageStore {
       if (err instanceof KilnError) throw err;
       return false;
     }
+  }
+
+  /**
+   * For a blob about to be referenced again: true when the store has it at the expected size,
+   * after refreshing its mtime (prune's grace period counts from it); false when it must be
+   * written. Two system calls, where hasBlob() and then putBlob() of nothing take three.
+   */
+  async refreshBlob(expected: { digest: Digest; size?: number }): Promise<boolean> {
+    await this.ensureLease();
+    const path = this.blobPath(expected.digest);
+    const existing = await stat(path).catch(() => undefined);
+    if (!existing?.isFile() || (expected.size !== undefined && expected.size !== existing.size)) return false;
+    const now = new Date();
+    await utimes(path, now, now).catch(() => {});
+    return true;
   }
 
   async putBlob(source: BlobSource, options: PutBlobOptions = {}): Promise<BlobInfo> {
@@ -412,22 +434,30 @@ export class LayoutStore implements ImageStore {
     if (layers.length !== manifest.layers.length) {
       throw new KilnError("invalid-image", `image has ${layers.length} layers but its manifest lists ${manifest.layers.length}`);
     }
-    const put = async (source: () => Promise<BlobSource>, d: { digest: Digest; size: number }, what: string) => {
-      if (await this.hasBlob(d.digest)) {
-        await this.putBlob(Buffer.alloc(0), { expected: d, what }).catch(() => {}); // refreshes mtime for leases
-        return;
-      }
-      await this.putBlob(await source(), { expected: d, what });
-      created.push(d.digest);
-    };
     for (const [i, d] of manifest.layers.entries()) {
-      const layer = layers[i]!;
-      if (layer.digest !== d.digest) throw new KilnError("invalid-image", `layer ${i + 1}: manifest lists ${d.digest}, the image gives ${layer.digest}`);
-      await put(() => layer.open(), d, `layer ${i + 1} (${d.digest})`);
+      if (layers[i]!.digest !== d.digest) throw new KilnError("invalid-image", `layer ${i + 1}: manifest lists ${d.digest}, the image gives ${layers[i]!.digest}`);
     }
-    await put(() => image.rawConfig(), manifest.config, `config ${manifest.config.digest}`);
     const digest = await image.digest();
-    await put(async () => raw, { digest, size: raw.byteLength }, `manifest ${digest}`);
+    const blobs: { d: { digest: Digest; size: number }; source: () => Promise<BlobSource>; what: string }[] = [
+      ...manifest.layers.map((d, i) => ({ d, source: () => layers[i]!.open(), what: `layer ${i + 1} (${d.digest})` })),
+      { d: manifest.config, source: () => image.rawConfig(), what: `config ${manifest.config.digest}` },
+      { d: { digest, size: raw.byteLength }, source: async () => raw, what: `manifest ${digest}` },
+    ];
+    // Blobs already stored (most of them, when a build re-tags or adds a layer) only get their
+    // mtime refreshed; the missing ones are written. All at once: one by one, each file system
+    // call waited for the last (~1 ms per layer of a one-file rebuild, and ~4 ms per small blob
+    // written with its fsyncs). Every write ends before a failure is reported, so the caller's
+    // cleanup of `created` sees them all.
+    const present = await Promise.all(blobs.map((b) => this.refreshBlob(b.d)));
+    const writes = await Promise.allSettled(
+      blobs.map(async (b, i) => {
+        if (present[i]) return;
+        await this.putBlob(await b.source(), { expected: b.d, what: b.what });
+        created.push(b.d.digest);
+      }),
+    );
+    const failed = writes.find((w): w is PromiseRejectedResult => w.status === "rejected");
+    if (failed) throw failed.reason;
     const desc: Descriptor = { mediaType, digest, size: raw.byteLength };
     try {
       const config = parseJsonDocument<ImageConfig>(await image.rawConfig(), "image config");
@@ -474,21 +504,26 @@ export class LayoutStore implements ImageStore {
     });
     const created: Digest[] = [];
     let desc: Descriptor;
+    let entries: Descriptor[];
     try {
       desc = await write(created);
-      await this.updateIndex(async (manifests) => {
+      entries = await this.updateIndex(async (manifests) => {
         // commit only what is all there (prune may have raced a deduplicated blob away)
         const graph = await this.walk([desc]);
         if (graph.missing.size > 0) {
           throw new KilnError("blob-missing", `cannot record image ${desc.digest}: blob ${[...graph.missing][0]} vanished while it was written (a concurrent prune?); try again`);
         }
-        return { manifests: placeNames(manifests, desc, names), result: undefined };
+        const placed = placeNames(manifests, desc, names);
+        return { manifests: placed, result: placed.filter((d) => d.digest === desc.digest) };
       });
     } catch (err) {
       await this.rollback(created).catch(() => {});
       throw err;
     }
-    return this.recordFor(desc.digest);
+    // the record from the index just written, without reading index.json again
+    const record = (await this.recordsFrom(entries))[0];
+    if (!record) throw notFound(desc.digest);
+    return record;
   }
 
   /** Deletes the given blobs unless something references them (undoing a failed operation's writes). */
@@ -730,9 +765,8 @@ export class LayoutStore implements ImageStore {
       }
       children = children.filter((c) => c && typeof c === "object");
       edges.set(d.digest, children.map((c) => c.digest));
-      for (const c of children) {
-        if (c && typeof c.digest === "string" && c.digest.startsWith("sha256:") && typeof c.mediaType === "string") await visit(c, true);
-      }
+      // a manifest's blobs at once: one by one, each stat waits for the last (~1 ms per layer)
+      await Promise.all(children.map((c) => (c && typeof c.digest === "string" && c.digest.startsWith("sha256:") && typeof c.mediaType === "string" ? visit(c, true) : undefined)));
     };
     for (const r of roots) await visit(r, checkSize);
     return { roots: roots.map((r) => r.digest), edges, reachable, missing };

@@ -5,7 +5,7 @@
  * uncompressed tar.
  */
 import { PassThrough, Readable, pipeline } from "node:stream";
-import { zlib } from "./zlib.js";
+import { zlib } from "../util/lazy-builtins.js";
 import { KilnError } from "../util/errors.js";
 import { DigestHasher, DigestTransform, digestOf, type Digest } from "./digest.js";
 import { classifyMediaType, MediaType, type Compression } from "./media-types.js";

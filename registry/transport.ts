@@ -7,9 +7,9 @@ import * as http from "node:http";
 import * as https from "node:https";
 import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
-import { isIP } from "node:net";
 import type { Readable } from "node:stream";
 import { KilnError } from "../util/errors.js";
+import { net } from "../util/lazy-builtins.js";
 import { isLocalOnlyDomain } from "../image/reference.js";
 import { redact } from "./redact.js";
 
@@ -67,6 +67,7 @@ export function sleep(ms: number): Promise<void> {
 export function isLoopbackHost(host: string): boolean {
   const name = hostName(host);
   if (name === "localhost" || name.endsWith(".localhost")) return true;
+  const { isIP } = net();
   if (isIP(name) === 4) return name.startsWith("127.");
   if (isIP(name) === 6) return name === "::1";
   return false;

@@ -15,7 +15,8 @@
  * the process alive.
  */
 import { availableParallelism } from "node:os";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import type { MessagePort, Worker } from "node:worker_threads";
+import { workerThreads } from "../util/lazy-builtins.js";
 
 export interface FileJob {
   /** Host path; its parent exists and was resolved inside the root. */
@@ -106,6 +107,7 @@ class FileWriters {
   private lastGroup: string | undefined;
 
   constructor(threads: number) {
+    const { MessageChannel, Worker } = workerThreads();
     for (let i = 0; i < threads; i++) {
       const { port1, port2 } = new MessageChannel();
       const ring = new SharedArrayBuffer(RING_BYTES);
@@ -171,6 +173,7 @@ class FileWriters {
   drain(): FileJobError | undefined {
     while (Atomics.load(this.counters, PENDING) !== 0) this.waitForProgress();
     let first: FileJobError | undefined;
+    const { receiveMessageOnPort } = workerThreads();
     for (const lane of this.lanes) {
       for (let m = receiveMessageOnPort(lane.errors); m !== undefined; m = receiveMessageOnPort(lane.errors)) first ??= m.message as FileJobError;
     }

@@ -3,11 +3,11 @@
  * into dist/): namespaces and mounts for the sandbox, plus the few file operations Node.js has
  * no API for (extended attributes, device nodes).
  */
-import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KilnError } from "../util/errors.js";
+import { childProcess } from "../util/lazy-builtins.js";
 
 let cached: string | undefined;
 
@@ -37,7 +37,7 @@ export function helperPath(): string {
 
 function runHelper(args: string[], input?: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = execFile(helperPath(), args, { encoding: "buffer", maxBuffer: 1 << 30 }, (err, stdout, stderr) => {
+    const child = childProcess().execFile(helperPath(), args, { encoding: "buffer", maxBuffer: 1 << 30 }, (err, stdout, stderr) => {
       if (err) reject(new KilnError("helper-failed", `kiln-sandbox ${args[0]}: ${stderr.toString().trim() || err.message}`));
       else resolve(stdout);
     });
@@ -103,5 +103,5 @@ export async function mknods(records: readonly NodeRecord[]): Promise<void> {
 
 /** Spawns the helper's `run` command (the sandbox); see sandbox.ts. */
 export function spawnHelper(args: string[], stdio: ("ignore" | "inherit" | "pipe")[], command: "run" | "oci" = "run") {
-  return spawn(helperPath(), [command, ...args], { stdio });
+  return childProcess().spawn(helperPath(), [command, ...args], { stdio });
 }

@@ -12,7 +12,6 @@
  * crash never leaves a half snapshot under a chain id; leftovers of dead kilns are removed when
  * a snapshotter is opened.
  */
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, type BigIntStats } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +19,7 @@ import type { Readable } from "node:stream";
 import type { Digest } from "../image/digest.js";
 import { createTar, type TarOptions } from "../image/tar.js";
 import { KilnError, assertNever } from "../util/errors.js";
+import { childProcess } from "../util/lazy-builtins.js";
 import { changesToEntries, copyChanges, finishChanges, isOverlayWhiteout, overlayChanges, type Change } from "./diff.js";
 import { readXattrs } from "./helper.js";
 import type { RootfsSpec } from "./sandbox.js";
@@ -173,7 +173,7 @@ function commit(temp: string, final: string): void {
 
 export function copyTree(from: string, to: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile("cp", ["-a", "--reflink=auto", `${from}/.`, to], (err, _out, stderr) => {
+    childProcess().execFile("cp", ["-a", "--reflink=auto", `${from}/.`, to], (err, _out, stderr) => {
       if (err) reject(new KilnError("copy-failed", `copying ${from} to ${to}: ${stderr.trim() || err.message}`));
       else resolve();
     });

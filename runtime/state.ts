@@ -6,9 +6,9 @@
  * only such a directory; `cleanupStale` (run by every Runtime on start) removes those whose owner
  * is gone, after killing a helper that might still run (and deleting a runc/crun container).
  */
-import { spawnSync } from "node:child_process";
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { childProcess } from "../util/lazy-builtins.js";
 
 /** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or undefined when it is gone. */
 export function processStartTime(pid: number): string | undefined {
@@ -143,5 +143,5 @@ function deleteOciContainer(dir: string): void {
     return;
   }
   if (typeof record.runtime !== "string" || typeof record.root !== "string" || typeof record.id !== "string") return;
-  spawnSync(record.runtime, ["--root", record.root, "delete", "--force", record.id], { stdio: "ignore" });
+  childProcess().spawnSync(record.runtime, ["--root", record.root, "delete", "--force", record.id], { stdio: "ignore" });
 }

@@ -21,11 +21,11 @@
 import { closeSync, constants as fsConstants, copyFileSync, chmodSync, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, readdirSync, rmSync, symlinkSync, utimesSync, writeSync, type Stats } from "node:fs";
 import { dirname, join } from "node:path";
 import { PassThrough, Readable, pipeline } from "node:stream";
-import * as zlib from "node:zlib";
 import { TarParser, type TarBodySink, type TarHeader } from "../image/tar-parser.js";
 import { DigestHasher, type Digest } from "../image/digest.js";
 import { OPAQUE_WHITEOUT, WHITEOUT_META_PREFIX, WHITEOUT_PREFIX } from "../image/whiteout.js";
 import { KilnError, assertNever } from "../util/errors.js";
+import { zlib } from "../util/lazy-builtins.js";
 import { MAX_JOB_BYTES, startFileWriters, type FileSlot, type FileWriters } from "./file-writers.js";
 import { mknods, setXattrs, type NodeRecord } from "./helper.js";
 import { archivePathComponents, resolveInRoot } from "./resolve.js";
@@ -100,9 +100,9 @@ export async function decompressByContent(source: Readable): Promise<Readable> {
   );
   let inflate: NodeJS.ReadWriteStream | undefined;
   // big output chunks: fewer threadpool round trips (and hash updates) than the 16 KiB default
-  if (first[0] === 0x1f && first[1] === 0x8b) inflate = zlib.createGunzip({ chunkSize: 256 * 1024 });
+  if (first[0] === 0x1f && first[1] === 0x8b) inflate = zlib().createGunzip({ chunkSize: 256 * 1024 });
   else if (first[0] === 0x28 && first[1] === 0xb5 && first[2] === 0x2f && first[3] === 0xfd) {
-    const create = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
+    const create = (zlib() as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
     if (!create) throw new KilnError("unsupported-compression", `zstd layers need Node.js with zstd support (22.15 or later); this is ${process.version}`);
     inflate = create();
   }

@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import type * as zlibTypes from "node:zlib";
-import { zlib } from "../zlib.js";
+import { zlib } from "../../util/lazy-builtins.js";
 import { KilnError } from "../../util/errors.js";
 import type { Compression } from "../media-types.js";
 

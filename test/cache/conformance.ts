@@ -242,6 +242,19 @@ export function storeConformance(name: string, open: StoreOpener): void {
     }
   });
 
+  t("writes started at once share one lease, and close() leaves none behind", async () => {
+    const writer = await open(store.root);
+    const leases = () => readdirSync(store.paths.locks).filter((n) => n.startsWith("lease."));
+    const before = leases().length;
+    try {
+      await Promise.all(Array.from({ length: 8 }, (_, i) => writer.putBlob(`concurrent ${i}`)));
+      assert.is(leases().length, before + 1, "one lease for the writer's eight blobs");
+    } finally {
+      await writer.close();
+    }
+    assert.is(leases().length, before, "the writer's lease is gone after close()");
+  });
+
   t("compressLayer: gzip once, remembered by diffId, kept while the layer lives", async () => {
     const rec = await store.writeImage(await makeImage([[file("big", "x".repeat(10000))]]), { names: ["gz"] });
     const [layer] = await (await store.image(rec)).layers();
