@@ -101,11 +101,25 @@ export function threadedFromEnv(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /**
- * Threads for a pull that downloads blobs of `sizes`: one per blob of at least `from` bytes, at
- * most `max`; none when no blob is that big (starting a thread costs more than a small download).
+ * Which blobs of a pull go to a thread, and how many threads: `sizes[i]` is the size of a blob
+ * to download (undefined: none to download). Blobs under `from` bytes stay on the main thread;
+ * the others are spread, largest first, over `max` threads (and the main thread, when
+ * `mainLane`), each to the lane with the fewest bytes so far. No threads when no blob is that big.
  */
-export function threadPlan(sizes: readonly number[], max: number, from: number): { threads: number; from: number } {
-  return { threads: Math.min(max, sizes.filter((s) => s >= from).length), from };
+export function threadPlan(sizes: readonly (number | undefined)[], max: number, from: number, mainLane = process.env["KILN_PULL_MAIN_LANE"] === "1"): { threads: number; onThread: boolean[] } {
+  const big = sizes.flatMap((s, i) => (s !== undefined && s >= from ? [i] : [])).sort((a, b) => sizes[b]! - sizes[a]!);
+  const threads = Math.min(max, big.length);
+  const onThread = sizes.map(() => false);
+  if (threads === 0) return { threads, onThread };
+  // lane 0 is the main thread when it takes part
+  const lanes = new Array<number>(threads + (mainLane ? 1 : 0)).fill(0);
+  for (const i of big) {
+    let lane = lanes.length - 1;
+    for (let l = lanes.length - 1; l >= 0; l--) if (lanes[l]! < lanes[lane]!) lane = l;
+    lanes[lane]! += sizes[i]!;
+    onThread[i] = !(mainLane && lane === 0);
+  }
+  return { threads: Math.min(threads, onThread.filter(Boolean).length), onThread };
 }
 
 /** Young generation per thread: a download allocates one small object per 64 KiB read (buffers live outside the heap). */

@@ -193,7 +193,7 @@ export async function pullImage(client: RegistryClient, store: ImageStore, refer
   // Threads start now, so their start-up overlaps the config's round trip.
   const present = await Promise.all(layers.map((l) => store.hasBlob(l.digest)));
   const plan = threadPlan(
-    layers.filter((_, i) => !present[i]).map((l) => l.size),
+    layers.map((l, i) => (present[i] ? undefined : l.size)),
     options.threads ?? pullThreadsFromEnv(),
     options.threadedFrom ?? threadedFromEnv(),
   );
@@ -217,7 +217,10 @@ export async function pullImage(client: RegistryClient, store: ImageStore, refer
     }
 
     for (const l of layers) emit({ kind: "blob", digest: l.digest, role: "layer", status: "waiting", total: l.size });
-    await inPool(layers, options.concurrency ?? 4, async (layer, i) => {
+    // largest first: the last layer to start is a small one, so no lane is left with a big tail
+    const largestFirst = layers.map((_, i) => i).sort((a, b) => layers[b]!.size - layers[a]!.size);
+    await inPool(largestFirst, options.concurrency ?? 4, async (i) => {
+      const layer = layers[i]!;
       const what = `layer ${i + 1} of ${layers.length} (${layer.digest}) of ${where}`;
       if (await store.hasBlob(layer.digest)) {
         emit({ kind: "blob", digest: layer.digest, role: "layer", status: "exists", total: layer.size });
@@ -239,7 +242,7 @@ export async function pullImage(client: RegistryClient, store: ImageStore, refer
       const eager = info.kind === "layer" && info.compression === "none";
       const expected = { digest: layer.digest, size: layer.size };
       let onThread = false;
-      if (threads && layer.size >= plan.from) {
+      if (threads && plan.onThread[i]) {
         try {
           await pullOnThread(client, threads, ref, store, layer, { what, onBytes, ...(eager ? { verify: () => uncompressedDiffIdCheck(layer, diffIds[i]!, what) } : {}) });
           onThread = true;
