@@ -4,7 +4,6 @@
  */
 export * from "./types.js";
 export * from "./paths.js";
-export { checkBlob, writeBlobFile, type ExpectedBlob } from "./blob-file.js";
 export { acquireLock, withFileLock, type HeldLock, type LockOptions } from "./lock.js";
 export { LayoutStore, openStore, LAYOUT_VERSION, type OpenStoreOptions } from "./store.js";
 export { storeImage, checkManifest, checkIndex, parseJsonDocument } from "./store-image.js";

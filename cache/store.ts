@@ -11,7 +11,7 @@ import { unlinkSync, writeFileSync } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough, pipeline, Readable } from "node:stream";
-import { digestOf, DigestTransform, digestHex, parseDigest, type Digest } from "../image/digest.js";
+import { DigestHasher, digestOf, DigestTransform, digestHex, parseDigest, type Digest } from "../image/digest.js";
 import type { Image, ImageIndex } from "../image/image.js";
 import { layerFromOpener, openUncompressed, type Layer } from "../image/layer.js";
 import { classifyMediaType, layerMediaType, MediaType, type Compression } from "../image/media-types.js";
@@ -19,7 +19,6 @@ import { parseReference, type Reference } from "../image/reference.js";
 import { Annotation, type Descriptor, type ImageConfig, type Index, type Manifest } from "../image/types.js";
 import { compressor } from "../image/formats/compression.js";
 import { KilnError } from "../util/errors.js";
-import { checkBlob, writeBlobFile, type ExpectedBlob } from "./blob-file.js";
 import { currentOwner, fsyncDir, isErrno, ownerAlive, tempName, tempOwner, writeFileAtomic, type Owner } from "./fsutil.js";
 import { acquireLock, type LockOptions } from "./lock.js";
 import { entryName, nameAnnotations, parseTagName } from "./names.js";
@@ -62,7 +61,13 @@ function isIndexType(mediaType: string): boolean {
   return classifyMediaType(mediaType).kind === "index";
 }
 
-function expectedOf(options: PutBlobOptions | undefined): ExpectedBlob | undefined {
+/** The source as an iterable of chunks (strings in it are read as UTF-8 where they are used). */
+function chunksOf(source: BlobSource): AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> {
+  if (typeof source === "string" || source instanceof Uint8Array) return [source];
+  return source as AsyncIterable<Uint8Array | string>;
+}
+
+function expectedOf(options: PutBlobOptions | undefined): { digest: Digest; size?: number } | undefined {
   const e = options?.expected;
   if (e === undefined) return undefined;
   return typeof e === "string" ? { digest: parseDigest(e) } : { digest: parseDigest(e.digest), ...(e.size !== undefined ? { size: e.size } : {}) };
@@ -254,50 +259,82 @@ export class LayoutStore implements ImageStore {
   async putBlob(source: BlobSource, options: PutBlobOptions = {}): Promise<BlobInfo> {
     const expected = expectedOf(options);
     const what = options.what ?? (expected ? `blob ${expected.digest}` : "blob");
-    const existing = await this.refreshExisting(expected);
-    if (existing) {
-      if (source instanceof Readable) source.destroy();
-      return existing;
-    }
-    return this.commitNew((tmp) => writeBlobFile(tmp, source, { ...(expected ? { expected } : {}), what }), expected, what, options);
-  }
-
-  async putBlobWith(write: (tmp: string) => Promise<BlobInfo>, options: PutBlobOptions & { expected: NonNullable<PutBlobOptions["expected"]> }): Promise<BlobInfo> {
-    const expected = expectedOf(options)!;
-    const what = options.what ?? `blob ${expected.digest}`;
-    const existing = await this.refreshExisting(expected);
-    if (existing) return existing;
-    return this.commitNew(write, expected, what, options);
-  }
-
-  /** The expected blob when it is stored already (its mtime refreshed for leases). Takes this process's lease first. */
-  private async refreshExisting(expected: ExpectedBlob | undefined): Promise<BlobInfo | undefined> {
     await this.ensureLease();
-    if (!expected || !expected.digest.startsWith("sha256:")) return undefined;
-    const existing = await stat(this.blobPath(expected.digest)).catch(() => undefined);
-    if (!existing?.isFile() || (expected.size !== undefined && expected.size !== existing.size)) return undefined;
-    const now = new Date();
-    await utimes(this.blobPath(expected.digest), now, now).catch(() => {});
-    return { digest: expected.digest, size: existing.size };
-  }
-
-  /**
-   * `write` fills a new temp file (fsynced) and says what it holds; that is checked against
-   * `expected` and the verify hook before the rename into blobs/. Any failure removes the temp file.
-   */
-  private async commitNew(write: (tmp: string) => Promise<BlobInfo>, expected: ExpectedBlob | undefined, what: string, options: PutBlobOptions): Promise<BlobInfo> {
+    if (expected && expected.digest.startsWith("sha256:")) {
+      const existing = await stat(this.blobPath(expected.digest)).catch(() => undefined);
+      if (existing?.isFile() && (expected.size === undefined || expected.size === existing.size)) {
+        if (source instanceof Readable) source.destroy();
+        const now = new Date();
+        await utimes(this.blobPath(expected.digest), now, now).catch(() => {});
+        return { digest: expected.digest, size: existing.size };
+      }
+    }
     const tmp = tempName(this.paths.tmp, "blob");
+    const hasher = new DigestHasher(expected ? (expected.digest.slice(0, expected.digest.indexOf(":")) as "sha256") : "sha256");
+    const fh = await open(tmp, "wx", 0o644);
     let ok = false;
+    // chunks (64 KiB from a socket) are written in batches of 1 MiB: one thread-pool round
+    // trip per MiB instead of 16, and one batch is written while the next one is read
+    let batch: Uint8Array[] = [];
+    let batched = 0;
+    let writing: Promise<void> | undefined;
+    const flush = async () => {
+      await writing;
+      const bufs = batch;
+      batch = [];
+      batched = 0;
+      writing = writeAll(bufs);
+      writing.catch(() => {}); // awaited by the next flush or at the end
+    };
+    const writeAll = async (bufs: Uint8Array[]) => {
+      let { bytesWritten } = await fh.writev(bufs);
+      for (const b of bufs) {
+        // rare short writes: the rest of each buffer one by one
+        if (bytesWritten >= b.byteLength) {
+          bytesWritten -= b.byteLength;
+          continue;
+        }
+        let off = bytesWritten;
+        bytesWritten = 0;
+        while (off < b.byteLength) off += (await fh.write(b, off, b.byteLength - off)).bytesWritten;
+      }
+    };
     try {
-      const got = await write(tmp);
-      checkBlob(got, expected, what);
+      // no generator between the source and this loop: a hop per chunk adds up on big blobs
+      for await (const item of chunksOf(source)) {
+        const chunk = typeof item === "string" ? Buffer.from(item, "utf8") : item;
+        hasher.update(chunk);
+        if (expected?.size !== undefined && hasher.size > expected.size) {
+          throw new KilnError("digest-mismatch", `${what}: more than the expected ${expected.size} bytes (${expected.digest})`);
+        }
+        batch.push(chunk);
+        batched += chunk.byteLength;
+        if (batched >= 1024 * 1024) await flush();
+      }
+      if (batched > 0) await flush();
+      await writing;
+      const got: BlobInfo = { digest: hasher.digest(), size: hasher.size };
+      if (expected) {
+        if (expected.size !== undefined && expected.size !== got.size) {
+          throw new KilnError("digest-mismatch", `${what}: expected ${expected.size} bytes (${expected.digest}), got ${got.size} bytes`);
+        }
+        if (expected.digest !== got.digest) throw new KilnError("digest-mismatch", `${what}: expected ${expected.digest}, got ${got.digest}`);
+      }
       await options.verify?.();
-      await rename(tmp, this.blobPath(got.digest));
+      await fh.sync();
+      await fh.close();
+      const target = this.blobPath(got.digest);
+      await rename(tmp, target);
       ok = true;
       await fsyncDir(this.paths.blobs);
       return got;
     } finally {
-      if (!ok) await unlink(tmp).catch(() => {});
+      if (!ok) {
+        await writing?.catch(() => {});
+        await fh.close().catch(() => {});
+        await unlink(tmp).catch(() => {});
+        if (source instanceof Readable) source.destroy();
+      }
     }
   }
 

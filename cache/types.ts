@@ -86,12 +86,6 @@ export interface ImageStore {
 
   // blobs
   putBlob(source: BlobSource, options?: PutBlobOptions): Promise<BlobInfo>;
-  /**
-   * putBlob for bytes written elsewhere (a worker thread): `write` gets a new temp file path in
-   * the store, creates and fills that file (fsynced) and says what it holds; unless that is
-   * `expected` (and `verify` passes) nothing is kept. Not called when the blob is stored already.
-   */
-  putBlobWith(write: (tmp: string) => Promise<BlobInfo>, options: PutBlobOptions & { expected: NonNullable<PutBlobOptions["expected"]> }): Promise<BlobInfo>;
   /** A stream of the blob that fails (KilnError `digest-mismatch`) at its end unless the bytes verify. */
   getBlob(digest: Digest, options?: { size?: number; what?: string }): Promise<Readable>;
   /** A whole small blob (manifest, config), verified. */

@@ -47,13 +47,6 @@ export function repositoryScope(path: string, actions: readonly Action[]): strin
   return `repository:${path}:${sorted.join(",")}`;
 }
 
-/** `repository:x:push,pull` → `repository:x:pull,push`, so a challenge's scope and ours compare equal. */
-export function canonicalScope(scope: string): string {
-  const m = /^repository:(.+):([a-z*,]+)$/.exec(scope);
-  if (!m || m[2]!.includes("*")) return scope;
-  return repositoryScope(m[1]!, m[2]!.split(",") as Action[]);
-}
-
 interface Token {
   value: string;
   expiresAt: number;

@@ -19,11 +19,10 @@ import {
   type Reference,
 } from "../image/index.js";
 import { KilnError } from "../util/errors.js";
-import { basicHeader, canonicalScope, parseChallenge, repositoryScope, TokenCache, type Action, type Challenge } from "./auth.js";
-import { blobDownload, type BlobRef } from "./download.js";
+import { basicHeader, parseChallenge, repositoryScope, TokenCache, type Action, type Challenge } from "./auth.js";
+import { bodyChunks } from "./body-chunks.js";
 import { lookupCredentials, type Credentials } from "./credentials.js";
-import { httpError } from "./http-error.js";
-import { redact } from "./redact.js";
+import { displayUrl, redact } from "./redact.js";
 import { sleep, Transport, type RequestOptions, type Response, type TransportOptions } from "./transport.js";
 
 export interface ClientOptions extends TransportOptions {
@@ -42,17 +41,9 @@ export interface FetchedManifest {
   readonly digest: Digest;
 }
 
-export type { BlobRef };
-
-/** How requests to a registry are authorised: the challenge answered, for which scopes, with what. */
-export interface Grant {
-  readonly host: string;
-  readonly challenge: Challenge;
-  readonly scopes: readonly string[];
-  /** The Authorization header's value, if the registry wants one. */
-  readonly authorization: string | undefined;
-  /** Whether it carries the user's credentials (not anonymous): error messages differ. */
-  readonly authenticated: boolean;
+export interface BlobRef {
+  readonly digest: Digest;
+  readonly size?: number;
 }
 
 export type UploadResult = "exists" | "mounted" | "uploaded";
@@ -69,7 +60,46 @@ function manifestReference(ref: Reference): string {
   return ref.digest ?? ref.tag ?? "latest";
 }
 
-export { httpError };
+interface RegistryErrorBody {
+  errors?: { code?: string; message?: string; detail?: unknown }[];
+}
+
+/** Maps an HTTP error answer to a KilnError naming what was asked (body read, secrets redacted). */
+export async function httpError(res: Response, what: string, host: string): Promise<KilnError> {
+  let detail = "";
+  if (res.status !== 0 && res.body.readable && !res.body.readableEnded) {
+    try {
+      const text = (await res.bytes(64 * 1024)).toString("utf8");
+      try {
+        const doc = JSON.parse(text) as RegistryErrorBody;
+        detail = (doc.errors ?? []).map((e) => [e.code, e.message].filter(Boolean).join(": ")).join("; ");
+      } catch {
+        detail = text.trim().slice(0, 200);
+      }
+    } catch {
+      // body unreadable: status alone
+    }
+  }
+  detail = redact(detail);
+  const suffix = detail ? ` (${detail})` : "";
+  const challenge = res.status === 401 ? parseChallenge(res.headers["www-authenticate"]) : undefined;
+  if (challenge?.error === "insufficient_scope" && res.authenticated) {
+    // the credentials were accepted, but do not grant this action (a read-only user pushing)
+    return new KilnError("registry-denied", `${what}: access denied: the registry did not grant ${challenge.scope ? challenge.scope.split(" ").map(canonicalScope).join(" ") : "the needed scope"} to these credentials (insufficient_scope)${suffix}`);
+  }
+  switch (res.status) {
+    case 401:
+      return new KilnError("registry-unauthorized", `${what}: unauthorized: authentication required or incorrect username or password${suffix}; try kiln login ${host}`);
+    case 403:
+      return new KilnError("registry-denied", `${what}: access denied${suffix}`);
+    case 404:
+      return new KilnError("not-found", `${what}: not found${suffix}`);
+    case 429:
+      return new KilnError("registry-rate-limited", `${what}: too many requests (HTTP 429), gave up after retrying${suffix}`);
+    default:
+      return new KilnError("registry-error", `${what}: HTTP ${res.status} from ${displayUrl(res.url)}${suffix}`);
+  }
+}
 
 /** Counts bytes going through, for progress. */
 class Counter extends Transform {
@@ -162,51 +192,31 @@ export class RegistryClient {
     return `Bearer ${await this.tokens.token(host, challenge, scopes, creds)}`;
   }
 
-  /** How a request to `host` for `scopes` is authorised now (ping and token as needed). */
-  async grant(host: string, scopes: readonly string[], challenge?: Challenge): Promise<Grant> {
-    const answered = challenge ?? (await this.ping(host));
-    const authorization = await this.authorization(host, scopes, answered);
-    const authenticated = authorization !== undefined && (await this.credentialsFor(host)) !== undefined;
-    return { host, challenge: answered, scopes, authorization, authenticated };
-  }
-
-  /**
-   * After a 401 (its `WWW-Authenticate`) to a request sent with `grant`: the token is dropped and
-   * a new grant made for the scope the new challenge names, if any; undefined when asking again
-   * cannot help (the registry stopped asking for credentials we were sending).
-   */
-  async regrant(grant: Grant, wwwAuthenticate: string | string[] | undefined): Promise<Grant | undefined> {
-    const { host } = grant;
-    const fresh = parseChallenge(wwwAuthenticate);
-    if (fresh.scheme === "none" && grant.challenge.scheme !== "none") return undefined;
-    let challenge = grant.challenge;
-    if (challenge.scheme === "bearer") {
-      this.tokens.invalidate(TokenCache.key(host, challenge, grant.scopes, await this.credentialsFor(host)));
-    }
-    if (fresh.scheme !== "none") {
-      challenge = fresh;
-      this.pings.set(host, Promise.resolve({ scheme: fresh.scheme, ...(fresh.realm ? { realm: fresh.realm } : {}), ...(fresh.service ? { service: fresh.service } : {}) }));
-    }
-    const scopes = fresh.scope ? [...new Set([...grant.scopes, ...fresh.scope.split(" ").map(canonicalScope)])] : grant.scopes;
-    return this.grant(host, scopes, challenge);
-  }
-
   /**
    * A request to `host` authorised for `scopes`. On a 401 the token is dropped and fetched again
    * once (for the scope the new challenge names, if any).
    */
   async send(host: string, scopes: readonly string[], options: Omit<RequestOptions, "url"> & { url: URL | string }): Promise<Response> {
     const url = typeof options.url === "string" ? new URL(options.url, await this.transport.baseUrl(host)) : options.url;
-    let grant = await this.grant(host, scopes);
+    let challenge = await this.ping(host);
+    let scopeList = [...scopes];
     for (let attempt = 0; ; attempt++) {
-      const headers = { ...(options.headers ?? {}), ...(grant.authorization ? { Authorization: grant.authorization } : {}) };
+      const authorization = await this.authorization(host, scopeList, challenge);
+      const headers = { ...(options.headers ?? {}), ...(authorization ? { Authorization: authorization } : {}) };
       const res = await this.transport.request({ ...options, url, headers });
-      res.authenticated = grant.authenticated;
+      res.authenticated = authorization !== undefined && (await this.credentialsFor(host)) !== undefined;
       if (res.status !== 401 || attempt > 0) return res;
-      const next = await this.regrant(grant, res.headers["www-authenticate"]);
-      if (!next) return res;
+      const fresh = parseChallenge(res.headers["www-authenticate"]);
+      if (fresh.scheme === "none" && challenge.scheme !== "none") return res;
       res.drain();
-      grant = next;
+      if (challenge.scheme === "bearer") {
+        this.tokens.invalidate(TokenCache.key(host, challenge, scopeList, await this.credentialsFor(host)));
+      }
+      if (fresh.scheme !== "none") {
+        challenge = fresh;
+        this.pings.set(host, Promise.resolve({ scheme: fresh.scheme, ...(fresh.realm ? { realm: fresh.realm } : {}), ...(fresh.service ? { service: fresh.service } : {}) }));
+      }
+      if (fresh.scope) scopeList = [...new Set([...scopeList, ...fresh.scope.split(" ").map(canonicalScope)])];
     }
   }
 
@@ -306,21 +316,70 @@ export class RegistryClient {
     return bytes;
   }
 
-  /** What a download thread needs to GET a blob as `blobChunks` does: its URL and how to authorise it now (after a 401: `regrant`). */
-  async blobRequest(ref: Reference, digest: Digest): Promise<{ url: URL; grant: Grant }> {
-    const url = new URL(`v2/${ref.path}/blobs/${digest}`, await this.transport.baseUrl(ref.domain));
-    return { url, grant: await this.grant(ref.domain, this.scopes(ref, ["pull"])) };
-  }
-
   /**
    * The bytes of a blob, resuming with `Range` (or skipping what was already read when the
-   * registry ignores Range) after a dropped or truncated connection, a bounded number of times
-   * (registry/download.ts). The caller verifies the digest (the store's putBlob does).
+   * registry ignores Range) after a dropped or truncated connection, a bounded number of times.
+   * The caller verifies the digest (the store's putBlob does).
    */
-  blobChunks(ref: Reference, blob: BlobRef, options: { what: string; onBytes?: (n: number) => void }): AsyncGenerator<Buffer> {
+  async *blobChunks(ref: Reference, blob: BlobRef, options: { what: string; onBytes?: (n: number) => void }): AsyncGenerator<Buffer> {
     const { what } = options;
-    const get = (headers: Record<string, string>) => this.send(ref.domain, this.scopes(ref, ["pull"]), { method: "GET", url: `v2/${ref.path}/blobs/${blob.digest}`, headers, what });
-    return blobDownload(get, blob, { what, host: ref.domain, retries: this.transport.retries, backoff: (n) => this.transport.backoff(n), ...(options.onBytes ? { onBytes: options.onBytes } : {}) });
+    let received = 0;
+    let failures = 0;
+    for (;;) {
+      const headers: Record<string, string> = {};
+      if (received > 0) headers["Range"] = `bytes=${received}-`;
+      let res: Response;
+      try {
+        res = await this.send(ref.domain, this.scopes(ref, ["pull"]), { method: "GET", url: `v2/${ref.path}/blobs/${blob.digest}`, headers, what });
+      } catch (err) {
+        // a registry that answered before and now drops connections: count it like a cut-off body
+        if (received === 0 || !(err instanceof KilnError) || err.code !== "registry-unreachable") throw err;
+        if (++failures >= this.transport.retries) throw downloadFailed(what, failures, received, blob.size, err);
+        await sleep(this.transport.backoff(failures));
+        continue;
+      }
+      if (res.status !== 200 && res.status !== 206) {
+        if (res.status === 416 && blob.size !== undefined && received >= blob.size) {
+          res.drain();
+          return;
+        }
+        throw await httpError(res, what, ref.domain);
+      }
+      let skip = 0;
+      if (received > 0) {
+        if (res.status === 200) skip = received; // Range ignored: read again from the start, drop what we have
+        else if (!String(res.headers["content-range"] ?? "").startsWith(`bytes ${received}-`)) {
+          res.drain();
+          throw new KilnError("registry-error", `${what}: asked to resume at byte ${received}, the registry answered ${String(res.headers["content-range"] ?? "no Content-Range")}`);
+        }
+      }
+      try {
+        for await (const raw of bodyChunks(res.body)) {
+          let chunk = raw;
+          if (skip > 0) {
+            if (chunk.byteLength <= skip) {
+              skip -= chunk.byteLength;
+              continue;
+            }
+            chunk = chunk.subarray(skip);
+            skip = 0;
+          }
+          received += chunk.byteLength;
+          options.onBytes?.(chunk.byteLength);
+          yield chunk;
+          if (blob.size !== undefined && received > blob.size) throw new KilnError("digest-mismatch", `${what}: the registry sent more than the expected ${blob.size} bytes (${blob.digest})`);
+        }
+        if (blob.size === undefined || received >= blob.size) return;
+        throw Object.assign(new Error(`connection ended after ${received} of ${blob.size} bytes`), { code: "ETRUNCATED" });
+      } catch (err) {
+        if (err instanceof KilnError) throw err;
+        res.body.destroy();
+        if (++failures >= this.transport.retries) throw downloadFailed(what, failures, received, blob.size, err);
+        await sleep(this.transport.backoff(failures));
+      } finally {
+        if (!res.body.readableEnded) res.body.destroy();
+      }
+    }
   }
 
   /**
@@ -527,6 +586,18 @@ export class RegistryClient {
       throw new KilnError("digest-mismatch", `upload of ${what}: the registry stored ${header}, kiln sent ${blob.digest}`);
     }
   }
+}
+
+function downloadFailed(what: string, failures: number, received: number, size: number | undefined, err: unknown): KilnError {
+  const of = size !== undefined ? ` of ${size}` : "";
+  return new KilnError("registry-download", `${what}: download failed after ${failures} attempts at byte ${received}${of}: ${redact((err as Error).message)}`, { cause: err });
+}
+
+/** `repository:x:push,pull` → `repository:x:pull,push`, so a challenge's scope and ours compare equal. */
+function canonicalScope(scope: string): string {
+  const m = /^repository:(.+):([a-z*,]+)$/.exec(scope);
+  if (!m || m[2]!.includes("*")) return scope;
+  return repositoryScope(m[1]!, m[2]!.split(",") as Action[]);
 }
 
 /** Reads exact-size chunks off a stream (for chunked uploads). */

@@ -15,7 +15,6 @@ export * from "./credentials.js";
 export * from "./platform.js";
 export * from "./progress.js";
 export * from "./pull.js";
-export { pullThreadsFromEnv, threadedFromEnv, THREADED_FROM } from "./blob-threads.js";
 export * from "./push.js";
 export * from "./cache.js";
 export { redact, displayUrl } from "./redact.js";

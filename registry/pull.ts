@@ -28,7 +28,6 @@ import { assertRemote } from "./transport.js";
 import type { FetchedManifest, RegistryClient } from "./client.js";
 import { hostPlatform, selectManifest } from "./platform.js";
 import { inPool, type ProgressListener } from "./progress.js";
-import { DownloadThreads, pullThreadsFromEnv, threadedFromEnv, threadPlan, ThreadLost } from "./blob-threads.js";
 
 export interface PullOptions {
   /** `os/arch[/variant]` or a Platform; default this machine's. */
@@ -36,10 +35,6 @@ export interface PullOptions {
   onProgress?: ProgressListener;
   /** Layers downloaded at once (default 4). */
   concurrency?: number;
-  /** Download threads at most (default KILN_PULL_THREADS, else 2 where there are 2 cores or more; 0: none). */
-  threads?: number;
-  /** Layers of at least this many bytes are downloaded on a thread (default KILN_PULL_THREADED_FROM, else 16 MiB). */
-  threadedFrom?: number;
 }
 
 export interface PullResult {
@@ -52,8 +47,6 @@ export interface PullResult {
   readonly record: ImageRecord;
   /** True when the store already had this image under this name. */
   readonly upToDate: boolean;
-  /** Layers downloaded on download threads (registry/blob-threads.ts). */
-  readonly threadedLayers: number;
 }
 
 /** The manifest an image reference resolves to, following an index to the wanted platform. */
@@ -82,15 +75,6 @@ export async function resolveImageManifest(
   return { top, manifest: current, platform };
 }
 
-function diffIdMismatch(what: string, got: string, diffId: Digest): KilnError {
-  return new KilnError("digest-mismatch", `${what}: the uncompressed layer is ${got}, but the image config lists diff_id ${diffId}`);
-}
-
-/** An uncompressed layer's blob is its tar: its digest (verified by the store) must be the diff_id. */
-function uncompressedDiffIdCheck(layer: Descriptor, diffId: Digest, what: string): void {
-  if (layer.digest !== diffId) throw diffIdMismatch(what, layer.digest, diffId);
-}
-
 /**
  * The diff_id check of a layer as it streams by: `chunks` passes the blob through (the store
  * hashes it against the layer digest), a gzip layer is inflated and hashed on the side, and
@@ -100,9 +84,16 @@ function uncompressedDiffIdCheck(layer: Descriptor, diffId: Digest, what: string
 export function diffIdCheck(source: AsyncIterable<Buffer>, layer: Descriptor, diffId: Digest, what: string): { chunks: AsyncIterable<Buffer>; check: () => Promise<void> } {
   const info = classifyMediaType(layer.mediaType);
   const compression: Compression = info.kind === "layer" ? info.compression : "none";
-  const mismatch = (got: string) => diffIdMismatch(what, got, diffId);
-  // the blob is the tar: its digest is the diff_id, checked by the store
-  if (compression === "none") return { chunks: source, check: async () => uncompressedDiffIdCheck(layer, diffId, what) };
+  const mismatch = (got: string) => new KilnError("digest-mismatch", `${what}: the uncompressed layer is ${got}, but the image config lists diff_id ${diffId}`);
+  if (compression === "none") {
+    // the blob is the tar: its digest is the diff_id, checked by the store
+    return {
+      chunks: source,
+      check: async () => {
+        if (layer.digest !== diffId) throw mismatch(layer.digest);
+      },
+    };
+  }
   if (compression !== "gzip") {
     // zstd cannot be inflated on Node 20: the blob digest is still verified by the store
     return { chunks: source, check: async () => {} };
@@ -142,34 +133,6 @@ export function diffIdCheck(source: AsyncIterable<Buffer>, layer: Descriptor, di
 }
 
 /**
- * A layer downloaded on a download thread into the store's temp file and committed here (its
- * digest and size checked again, then `verify`), with the client's grant, renewed after a 401.
- */
-async function pullOnThread(
-  client: RegistryClient,
-  threads: DownloadThreads,
-  ref: Reference,
-  store: ImageStore,
-  layer: Descriptor,
-  options: { what: string; onBytes: (n: number) => void; verify?: () => void },
-): Promise<void> {
-  const { what } = options;
-  const blob = { digest: layer.digest, size: layer.size };
-  const request = await client.blobRequest(ref, layer.digest);
-  let grant = request.grant;
-  const regrant = async (wwwAuthenticate: string | string[] | undefined) => {
-    const next = await client.regrant(grant, wwwAuthenticate);
-    if (!next) return undefined;
-    grant = next;
-    return { authorization: next.authorization, authenticated: next.authenticated };
-  };
-  await store.putBlobWith(
-    (tmp) => threads.download({ url: request.url.href, authorization: grant.authorization, authenticated: grant.authenticated, blob, what, host: ref.domain, tmp }, { onBytes: options.onBytes, regrant }),
-    { expected: blob, what, ...(options.verify ? { verify: options.verify } : {}) },
-  );
-}
-
-/**
  * Pulls `reference` into the store and names it. Throws KilnErrors naming the reference:
  * `manifest-unknown`, `registry-unauthorized`, `digest-mismatch`, `unsupported-media-type`,
  * `unsupported-schema1`, `no-matching-platform`, `registry-download`…
@@ -189,87 +152,59 @@ export async function pullImage(client: RegistryClient, store: ImageStore, refer
   let before: ImageRecord | undefined;
   if (name) before = await store.resolve(name.toString()).catch(() => undefined);
 
-  const layers = manifest.layers;
-  // Threads start now, so their start-up overlaps the config's round trip.
-  const present = await Promise.all(layers.map((l) => store.hasBlob(l.digest)));
-  const plan = threadPlan(
-    layers.map((l, i) => (present[i] ? undefined : l.size)),
-    options.threads ?? pullThreadsFromEnv(),
-    options.threadedFrom ?? threadedFromEnv(),
-  );
-  const threads = plan.threads > 0 ? new DownloadThreads(plan.threads, client.transport.threadOptions()) : undefined;
-  let threadedLayers = 0;
-  try {
-    // config first: its diff_ids check the layers
-    const cfgDesc = manifest.config;
-    let configBytes: Buffer;
-    if (await store.hasBlob(cfgDesc.digest)) {
-      configBytes = await store.readBlob(cfgDesc.digest, { size: cfgDesc.size, what: `config of ${where}` });
-    } else {
-      configBytes = await client.getBlobBytes(ref, cfgDesc, `config ${cfgDesc.digest} of ${where}`);
-      if (configBytes.byteLength !== cfgDesc.size) throw new KilnError("digest-mismatch", `config of ${where}: expected ${cfgDesc.size} bytes, got ${configBytes.byteLength}`);
-      await store.putBlob(configBytes, { expected: { digest: cfgDesc.digest, size: cfgDesc.size }, what: `config of ${where}` });
-    }
-    const config = parseJsonDocument<ImageConfig>(configBytes, `config of ${where}`);
-    const diffIds = config.rootfs?.diff_ids ?? [];
-    if (diffIds.length !== manifest.layers.length) {
-      throw new KilnError("invalid-image", `${where}: the manifest lists ${manifest.layers.length} layers, the config ${diffIds.length} diff_ids`);
-    }
+  // config first: its diff_ids check the layers
+  const cfgDesc = manifest.config;
+  let configBytes: Buffer;
+  if (await store.hasBlob(cfgDesc.digest)) {
+    configBytes = await store.readBlob(cfgDesc.digest, { size: cfgDesc.size, what: `config of ${where}` });
+  } else {
+    configBytes = await client.getBlobBytes(ref, cfgDesc, `config ${cfgDesc.digest} of ${where}`);
+    if (configBytes.byteLength !== cfgDesc.size) throw new KilnError("digest-mismatch", `config of ${where}: expected ${cfgDesc.size} bytes, got ${configBytes.byteLength}`);
+    await store.putBlob(configBytes, { expected: { digest: cfgDesc.digest, size: cfgDesc.size }, what: `config of ${where}` });
+  }
+  const config = parseJsonDocument<ImageConfig>(configBytes, `config of ${where}`);
+  const diffIds = config.rootfs?.diff_ids ?? [];
+  if (diffIds.length !== manifest.layers.length) {
+    throw new KilnError("invalid-image", `${where}: the manifest lists ${manifest.layers.length} layers, the config ${diffIds.length} diff_ids`);
+  }
 
-    for (const l of layers) emit({ kind: "blob", digest: l.digest, role: "layer", status: "waiting", total: l.size });
-    // largest first: the last layer to start is a small one, so no lane is left with a big tail
-    const largestFirst = layers.map((_, i) => i).sort((a, b) => layers[b]!.size - layers[a]!.size);
-    await inPool(largestFirst, options.concurrency ?? 4, async (i) => {
-      const layer = layers[i]!;
-      const what = `layer ${i + 1} of ${layers.length} (${layer.digest}) of ${where}`;
-      if (await store.hasBlob(layer.digest)) {
-        emit({ kind: "blob", digest: layer.digest, role: "layer", status: "exists", total: layer.size });
-        return;
-      }
-      let current = 0;
-      let last = 0;
-      const onBytes = (n: number) => {
+  const layers = manifest.layers;
+  for (const l of layers) emit({ kind: "blob", digest: l.digest, role: "layer", status: "waiting", total: l.size });
+  await inPool(layers, options.concurrency ?? 4, async (layer, i) => {
+    const what = `layer ${i + 1} of ${layers.length} (${layer.digest}) of ${where}`;
+    if (await store.hasBlob(layer.digest)) {
+      emit({ kind: "blob", digest: layer.digest, role: "layer", status: "exists", total: layer.size });
+      return;
+    }
+    let current = 0;
+    let last = 0;
+    const chunks = client.blobChunks(ref, layer, {
+      what,
+      onBytes: (n) => {
         current += n;
         const now = Date.now();
         if (now - last >= 100 || current === layer.size) {
           last = now;
           emit({ kind: "blob", digest: layer.digest, role: "layer", status: "downloading", current, total: layer.size });
         }
-      };
-      // A compressed layer is a verified blob copy: its diff_id is checked where its tar is read
-      // (runtime unpack, openUncompressed), as inflating it here cost 3-4x the download (docs/registry.md).
-      const info = classifyMediaType(layer.mediaType);
-      const eager = info.kind === "layer" && info.compression === "none";
-      const expected = { digest: layer.digest, size: layer.size };
-      let onThread = false;
-      if (threads && plan.onThread[i]) {
-        try {
-          await pullOnThread(client, threads, ref, store, layer, { what, onBytes, ...(eager ? { verify: () => uncompressedDiffIdCheck(layer, diffIds[i]!, what) } : {}) });
-          onThread = true;
-          threadedLayers++;
-        } catch (err) {
-          if (!(err instanceof ThreadLost)) throw err;
-          current = 0; // the thread died: the main thread downloads it from the start
-        }
-      }
-      if (!onThread) {
-        const chunks = client.blobChunks(ref, layer, { what, onBytes });
-        if (eager) {
-          const { chunks: checked, check } = diffIdCheck(chunks, layer, diffIds[i]!, what);
-          await store.putBlob(checked, { expected, what, verify: check });
-        } else {
-          await store.putBlob(chunks, { expected, what });
-        }
-      }
-      emit({ kind: "blob", digest: layer.digest, role: "layer", status: "complete", current: layer.size, total: layer.size });
+      },
     });
-  } finally {
-    await threads?.close();
-  }
+    // A compressed layer is a verified blob copy: its diff_id is checked where its tar is read
+    // (runtime unpack, openUncompressed), as inflating it here cost 3-4x the download (docs/registry.md).
+    const info = classifyMediaType(layer.mediaType);
+    const eager = info.kind === "layer" && info.compression === "none";
+    if (eager) {
+      const { chunks: checked, check } = diffIdCheck(chunks, layer, diffIds[i]!, what);
+      await store.putBlob(checked, { expected: { digest: layer.digest, size: layer.size }, what, verify: check });
+    } else {
+      await store.putBlob(chunks, { expected: { digest: layer.digest, size: layer.size }, what });
+    }
+    emit({ kind: "blob", digest: layer.digest, role: "layer", status: "complete", current: layer.size, total: layer.size });
+  });
 
   await store.putBlob(fetched.bytes, { expected: { digest: fetched.digest, size: fetched.bytes.byteLength }, what: `manifest of ${where}` });
   const image = storeImage(store, { mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.bytes.byteLength });
   const record = await store.writeImage(image, { names: name ? [name] : [] });
   const upToDate = before !== undefined && before.digest === record.digest;
-  return { reference: ref, digest: top.digest, manifestDigest: fetched.digest, platform, record, upToDate, threadedLayers };
+  return { reference: ref, digest: top.digest, manifestDigest: fetched.digest, platform, record, upToDate };
 }

@@ -96,8 +96,6 @@ export class Transport {
   private readonly insecureHttpsAgent: https.Agent;
   private readonly schemes = new Map<string, Promise<"http" | "https">>();
   private readonly userAgent: string;
-  private readonly maxSockets: number;
-  private readonly caFiles: readonly string[];
 
   constructor(options: TransportOptions = {}) {
     const env = options.env ?? process.env;
@@ -107,30 +105,11 @@ export class Transport {
     this.insecure = new Set((options.insecureRegistries ?? []).map((h) => h.replace(/^https?:\/\//, "").replace(/\/.*$/, "")));
     this.userAgent = options.userAgent ?? "kiln";
     const maxSockets = options.maxSockets ?? 8;
-    this.maxSockets = maxSockets;
     const extra = [...(options.caFiles ?? []), ...(env["KILN_EXTRA_CA_CERTS"] ? [env["KILN_EXTRA_CA_CERTS"]] : [])];
-    this.caFiles = extra;
     const ca = extra.length > 0 ? [...rootCertificates, ...extra.map((f) => readCaFile(f))] : undefined;
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, ...(ca ? { ca } : {}) });
     this.insecureHttpsAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
-  }
-
-  /**
-   * Options that make an equal transport in another thread (registry/blob-worker.ts): the same
-   * insecure hosts, CA files (read again there), retries, backoff and user agent; nothing else
-   * of the environment.
-   */
-  threadOptions(): TransportOptions {
-    return {
-      insecureRegistries: [...this.insecure],
-      caFiles: [...this.caFiles],
-      env: {},
-      retries: this.retries,
-      backoffMs: this.backoffMs,
-      userAgent: this.userAgent,
-      maxSockets: this.maxSockets,
-    };
   }
 
   /** Closes idle sockets (call when done, so the process can exit at once). */

@@ -65,31 +65,11 @@ function sourceHash() {
 
 rmSync("dist", { recursive: true, force: true });
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { stdio: "inherit" });
-/**
- * The pull's download thread (registry/blob-worker.ts) as one CommonJS script, carried by both
- * CLI bundles as a string (`__KILN_BLOB_WORKER__`) and started with `eval`, as
- * runtime/file-writers.ts's threads are: a thread loads only what a download needs (~60 KB),
- * not the whole CLI, and no path beside the bundle has to be found.
- */
-const blobWorker = await build({
-  entryPoints: ["registry/blob-worker.ts"],
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "cjs",
-  write: false,
-  minifyWhitespace: true,
-  logLevel: "warning",
-});
 const common = {
   bundle: true,
   platform: "node",
   target: "node20",
-  define: {
-    __KILN_VERSION__: JSON.stringify(pkg.version),
-    __KILN_BUILD_ID__: JSON.stringify(sourceHash()),
-    __KILN_BLOB_WORKER__: JSON.stringify(blobWorker.outputFiles[0].text),
-  },
+  define: { __KILN_VERSION__: JSON.stringify(pkg.version), __KILN_BUILD_ID__: JSON.stringify(sourceHash()) },
   logLevel: "warning",
 };
 await build({

@@ -35,12 +35,7 @@ export const pullCommand = defineCommand<PullArgs>({
     const printer = new TransferPrinter(io.stdout, "pull", args.quiet);
     try {
       const result = await withStore(args, io, (store) =>
-        registry.pullImage(client, store, ref, {
-          ...(args.platform !== undefined ? { platform: args.platform } : {}),
-          onProgress: printer.listener,
-          threads: registry.pullThreadsFromEnv(io.env),
-          threadedFrom: registry.threadedFromEnv(io.env),
-        }),
+        registry.pullImage(client, store, ref, { ...(args.platform !== undefined ? { platform: args.platform } : {}), onProgress: printer.listener }),
       );
       printer.done();
       if (!args.quiet) {

@@ -4,7 +4,7 @@
  * empty directory. Faults are checked to leave the store exactly as before (listing compared).
  */
 import { writeFileSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -118,40 +118,6 @@ export function storeConformance(name: string, open: StoreOpener): void {
       assert.match((err as Error).message, /network went away/);
     }
     assert.equal(listing(store.root), before);
-  });
-
-  t("putBlobWith commits a file written elsewhere only when it is the expected blob; a lying writer, a failing writer or verify keep nothing", async () => {
-    const hello = { digest: digestOf("hello"), size: 5 };
-    const paths: string[] = [];
-    // the writer writes `text` and reports `says`
-    const writer = (text: string, says: { digest: Digest; size: number }) => async (tmp: string) => {
-      paths.push(tmp);
-      assert.is(dirname(tmp), store.paths.tmp, "the temp file is the store's");
-      writeFileSync(tmp, text, { flag: "wx" });
-      return says;
-    };
-    const ok = await store.putBlobWith(writer("hello", hello), { expected: hello, what: "greeting" });
-    assert.equal(ok, hello);
-    assert.is((await store.readBlob(hello.digest, { size: 5 })).toString(), "hello");
-    // stored already: the writer is not called
-    const count = paths.length;
-    assert.equal(await store.putBlobWith(writer("hello", hello), { expected: hello }), hello);
-    assert.is(paths.length, count);
-
-    const other = { digest: digestOf("other"), size: 5 };
-    const lying = await unchanged(() => store.putBlobWith(writer("other", other), { expected: { digest: digestOf("world"), size: 5 }, what: "the world" }), "digest-mismatch");
-    assert.match(lying.message, /^the world: expected sha256:/);
-    await unchanged(() => store.putBlobWith(writer("world", { digest: digestOf("world"), size: 5 }), { expected: { digest: digestOf("world"), size: 6 } }), "digest-mismatch");
-    const failing = async (tmp: string): Promise<{ digest: Digest; size: number }> => {
-      writeFileSync(tmp, "wor", { flag: "wx" });
-      throw new KilnError("registry-download", "the connection went away");
-    };
-    await unchanged(() => store.putBlobWith(failing, { expected: { digest: digestOf("world"), size: 5 } }), "registry-download");
-    const refuse = () => {
-      throw new KilnError("digest-mismatch", "diff_id does not match");
-    };
-    await unchanged(() => store.putBlobWith(writer("world", { digest: digestOf("world"), size: 5 }), { expected: { digest: digestOf("world"), size: 5 }, verify: refuse }), "digest-mismatch");
-    assert.not.ok(await store.hasBlob(digestOf("world")));
   });
 
   t("blobs written at once share one lease, removed on close", async () => {

@@ -245,14 +245,12 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
 }
 
 export type Fault =
-  /** Flip one byte in the middle of blob GET bodies (of `match`ing requests). */
-  | { kind: "corrupt-blob"; match?: RegExp }
+  /** Flip one byte in the middle of blob GET bodies. */
+  | { kind: "corrupt-blob" }
   /** Close the connection after half of a blob GET body (`count` times; default always). */
   | { kind: "truncate-blob"; count?: number }
-  /** Send half of each blob GET body (of `match`ing requests), then nothing more: the connection stays open until the proxy closes. */
-  | { kind: "stall-blob"; match?: RegExp }
-  /** Answer the next `count` matching requests with `status` (and Retry-After, other `headers` when given). */
-  | { kind: "status"; status: number; count: number; retryAfter?: number; match?: RegExp; headers?: Record<string, string> }
+  /** Answer the next `count` matching requests with `status` (and Retry-After when given). */
+  | { kind: "status"; status: number; count: number; retryAfter?: number; match?: RegExp }
   /** Drop the connection after `afterBytes` of an upload body (PATCH/PUT of blobs), `count` times. */
   | { kind: "drop-upload"; afterBytes: number; count: number };
 
@@ -279,11 +277,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     if (statusFault) {
       statusFault.count--;
       req.resume();
-      res.writeHead(statusFault.status, {
-        "Content-Type": "application/json",
-        ...(statusFault.retryAfter !== undefined ? { "Retry-After": String(statusFault.retryAfter) } : {}),
-        ...(statusFault.headers ?? {}),
-      });
+      res.writeHead(statusFault.status, { "Content-Type": "application/json", ...(statusFault.retryAfter !== undefined ? { "Retry-After": String(statusFault.retryAfter) } : {}) });
       res.end(JSON.stringify({ errors: [{ code: "UNAVAILABLE", message: "injected fault" }] }));
       return;
     }
@@ -293,11 +287,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const h = { ...pres.headers };
       // keep Location pointing through the proxy
       if (typeof h.location === "string") h.location = h.location.replace(upstream.host, state.host);
-      const corrupt = isBlobGet && pres.statusCode === 200 && state.faults.some((f) => f.kind === "corrupt-blob" && (!f.match || f.match.test(`${req.method} ${path}`)));
+      const corrupt = isBlobGet && pres.statusCode === 200 && state.faults.some((f) => f.kind === "corrupt-blob");
       const tf = state.faults.find((f): f is Extract<Fault, { kind: "truncate-blob" }> => f.kind === "truncate-blob" && (f.count === undefined || f.count > 0));
       const length = Number(pres.headers["content-length"] ?? 0);
       const truncate = isBlobGet && (pres.statusCode === 200 || pres.statusCode === 206) && tf !== undefined && length > 1;
-      const stall = isBlobGet && (pres.statusCode === 200 || pres.statusCode === 206) && state.faults.some((f) => f.kind === "stall-blob" && (!f.match || f.match.test(`${req.method} ${path}`))) && length > 1;
       if (truncate && tf.count !== undefined) tf.count--;
       res.writeHead(pres.statusCode ?? 502, h);
       let seen = 0;
@@ -309,12 +302,6 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           const at = Math.max(0, Math.floor(length / 2) - seen);
           c[at] = c[at]! ^ 0xff;
           flipped = true;
-        }
-        if (stall && seen + c.length > length / 2) {
-          // half the body, then silence: the client waits in the middle of the download
-          pres.destroy();
-          res.write(c.subarray(0, Math.max(1, Math.floor(length / 2) - seen)));
-          return;
         }
         if (truncate && seen + c.length > length / 2) {
           // headers and half the body reach the client, then the connection drops
