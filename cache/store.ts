@@ -80,11 +80,11 @@ export class LayoutStore implements ImageStore {
   private readonly lockOptions: LockOptions;
   private readonly held = new AsyncLocalStorage<boolean>();
   private lease: { path: string; since: number } | undefined;
+  private leasing: Promise<void> | undefined;
   private cleanedTemp = false;
   /** Temp files removed when the lock was first taken, reported by the next prune. */
   private unreportedTemp = 0;
   private exitHook: (() => void) | undefined;
-  private leasing: Promise<void> | undefined;
 
   constructor(root: string, options: OpenStoreOptions = {}) {
     this.paths = storePaths(root);
@@ -187,6 +187,7 @@ export class LayoutStore implements ImageStore {
       await unlink(this.lease.path).catch(() => {});
       if (this.exitHook) process.off("exit", this.exitHook);
       this.lease = undefined;
+      this.leasing = undefined;
       this.exitHook = undefined;
     }
   }

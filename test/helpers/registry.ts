@@ -245,8 +245,8 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
 }
 
 export type Fault =
-  /** Flip one byte in the middle of blob GET bodies. */
-  | { kind: "corrupt-blob" }
+  /** Flip one byte in the middle of blob GET bodies (of `match`ing requests, `GET /v2/…/blobs/sha256:…`). */
+  | { kind: "corrupt-blob"; match?: RegExp }
   /** Close the connection after half of a blob GET body (`count` times; default always). */
   | { kind: "truncate-blob"; count?: number }
   /** Answer the next `count` matching requests with `status` (and Retry-After when given). */
@@ -287,7 +287,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const h = { ...pres.headers };
       // keep Location pointing through the proxy
       if (typeof h.location === "string") h.location = h.location.replace(upstream.host, state.host);
-      const corrupt = isBlobGet && pres.statusCode === 200 && state.faults.some((f) => f.kind === "corrupt-blob");
+      const corrupt = isBlobGet && pres.statusCode === 200 && state.faults.some((f) => f.kind === "corrupt-blob" && (!f.match || f.match.test(`${req.method} ${path}`)));
       const tf = state.faults.find((f): f is Extract<Fault, { kind: "truncate-blob" }> => f.kind === "truncate-blob" && (f.count === undefined || f.count > 0));
       const length = Number(pres.headers["content-length"] ?? 0);
       const truncate = isBlobGet && (pres.statusCode === 200 || pres.statusCode === 206) && tf !== undefined && length > 1;

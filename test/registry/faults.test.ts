@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { digestHex, digestOf } from "../../image/index.js";
+import { digestHex, digestOf, parseReference } from "../../image/index.js";
 import { pullImage, pushFromStore, RegistryClient } from "../../registry/index.js";
 import { haveRegistry, startFaultProxy, startRegistry, type FaultProxy, type RegistryServer } from "../helpers/registry.js";
 import { haveBusybox, kiln, randomTar, storeLayers, tempDir, withStore } from "./helpers.js";
@@ -21,6 +21,7 @@ const src = join(t.dir, "src");
 let reg: RegistryServer;
 let proxy: FaultProxy;
 let layerDigests: string[] = [];
+let configDigest = "";
 let n = 0;
 
 test.before(async () => {
@@ -30,13 +31,14 @@ test.before(async () => {
   const tars = await Promise.all([0, 1, 2].map((i) => randomTar(`f${i}`, 400_000)));
   await withStore(src, (s) => storeLayers(s, tars, { names: [`${reg.host}/app:1`] }));
   const c = new RegistryClient({ env: {}, credentials: async () => undefined });
-  const pushed = await withStore(src, (s) => pushFromStore(c, s, `${reg.host}/app:1`));
+  await withStore(src, (s) => pushFromStore(c, s, `${reg.host}/app:1`));
+  // the pushed layers are gzip: their digests are the registry's manifest's, not the store's
+  const pushed = await c.getManifest(parseReference(`${reg.host}/app:1`));
+  const manifest = JSON.parse(pushed.bytes.toString()) as { config: { digest: string }; layers: { digest: string }[] };
+  layerDigests = manifest.layers.map((l) => l.digest);
+  configDigest = manifest.config.digest;
+  assert.is(layerDigests.length, 3);
   c.close();
-  void pushed;
-  await withStore(src, async (s) => {
-    const m = JSON.parse((await s.readBlob((await s.resolve(`${reg.host}/app:1`)).digest)).toString());
-    layerDigests = m.layers.map((l: { digest: string }) => l.digest);
-  });
 });
 test.after(async () => {
   await proxy?.close();
@@ -65,12 +67,14 @@ async function failure(fn: () => Promise<unknown>): Promise<Error & { code?: str
 test("a corrupt byte in a layer: digest-mismatch naming the reference, no such blob stored; a retry completes", async () => {
   if (!enabled) return;
   const root = fresh();
-  proxy.faults = [{ kind: "corrupt-blob" }];
+  // the layers only: a corrupt config would fail the pull before any layer is fetched
+  proxy.faults = [{ kind: "corrupt-blob", match: new RegExp(`^GET .*/blobs/(${layerDigests.join("|")})$`) }];
   const c = client();
   const err = await failure(() => withStore(root, (s) => pullImage(c, s, viaProxy())));
   assert.is(err.code, "digest-mismatch");
-  assert.match(err.message, /app:1/);
-  for (const d of layerDigests) assert.not.ok(blobsIn(root).includes(digestHex(d as `sha256:${string}`)), "unverified layer stored");
+  assert.match(err.message, new RegExp(`^layer \\d of 3 \\(sha256:[0-9a-f]{64}\\) of ${proxy.host}/app:1: expected sha256:`));
+  // only the config, fetched before the layers: no layer, not even under the digest of its corrupt bytes
+  assert.equal(blobsIn(root), [digestHex(configDigest as `sha256:${string}`)], "unverified layer stored");
   assert.equal(readdirSync(join(root, "tmp")), [], "no temp files left");
   proxy.faults = [];
   const ok = await withStore(root, (s) => pullImage(c, s, viaProxy()));
