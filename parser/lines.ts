@@ -167,57 +167,62 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
     }
     if (first === line.end) continue; // empty line
 
-    // An instruction: join continuation lines.
-    const segments: Segment[] = [];
-    let logical = "";
-    const append = (from: number, to: number): void => {
-      if (to <= from) return;
-      // Not `segments[-1]` on the first call: a negative index is a slow named-property lookup.
-      const last = segments.length > 0 ? segments[segments.length - 1] : undefined;
-      if (last && last.origin + last.length === from && last.at + last.length === logical.length) {
-        segments[segments.length - 1] = { at: last.at, origin: last.origin, length: last.length + (to - from) };
-      } else {
-        segments.push({ at: logical.length, origin: from, length: to - from });
-      }
-      logical += text.slice(from, to);
-    };
-
+    // An instruction. Most are one physical line: one slice and one segment, no joining.
     let cont = continuationAt(text, first, line.end, escape);
-    append(first, cont >= 0 ? cont : line.end);
     let lastEnd = line.end;
-    let emptyContinuation: number[] = [];
-    while (cont >= 0 && li + 1 < physical.length) {
-      const next = physical[++li]!;
-      const nFirst = firstNonBlank(text, next.start, next.end);
-      lastEnd = next.end;
-      if (nFirst < next.end && text.charCodeAt(nFirst) === 35) {
-        addComment(next, nFirst);
-        continue;
+    let logical: string;
+    let segments: Segment[];
+    if (cont < 0) {
+      logical = text.slice(first, line.end);
+      segments = [{ at: 0, origin: first, length: line.end - first }];
+    } else {
+      // Join the continuation lines: pieces of the text, glued once, and a segment per piece
+      // (pieces that continue the previous one in the text extend its segment).
+      segments = [];
+      const pieces: string[] = [];
+      let length = appendPiece(text, segments, pieces, 0, first, cont);
+      let emptyContinuation: number[] | undefined;
+      while (cont >= 0 && li + 1 < physical.length) {
+        const next = physical[++li]!;
+        const nFirst = firstNonBlank(text, next.start, next.end);
+        lastEnd = next.end;
+        if (nFirst < next.end && text.charCodeAt(nFirst) === 35) {
+          addComment(next, nFirst);
+          continue;
+        }
+        if (nFirst === next.end) {
+          (emptyContinuation ??= []).push(next.start);
+          continue;
+        }
+        cont = continuationAt(text, next.start, next.end, escape);
+        length = appendPiece(text, segments, pieces, length, next.start, cont >= 0 ? cont : next.end);
       }
-      if (nFirst === next.end) {
-        emptyContinuation.push(next.start);
-        continue;
+      logical = pieces.length === 1 ? pieces[0]! : pieces.join("");
+      if (emptyContinuation !== undefined) {
+        for (const at of emptyContinuation) {
+          diagnostics.push({
+            code: ParseCodes.emptyContinuation,
+            severity: "warning",
+            message: "empty continuation line (empty continuation lines will become errors in a future release)",
+            range: index.range(at, at),
+          });
+        }
       }
-      cont = continuationAt(text, next.start, next.end, escape);
-      append(next.start, cont >= 0 ? cont : next.end);
     }
-    for (const at of emptyContinuation) {
-      diagnostics.push({
-        code: ParseCodes.emptyContinuation,
-        severity: "warning",
-        message: "empty continuation line (empty continuation lines will become errors in a future release)",
-        range: index.range(at, at),
-      });
-    }
-    emptyContinuation = [];
 
     const start = first;
     const markers = findHeredocMarkers(logical);
+    if (markers.length === 0) {
+      lines.push({ text: logical, segments, start, end: lastEnd, heredocs: NO_HEREDOCS });
+      continue;
+    }
     const heredocs: HeredocBody[] = [];
     for (const marker of markers) {
       // An unterminated heredoc at the end of the text has an empty body at the line's end.
       const bodyStart = li + 1 < physical.length ? physical[li + 1]!.start : lastEnd;
-      let content = "";
+      // The body's lines joined at the end: a flat string (a chain of concatenations is a cons
+      // string, slower to scan for the shell parser and the rules).
+      const bodyLines: string[] = [];
       let terminated = false;
       while (li + 1 < physical.length) {
         const body = physical[++li]!;
@@ -228,8 +233,9 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
           terminated = true;
           break;
         }
-        content += candidate + "\n";
+        bodyLines.push(candidate, "\n");
       }
+      const content = bodyLines.join("");
       if (!terminated) {
         diagnostics.push({
           code: ParseCodes.unterminatedHeredoc,
@@ -243,6 +249,26 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
     lines.push({ text: logical, segments, start, end: lastEnd, heredocs });
   }
   return { lines, directives, comments, escapeChar };
+}
+
+const NO_HEREDOCS: readonly HeredocBody[] = [];
+
+/**
+ * Appends `text[from, to)` to a logical line of `length` characters (`pieces`, `segments`);
+ * returns the new length. Empty pieces add nothing; a piece that continues the previous one in
+ * the text extends its segment.
+ */
+function appendPiece(text: string, segments: Segment[], pieces: string[], length: number, from: number, to: number): number {
+  if (to <= from) return length;
+  // Not `segments[-1]` on the first call: a negative index is a slow named-property lookup.
+  const last = segments.length > 0 ? segments[segments.length - 1] : undefined;
+  if (last && last.origin + last.length === from && last.at + last.length === length) {
+    segments[segments.length - 1] = { at: last.at, origin: last.origin, length: last.length + (to - from) };
+  } else {
+    segments.push({ at: length, origin: from, length: to - from });
+  }
+  pieces.push(text.slice(from, to));
+  return length + (to - from);
 }
 
 /** Maps an offset of a logical line to the original text. */

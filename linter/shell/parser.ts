@@ -37,6 +37,9 @@ const RESERVED = new Set([
   "{", "}", "!", "[[", "]]", "function", "select", "time",
 ]);
 const SPECIAL_PARAMS = "@*#?-$!0";
+/** 1 at the char codes a reserved word starts with. */
+const RESERVED_FIRST = new Uint8Array(128);
+for (const w of RESERVED) RESERVED_FIRST[w.charCodeAt(0)] = 1;
 
 /** Character classes by char code (ASCII only; everything else is 0). */
 const C_BLANK = 1; // space, tab, CR
@@ -356,13 +359,18 @@ class Parser {
     if (this.peekAt === this.i) return this.peekWord;
     const t = this.text;
     const from = this.i;
-    let j = from;
-    // No reserved word is longer than 8 characters.
-    while (j < this.n && j - from <= 8 && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
     let w: string | null = null;
-    if (j > from && j - from <= 8 && this.isDelimiter(j)) {
-      const s = t.slice(from, j);
-      if (RESERVED.has(s)) w = s;
+    // Only words starting with a reserved word's first character are sliced and looked up (most
+    // command names are not: no substring and no hash per command).
+    const c0 = t.charCodeAt(from);
+    if (c0 < 128 && RESERVED_FIRST[c0] === 1) {
+      let j = from;
+      // No reserved word is longer than 8 characters.
+      while (j < this.n && j - from <= 8 && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
+      if (j > from && j - from <= 8 && this.isDelimiter(j)) {
+        const s = t.slice(from, j);
+        if (RESERVED.has(s)) w = s;
+      }
     }
     this.peekAt = from;
     this.peekWord = w;
@@ -833,8 +841,9 @@ class Parser {
   /** Reads one word ending where `end` says (outside quotes and expansions); null if empty. */
   readWord(end: EndTest): Word | null {
     const start = this.i;
+    const c0 = this.text.charCodeAt(start);
     // Process substitution is a word of its own.
-    if ((this.at("<(") || this.at(">(")) && end === this.normalEnd) {
+    if ((c0 === 60 /* < */ || c0 === 62 /* > */) && this.text.charCodeAt(start + 1) === 40 /* ( */ && end === this.normalEnd) {
       const direction = this.text[this.i] as "<" | ">";
       this.i += 2;
       const body = this.parseCompoundList();
@@ -847,9 +856,14 @@ class Parser {
     if (end === this.normalEnd) {
       // Most words are plain (`apt-get`, `-y`, `/tmp`): one literal, no quotes or expansions.
       const t = this.text;
+      const n = this.n;
       let j = start;
-      while (j < this.n && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
-      if (j > start && (j >= this.n || (charClass(t.charCodeAt(j)) & C_META) !== 0)) {
+      while (j < n) {
+        const c = t.charCodeAt(j);
+        if (c < 128 && (CHAR_CLASS[c]! & (C_META | C_WORD_SPECIAL)) !== 0) break;
+        j++;
+      }
+      if (j > start && (j >= n || (charClass(t.charCodeAt(j)) & C_META) !== 0)) {
         this.i = j;
         const raw = t.slice(start, j);
         const s = this.pos(start);
