@@ -224,8 +224,16 @@ export class LintContext {
 
   /** The stage an instruction belongs to (its FROM included); undefined before the first FROM. */
   stageOf(at: Instruction): Stage | undefined {
-    if (!this._stageOf) this.buildStages();
-    return this._stageOf!.get(at);
+    // Made on first use: one rule asks (scopes are looked up by instruction directly).
+    if (!this._stageOf) {
+      const stageOf = new Map<Instruction, Stage>();
+      for (const stage of this.stages) {
+        stageOf.set(stage.from, stage);
+        for (const i of stage.instructions) stageOf.set(i, stage);
+      }
+      this._stageOf = stageOf;
+    }
+    return this._stageOf.get(at);
   }
 
   private _byKind: Map<InstructionKind, Instruction[]> | undefined;
@@ -283,17 +291,28 @@ export class LintContext {
    * triggers run in another build).
    */
   scope(at: Instruction): Scope | undefined {
-    // The cache first: it holds only stage instructions (never FROM), and reading `at.kind` is a
-    // megamorphic load (instructions have many shapes) on the path of every resolve().
-    const cached = this._scopes.get(at);
-    if (cached) return cached;
-    if (at.kind === "FROM" || this.stageOf(at) === undefined) {
-      this.globalScopes();
-      return at.kind === "FROM" ? this._finalGlobal : this._globalScopes!.get(at);
+    // Every instruction of the file is in the map once the scopes are made (all at once: nearly
+    // every file needs them for every stage): one lookup per resolve(). Reading `at.kind` is a
+    // megamorphic load (instructions have many shapes): only on a miss.
+    if (!this._allScopes) this.allScopes();
+    const hit = this._scopes.get(at);
+    if (hit) return hit;
+    // Not in the file's list: an ONBUILD trigger (runs in another build); a FROM one would see
+    // the global scope.
+    return at.kind === "FROM" ? this._finalGlobal : undefined;
+  }
+
+  private _allScopes = false;
+
+  /** The scope of every instruction: globals and FROMs see the global scopes, the others their stage's. */
+  private allScopes(): void {
+    this._allScopes = true;
+    this.globalScopes();
+    for (const [i, scope] of this._globalScopes!) this._scopes.set(i, scope);
+    for (const stage of this.stages) {
+      this._scopes.set(stage.from, this._finalGlobal!);
+      this.stageScopes(stage);
     }
-    const stage = this.stageOf(at)!;
-    this.stageScopes(stage);
-    return this._scopes.get(at);
   }
 
   /** The scope at the end of a stage (what a child stage inherits the ENV of). */
@@ -326,7 +345,6 @@ export class LintContext {
 
   private buildStages(): void {
     const stages: Stage[] = [];
-    const stageOf = new Map<Instruction, Stage>();
     const globals: Instruction[] = [];
     const byName = new Map<string, Stage>();
     let current: { index: number; from: FromInstruction; instructions: Instruction[] } | null = null;
@@ -338,13 +356,10 @@ export class LintContext {
       const parent = base !== undefined ? byName.get(base.toLowerCase()) : undefined;
       const stage: Stage = { index: current.index, from, name, instructions: current.instructions, base, parent };
       stages.push(stage);
-      stageOf.set(from, stage);
-      for (const i of current.instructions) stageOf.set(i, stage);
       if (name !== null && !byName.has(name)) byName.set(name, stage);
     };
     this._stages = stages;
     this._globalArgs = globals;
-    this._stageOf = stageOf;
     for (const instruction of this.dockerfile.instructions) {
       if (instruction.kind === "FROM") {
         finish();

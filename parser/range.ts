@@ -17,11 +17,14 @@ export interface SourceRange {
  */
 export class LineIndex {
   private readonly starts: number[];
+  /** The text has a CR (CRLF or lone-CR line ends): scanners that look for line ends need to know. */
+  readonly hasCR: boolean;
 
   constructor(readonly text: string) {
     const starts = [0];
+    this.hasCR = text.indexOf("\r") >= 0;
     // Most files have only LF line ends: let the native indexOf find them.
-    if (text.indexOf("\r") < 0) {
+    if (!this.hasCR) {
       for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
       this.starts = starts;
       return;

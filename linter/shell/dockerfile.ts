@@ -162,11 +162,11 @@ class ScriptSource implements ShellSource {
   }
 
   private mapping(): Segments {
-    return (this.segments ??= buildSegments(this.index.text, this.spec));
+    return (this.segments ??= buildSegments(this.index.text, this.spec, !this.index.hasCR));
   }
 }
 
-function buildSegments(source: string, spec: MappingSpec): Segments {
+function buildSegments(source: string, spec: MappingSpec, lfOnly: boolean): Segments {
   switch (spec.kind) {
     case "fixed": {
       // Every offset maps to the start of the range (an exec-form JSON array).
@@ -176,7 +176,7 @@ function buildSegments(source: string, spec: MappingSpec): Segments {
     }
     case "heredoc": {
       const out = new Segments(spec.heredoc.content.length);
-      addHeredocSegments(out, 0, source, spec.heredoc);
+      addHeredocSegments(out, 0, source, spec.heredoc, lfOnly);
       return out;
     }
     case "command": {
@@ -184,12 +184,12 @@ function buildSegments(source: string, spec: MappingSpec): Segments {
       const { command, heredocs, escapeChar } = spec;
       const text = command.text;
       const out = new Segments(spec.length);
-      addLogicalSegments(out, 0, source, command.range.start.offset, text.length, escapeChar);
+      addLogicalSegments(out, 0, source, command.range.start.offset, text.length, escapeChar, lfOnly);
       // The "\n" after the command maps to the end of the command.
       let k = text.length + 1;
       out.add(k, out.at(text.length));
       for (const h of heredocs) {
-        let d = addHeredocSegments(out, k, source, h);
+        let d = addHeredocSegments(out, k, source, h, lfOnly);
         k += h.content.length;
         // The delimiter line.
         if (h.chomp) while (source.charCodeAt(d) === 9) d++;

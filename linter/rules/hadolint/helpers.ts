@@ -81,7 +81,8 @@ export function runCommands(info: RunInfo): readonly RunCommand[] {
   for (const source of info.sources) {
     for (const command of commands(source.script)) {
       const u = unwrap(command);
-      out.push({ info, source, command, name: u.name, argv: u.argv, args: u.args, wrappers: u.wrappers });
+      // `pip`: pipInstall's answer, made on first use (declared here: one object shape).
+      out.push({ info, source, command, name: u.name, argv: u.argv, args: u.args, wrappers: u.wrappers, pip: undefined } as RunCommand);
     }
   }
   // RunInfos made elsewhere (tests) may not have the field: only cache on ours.
