@@ -22,11 +22,21 @@ export interface ParseScriptOptions {
   readonly offsets?: ArrayLike<number>;
 }
 
+/**
+ * The pipelines of two or more commands the parser made for a script, in no particular order,
+ * kept on the script (a symbol: not part of the AST's JSON). `pipelines()` answers from it when
+ * there are none or one (nearly every script), without walking the tree.
+ */
+export const PARSED_PIPELINES: unique symbol = Symbol("kiln.parsedPipelines");
+
 /** Parses a shell script. Never throws. */
 export function parseScript(text: string, options: ParseScriptOptions = {}): Script {
   const p = new Parser(text, options.offsets ?? null);
   const body = p.parseTop();
-  return { type: "script", text, body, comments: p.comments, problems: p.problems };
+  const script: Script & { [PARSED_PIPELINES]: readonly Pipeline[] } = {
+    type: "script", text, body, comments: p.comments, problems: p.problems, [PARSED_PIPELINES]: p.pipelines,
+  };
+  return script;
 }
 
 const BLANK = new Set([" ", "\t", "\r"]);
@@ -79,6 +89,8 @@ class Parser {
   readonly n: number;
   readonly problems: SyntaxProblem[] = [];
   readonly comments: ShellComment[] = [];
+  /** Pipelines of two or more commands, as made. */
+  readonly pipelines: Pipeline[] = [];
   private pending: PendingHeredoc[] = [];
 
   constructor(
@@ -343,11 +355,13 @@ class Parser {
       ops.push(op);
       commands.push(next);
     }
-    return {
+    const pipeline: Pipeline = {
       type: "pipeline", negated, timed, commands, ops,
       start: timed || negated ? this.pos(start) : first.start,
       end: commands[commands.length - 1]!.end,
     };
+    if (commands.length > 1) this.pipelines.push(pipeline);
+    return pipeline;
   }
 
   // ---- commands -----------------------------------------------------------------------------
@@ -1151,6 +1165,7 @@ class Parser {
     const body = sub.parseTop();
     this.problems.push(...sub.problems);
     this.comments.push(...sub.comments);
+    this.pipelines.push(...sub.pipelines);
     return { type: "command", backtick: true, body, start: this.pos(start), end: this.posEnd(this.i) };
   }
 

@@ -8,6 +8,7 @@ import type {
   SimpleCommand, Word, WordPart, Assignment,
 } from "./ast.js";
 import { assertNever } from "../../util/errors.js";
+import { PARSED_PIPELINES } from "./parser.js";
 
 /** The operator written right before or after a command. */
 export type Operator = "|" | "|&" | "&&" | "||" | ";" | "&" | "\n";
@@ -413,6 +414,9 @@ export function children(n: Node): Node[] {
 
 /** Every pipeline of two or more commands, in any nesting. */
 export function pipelines(script: Script | List): Pipeline[] {
+  // The parser's list, when it is enough to know the answer: no walk.
+  const parsed = (script as { [PARSED_PIPELINES]?: readonly Pipeline[] })[PARSED_PIPELINES];
+  if (parsed !== undefined && parsed.length <= 1) return parsed.slice();
   const out: Pipeline[] = [];
   collectPipelines(script, out);
   return out;

@@ -1,6 +1,6 @@
 import type { Rule } from "../../types.js";
 import type { OptionSpec } from "../../shell/index.js";
-import { mountsCache, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
+import { anyCommand, mountsCache, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
 
 const TOOLS = ["yum"];
 const SUBS = new Set(["install", "groupinstall", "localinstall", "reinstall", "update", "upgrade"]);
@@ -19,6 +19,7 @@ export const DL3032: Rule = {
     summary: "`yum clean all` missing after yum command",
   },
   check(ctx) {
+    if (!anyCommand(ctx, TOOLS)) return; // only a use of the tool is reported
     for (const info of runs(ctx)) {
       if (mountsCache(info.run, "/var/cache/yum")) continue;
       const cmds = runCommands(info);

@@ -1,6 +1,6 @@
 import type { Rule } from "../../types.js";
 import type { OptionSpec } from "../../shell/index.js";
-import { mountsCache, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
+import { anyCommand, mountsCache, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
 
 const TOOLS = ["zypper"];
 const SUBS = new Set(["install", "in", "update", "up", "patch", "dist-upgrade", "dup", "source-install", "si"]);
@@ -19,6 +19,7 @@ export const DL3036: Rule = {
     summary: "`zypper clean` missing after zypper use",
   },
   check(ctx) {
+    if (!anyCommand(ctx, TOOLS)) return; // only a use of the tool is reported
     for (const info of runs(ctx)) {
       if (mountsCache(info.run, "/var/cache/zypp")) continue;
       const cmds = runCommands(info);

@@ -1,6 +1,6 @@
 import type { Rule } from "../../types.js";
 import type { OptionSpec } from "../../shell/index.js";
-import { mountsCache, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
+import { anyCommand, mountsCache, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
 
 const TOOLS = ["dnf", "microdnf"];
 const SUBS = new Set(["install", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "module"]);
@@ -19,6 +19,7 @@ export const DL3040: Rule = {
     summary: "`dnf clean all` missing after dnf command",
   },
   check(ctx) {
+    if (!anyCommand(ctx, TOOLS)) return; // only a use of the tool is reported
     for (const info of runs(ctx)) {
       if (mountsCache(info.run, "/var/cache/dnf", "/var/cache/yum")) continue;
       const cmds = runCommands(info);

@@ -92,9 +92,14 @@ export function runCommands(info: RunInfo): readonly RunCommand[] {
 
 const ALL_COMMANDS: unique symbol = Symbol("allRunCommands");
 
-/** Every command of every RUN (in file order), optionally only those named `names`. */
-export function allRunCommands(ctx: LintContext, names?: readonly string[]): readonly RunCommand[] {
-  const entry = ctx.memo(ALL_COMMANDS, () => {
+interface CommandIndex {
+  readonly all: readonly RunCommand[];
+  readonly byName: ReadonlyMap<string, readonly RunCommand[]>;
+}
+
+/** Every command of every RUN, and by (unwrapped) name; once per file. */
+function commandIndex(ctx: LintContext): CommandIndex {
+  return ctx.memo(ALL_COMMANDS, () => {
     const all: RunCommand[] = [];
     const byName = new Map<string, RunCommand[]>();
     for (const info of runs(ctx)) {
@@ -108,6 +113,21 @@ export function allRunCommands(ctx: LintContext, names?: readonly string[]): rea
     }
     return { all, byName };
   });
+}
+
+/**
+ * Whether some RUN command (unwrapped) is named one of `names`: a rule's cheap precondition (a
+ * Map lookup per name), so that rules about a tool the file never runs return at once.
+ */
+export function anyCommand(ctx: LintContext, names: readonly string[]): boolean {
+  const byName = commandIndex(ctx).byName;
+  for (const n of names) if (byName.has(n)) return true;
+  return false;
+}
+
+/** Every command of every RUN (in file order), optionally only those named `names`. */
+export function allRunCommands(ctx: LintContext, names?: readonly string[]): readonly RunCommand[] {
+  const entry = commandIndex(ctx);
   if (!names) return entry.all;
   if (names.length === 1) return entry.byName.get(names[0]!) ?? [];
   const byName = entry.byName;
@@ -154,6 +174,7 @@ export function pattern(word: Word): string | null {
 
 /** True when the RUN mounts a cache (or tmpfs) over `path` or a parent of it. */
 export function mountsCache(run: RunInstruction, ...paths: string[]): boolean {
+  if (run.mounts.length === 0) return false; // most RUNs
   return run.mounts.some((m: Mount) => {
     if (m.type !== "cache" && m.type !== "tmpfs") return false;
     const t = (m.target ?? "").replace(/\/+$/, "");
