@@ -44,41 +44,38 @@ export interface LinePassResult {
   readonly escapeChar: "\\" | "`";
 }
 
-interface PhysicalLine {
-  /** Offset of the first character. */
-  readonly start: number;
-  /** Offset just past the content (before the line end). */
-  readonly end: number;
-}
-
 const DIRECTIVE = /^#[ \t\v\f]*([a-zA-Z][a-zA-Z0-9]*)[ \t\v\f]*=[ \t\v\f]*(.+?)[ \t\v\f]*$/;
 const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
 
-function splitPhysicalLines(text: string, from: number): PhysicalLine[] {
-  const lines: PhysicalLine[] = [];
+/**
+ * The physical lines from `from`: start and end (just past the content, before the line end) of
+ * line k at 2k and 2k+1. Numbers in one array, not an object per line.
+ */
+function splitPhysicalLines(text: string, from: number): number[] {
+  const lines: number[] = [];
   let start = from;
   const n = text.length;
   // Most files have only LF line ends: let the native indexOf find them.
   if (text.indexOf("\r", from) < 0) {
     for (let i = text.indexOf("\n", from); i >= 0; i = text.indexOf("\n", start)) {
-      lines.push({ start, end: i });
+      lines.push(start, i);
       start = i + 1;
     }
-    if (start < n) lines.push({ start, end: n });
+    if (start < n) lines.push(start, n);
     return lines;
   }
   for (let i = from; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) {
-      lines.push({ start, end: i });
+      lines.push(start, i);
       start = i + 1;
     } else if (c === 13) {
-      lines.push({ start, end: i });
+      lines.push(start, i);
       if (text.charCodeAt(i + 1) === 10) i++;
       start = i + 1;
     }
   }
-  if (start < n) lines.push({ start, end: n });
+  if (start < n) lines.push(start, n);
   return lines;
 }
 
@@ -108,6 +105,7 @@ export function continuationAt(text: string, start: number, end: number, escape:
 export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic[]): LinePassResult {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const physical = splitPhysicalLines(text, bom);
+  const count = physical.length >> 1;
   const directives: Directive[] = [];
   const comments: Comment[] = [];
   const lines: LogicalLine[] = [];
@@ -116,21 +114,22 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
   let lookingForDirectives = true;
   const seen = new Set<string>();
 
-  const addComment = (line: PhysicalLine, hash: number): void => {
-    const body = firstNonBlank(text, hash + 1, line.end);
-    comments.push({ text: text.slice(body, line.end).trimEnd(), range: index.range(hash, line.end) });
+  const addComment = (lineEnd: number, hash: number): void => {
+    const body = firstNonBlank(text, hash + 1, lineEnd);
+    comments.push({ text: text.slice(body, lineEnd).trimEnd(), range: index.range(hash, lineEnd) });
   };
 
-  for (let li = 0; li < physical.length; li++) {
-    const line = physical[li]!;
-    const first = firstNonBlank(text, line.start, line.end);
-    const isComment = first < line.end && text.charCodeAt(first) === 35; // '#'
+  for (let li = 0; li < count; li++) {
+    const lineStart = physical[2 * li]!;
+    const lineEnd = physical[2 * li + 1]!;
+    const first = firstNonBlank(text, lineStart, lineEnd);
+    const isComment = first < lineEnd && text.charCodeAt(first) === 35; // '#'
 
     if (lookingForDirectives) {
-      const m = isComment ? DIRECTIVE.exec(text.slice(first, line.end)) : null;
+      const m = isComment ? DIRECTIVE.exec(text.slice(first, lineEnd)) : null;
       const name = m?.[1]?.toLowerCase();
       if (m && name && KNOWN_DIRECTIVES.has(name)) {
-        const range = index.range(first, line.end);
+        const range = index.range(first, lineEnd);
         const value = m[2]!;
         if (seen.has(name)) {
           diagnostics.push({
@@ -162,19 +161,19 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
     }
 
     if (isComment) {
-      addComment(line, first);
+      addComment(lineEnd, first);
       continue;
     }
-    if (first === line.end) continue; // empty line
+    if (first === lineEnd) continue; // empty line
 
     // An instruction. Most are one physical line: one slice and one segment, no joining.
-    let cont = continuationAt(text, first, line.end, escape);
-    let lastEnd = line.end;
+    let cont = continuationAt(text, first, lineEnd, escape);
+    let lastEnd = lineEnd;
     let logical: string;
     let segments: Segment[];
     if (cont < 0) {
-      logical = text.slice(first, line.end);
-      segments = [{ at: 0, origin: first, length: line.end - first }];
+      logical = text.slice(first, lineEnd);
+      segments = [{ at: 0, origin: first, length: lineEnd - first }];
     } else {
       // Join the continuation lines: pieces of the text, glued once, and a segment per piece
       // (pieces that continue the previous one in the text extend its segment).
@@ -182,20 +181,22 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
       const pieces: string[] = [];
       let length = appendPiece(text, segments, pieces, 0, first, cont);
       let emptyContinuation: number[] | undefined;
-      while (cont >= 0 && li + 1 < physical.length) {
-        const next = physical[++li]!;
-        const nFirst = firstNonBlank(text, next.start, next.end);
-        lastEnd = next.end;
-        if (nFirst < next.end && text.charCodeAt(nFirst) === 35) {
-          addComment(next, nFirst);
+      while (cont >= 0 && li + 1 < count) {
+        li++;
+        const nextStart = physical[2 * li]!;
+        const nextEnd = physical[2 * li + 1]!;
+        const nFirst = firstNonBlank(text, nextStart, nextEnd);
+        lastEnd = nextEnd;
+        if (nFirst < nextEnd && text.charCodeAt(nFirst) === 35) {
+          addComment(nextEnd, nFirst);
           continue;
         }
-        if (nFirst === next.end) {
-          (emptyContinuation ??= []).push(next.start);
+        if (nFirst === nextEnd) {
+          (emptyContinuation ??= []).push(nextStart);
           continue;
         }
-        cont = continuationAt(text, next.start, next.end, escape);
-        length = appendPiece(text, segments, pieces, length, next.start, cont >= 0 ? cont : next.end);
+        cont = continuationAt(text, nextStart, nextEnd, escape);
+        length = appendPiece(text, segments, pieces, length, nextStart, cont >= 0 ? cont : nextEnd);
       }
       logical = pieces.length === 1 ? pieces[0]! : pieces.join("");
       if (emptyContinuation !== undefined) {
@@ -219,15 +220,15 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
     const heredocs: HeredocBody[] = [];
     for (const marker of markers) {
       // An unterminated heredoc at the end of the text has an empty body at the line's end.
-      const bodyStart = li + 1 < physical.length ? physical[li + 1]!.start : lastEnd;
+      const bodyStart = li + 1 < count ? physical[2 * (li + 1)]! : lastEnd;
       // The body's lines joined at the end: a flat string (a chain of concatenations is a cons
       // string, slower to scan for the shell parser and the rules).
       const bodyLines: string[] = [];
       let terminated = false;
-      while (li + 1 < physical.length) {
-        const body = physical[++li]!;
-        lastEnd = body.end;
-        let candidate = text.slice(body.start, body.end);
+      while (li + 1 < count) {
+        li++;
+        lastEnd = physical[2 * li + 1]!;
+        let candidate = text.slice(physical[2 * li]!, lastEnd);
         if (marker.chomp) candidate = candidate.replace(/^\t+/, "");
         if (candidate === marker.name) {
           terminated = true;

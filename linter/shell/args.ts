@@ -203,6 +203,11 @@ export const WRAPPERS: Readonly<Record<string, OptionSpec>> = {
 /** The wrapper names (a Set: `in` on the record was a slow lookup, and saw Object.prototype). */
 const WRAPPER_NAMES: ReadonlySet<string> = new Set(Object.keys(WRAPPERS));
 
+/** A command `unwrap` looks through (`sudo`, `env`, ...). */
+export function isWrapper(name: string): boolean {
+  return WRAPPER_NAMES.has(name);
+}
+
 /** Arguments of a wrapper that are not the wrapped command: `gosu user cmd`, `timeout 10 cmd`. */
 const WRAPPER_LEADING_ARGS: Readonly<Record<string, number>> = { gosu: 1, "su-exec": 1, timeout: 1 };
 

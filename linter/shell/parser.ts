@@ -205,7 +205,7 @@ class Parser {
     const start = this.i;
     const items: ListItem[] = [];
     for (;;) {
-      items.push(...this.parseCompoundList().items);
+      for (const item of this.parseCompoundList().items) items.push(item);
       this.skipLinebreaks();
       if (this.i >= this.n) break;
       this.unexpected();
@@ -254,9 +254,10 @@ class Parser {
 
   private atStop(): boolean {
     if (this.i >= this.n) return true;
-    const c = this.text[this.i];
-    if (c === ")") return true;
-    if (this.at(";;") || this.at(";&")) return true;
+    const t = this.text;
+    const c = t.charCodeAt(this.i);
+    if (c === 41 /* ) */) return true;
+    if (c === 59 /* ; */ && (t.charCodeAt(this.i + 1) === 59 || t.charCodeAt(this.i + 1) === 38 /* & */)) return true;
     const w = this.peekReserved();
     return w !== null && STOP_WORDS.has(w);
   }
@@ -276,11 +277,13 @@ class Parser {
         continue;
       }
       this.skipBlanks();
-      const c = this.text[this.i];
+      // Char codes: `at()` was two startsWith calls per list item.
+      const c = this.text.charCodeAt(this.i);
+      const c1 = this.text.charCodeAt(this.i + 1);
       let separator: Separator | null = null;
-      if (c === ";" && !this.at(";;") && !this.at(";&")) separator = ";";
-      else if (c === "&" && !this.at("&&")) separator = "&";
-      else if (c === "\n") separator = "\n";
+      if (c === 59 /* ; */ && c1 !== 59 && c1 !== 38 /* & */) separator = ";";
+      else if (c === 38 /* & */ && c1 !== 38) separator = "&";
+      else if (c === 10) separator = "\n";
       items.push({ command, separator });
       if (separator === null) break;
       this.i++;
@@ -296,7 +299,8 @@ class Parser {
     const ops: AndOrOp[] = [];
     for (;;) {
       this.skipBlanks();
-      const op = this.at("&&") ? "&&" : this.at("||") ? "||" : null;
+      const c = this.text.charCodeAt(this.i);
+      const op = c === 38 /* & */ && this.text.charCodeAt(this.i + 1) === 38 ? "&&" : c === 124 /* | */ && this.text.charCodeAt(this.i + 1) === 124 ? "||" : null;
       if (op === null) break;
       const opAt = this.i;
       this.i += 2;
@@ -342,8 +346,10 @@ class Parser {
     const ops: ("|" | "|&")[] = [];
     for (;;) {
       this.skipBlanks();
-      if (this.text[this.i] !== "|" || this.at("||")) break;
-      const op = this.at("|&") ? "|&" : "|";
+      if (this.text.charCodeAt(this.i) !== 124 /* | */) break;
+      const c1 = this.text.charCodeAt(this.i + 1);
+      if (c1 === 124) break; // `||`
+      const op = c1 === 38 /* & */ ? "|&" : "|";
       const opAt = this.i;
       this.i += op.length;
       this.skipLinebreaks();
@@ -427,6 +433,7 @@ class Parser {
       return { type: "subshell", body, ...this.withRedirects(start) };
     }
     const word = this.peekReserved();
+    if (word === null) return this.parseSimple(); // most commands
     switch (word) {
       case "if":
         return this.parseIf();

@@ -178,10 +178,11 @@ function walkCommand(command: Command, position: Position, frame: Frame, out: Co
         inFunction: frame.inFunction,
         inLoop: frame.inLoop,
       });
-      for (const w of argv) walkWord(w, frame, out);
+      // A static word (most) holds no command or process substitution: nothing to walk.
+      for (const w of argv) if (w.value === null) walkWord(w, frame, out);
       for (const a of command.assignments) {
-        if (a.value) walkWord(a.value, frame, out);
-        for (const w of a.array ?? []) walkWord(w, frame, out);
+        if (a.value && a.value.value === null) walkWord(a.value, frame, out);
+        if (a.array) for (const w of a.array) walkWord(w, frame, out);
       }
       walkRedirects(command.redirects, frame, out);
       return;
@@ -232,7 +233,7 @@ function walkCommand(command: Command, position: Position, frame: Frame, out: Co
 }
 
 function walkRedirects(redirects: readonly Redirect[], frame: Frame, out: CommandInfo[]): void {
-  for (const r of redirects) if (r.target) walkWord(r.target, frame, out);
+  for (const r of redirects) if (r.target && r.target.value === null) walkWord(r.target, frame, out);
 }
 
 function walkWord(word: Word, frame: Frame, out: CommandInfo[]): void {

@@ -9,7 +9,9 @@ const KEYS = [
   "type", "target", "dst", "destination", "source", "src", "from", "id", "readonly", "ro", "readwrite", "rw",
   "sharing", "mode", "uid", "gid", "size", "env", "required",
 ];
+const KEY_SET: ReadonlySet<string> = new Set(KEYS);
 const BOOL_KEYS = new Set(["readonly", "ro", "readwrite", "rw", "required"]);
+const SHARING_MODES = ["shared", "private", "locked"];
 
 /** CSV fields as Go's encoding/csv reads one record: `"` quotes a field, `""` is a quote. */
 export function splitCsv(text: string): string[] {
@@ -57,7 +59,7 @@ export function parseMount(input: InstructionInput, flag: Flag): Mount {
     const eq = field.indexOf("=");
     const key = (eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase();
     const value = eq < 0 ? null : field.slice(eq + 1);
-    if (!KEYS.includes(key)) {
+    if (!KEY_SET.has(key)) {
       const near = suggest(key, KEYS);
       input.report(ParseCodes.invalidMount, `unexpected key '${key}' in '${field}'`, flag.range, "error", near ? `did you mean ${near}?` : undefined);
       continue;
@@ -83,7 +85,7 @@ export function parseMount(input: InstructionInput, flag: Flag): Mount {
   const target = options.target ?? options.dst ?? options.destination ?? null;
   if (target === null && (mountType === "bind" || mountType === "cache" || mountType === "tmpfs")) bad(`mount type ${mountType} requires a target`);
   const sharing = options.sharing ?? null;
-  if (sharing !== null && !["shared", "private", "locked"].includes(sharing)) bad(`unrecognized sharing mode "${sharing}" (use shared, private or locked)`);
+  if (sharing !== null && !SHARING_MODES.includes(sharing)) bad(`unrecognized sharing mode "${sharing}" (use shared, private or locked)`);
   if (sharing !== null && mountType !== "cache") bad(`sharing is only valid for cache mounts`);
   for (const key of ["uid", "gid"] as const) {
     const v = options[key];

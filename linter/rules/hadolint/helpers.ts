@@ -5,7 +5,7 @@
 import type { Instruction, RunInstruction, Mount } from "../../../parser/index.js";
 import type { LintContext, Stage } from "../../context.js";
 import {
-  commands, parseArgs, shellSources, unwrap, type CommandInfo, type OptionSpec, type RunHeredoc, type ShellSource, type Word,
+  commands, isWrapper, parseArgs, shellSources, unwrap, type CommandInfo, type OptionSpec, type RunHeredoc, type ShellSource, type Word,
 } from "../../shell/index.js";
 
 export interface RunInfo {
@@ -34,6 +34,7 @@ export interface RunCommand {
 }
 
 const NO_SPEC: OptionSpec = {};
+const NO_WRAPPERS: readonly string[] = Object.freeze([]);
 const RUNS: unique symbol = Symbol("runs");
 
 /** The SHELL array in effect at the end of each stage (a child stage inherits its parent's). */
@@ -80,8 +81,13 @@ export function runCommands(info: RunInfo): readonly RunCommand[] {
   const out: RunCommand[] = [];
   for (const source of info.sources) {
     for (const command of commands(source.script)) {
-      const u = unwrap(command);
       // `pip`: pipInstall's answer, made on first use (declared here: one object shape).
+      if (command.name === null || !isWrapper(command.name)) {
+        // Not a wrapper (most commands): unwrap would hand back the command's own arrays.
+        out.push({ info, source, command, name: command.name, argv: command.argv, args: command.args, wrappers: NO_WRAPPERS, pip: undefined } as RunCommand);
+        continue;
+      }
+      const u = unwrap(command);
       out.push({ info, source, command, name: u.name, argv: u.argv, args: u.args, wrappers: u.wrappers, pip: undefined } as RunCommand);
     }
   }
