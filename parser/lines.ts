@@ -51,17 +51,18 @@ const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
  * The physical lines from `from`: start and end (just past the content, before the line end) of
  * line k at 2k and 2k+1. Numbers in one array, not an object per line.
  */
-function splitPhysicalLines(text: string, from: number): number[] {
+function splitPhysicalLines(text: string, from: number, index: LineIndex): number[] {
   const lines: number[] = [];
   let start = from;
   const n = text.length;
-  // Most files have only LF line ends: let the native indexOf find them.
-  if (text.indexOf("\r", from) < 0) {
-    for (let i = text.indexOf("\n", from); i >= 0; i = text.indexOf("\n", start)) {
-      lines.push(start, i);
-      start = i + 1;
+  if (!index.hasCR) {
+    // Only LF line ends (most files): the index has found the line starts already.
+    const starts = index.lineStarts;
+    for (let k = 0; k < starts.length; k++) {
+      const s = k === 0 ? from : starts[k]!;
+      if (k + 1 < starts.length) lines.push(s, starts[k + 1]! - 1);
+      else if (s < n) lines.push(s, n);
     }
-    if (start < n) lines.push(start, n);
     return lines;
   }
   for (let i = from; i < n; i++) {
@@ -104,7 +105,7 @@ export function continuationAt(text: string, start: number, end: number, escape:
 
 export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic[]): LinePassResult {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const physical = splitPhysicalLines(text, bom);
+  const physical = splitPhysicalLines(text, bom, index);
   const count = physical.length >> 1;
   const directives: Directive[] = [];
   const comments: Comment[] = [];

@@ -64,6 +64,11 @@ export class LineIndex {
     return { start: this.position(start), end: this.position(Math.max(start, end)) };
   }
 
+  /** @internal The start offset of every line, ascending (the parser's line pass reads them). */
+  get lineStarts(): readonly number[] {
+    return this.starts;
+  }
+
   /** Offset where 1-based `line` starts (clamped). */
   lineStart(line: number): number {
     return this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))]!;
