@@ -237,7 +237,6 @@ export class LintContext {
   }
 
   private _byKind: Map<InstructionKind, Instruction[]> | undefined;
-  private _stageByKind: Map<Stage, Map<InstructionKind, Instruction[]>> | undefined;
 
   /**
    * The instructions of one kind in file order (ONBUILD triggers not included); only those of
@@ -249,10 +248,9 @@ export class LintContext {
     let index: Map<InstructionKind, Instruction[]>;
     if (stage === undefined) index = this._byKind ??= indexByKind(this.dockerfile.instructions);
     else {
-      const byStage = (this._stageByKind ??= new Map());
-      const hit = byStage.get(stage);
-      if (hit) index = hit;
-      else byStage.set(stage, (index = indexByKind(stage.instructions)));
+      // Kept on the stage (made by buildStages with the field: one shape), not in a Map by stage.
+      const holder = stage as StageWithIndex;
+      index = holder.byKind ??= indexByKind(stage.instructions);
     }
     return (index.get(kind) ?? NONE) as readonly Extract<Instruction, { kind: K }>[];
   }
@@ -354,7 +352,8 @@ export class LintContext {
       const name = from.stageName ? from.stageName.text.toLowerCase() : null;
       const base = from.image ? this.resolveGlobal(from.image.text) : undefined;
       const parent = base !== undefined ? byName.get(base.toLowerCase()) : undefined;
-      const stage: Stage = { index: current.index, from, name, instructions: current.instructions, base, parent };
+      // `byKind`: ofKind's index of the stage, made on first use.
+      const stage: StageWithIndex = { index: current.index, from, name, instructions: current.instructions, base, parent, byKind: undefined };
       stages.push(stage);
       if (name !== null && !byName.has(name)) byName.set(name, stage);
     };
@@ -448,6 +447,9 @@ export class LintContext {
 }
 
 const NONE: readonly Instruction[] = [];
+
+/** A Stage as buildStages makes it: with room for its instructions by kind. */
+type StageWithIndex = Stage & { byKind?: Map<InstructionKind, Instruction[]> | undefined };
 
 function indexByKind(instructions: readonly Instruction[]): Map<InstructionKind, Instruction[]> {
   const index = new Map<InstructionKind, Instruction[]>();

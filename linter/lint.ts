@@ -186,9 +186,9 @@ export function compareFindings(a: Finding, b: Finding): number {
 function mergeSameAs(findings: Finding[], sameAsOf: ReadonlyMap<string, readonly string[]>): Finding[] {
   if (findings.length < 2 || sameAsOf.size === 0) return findings;
   const out: Finding[] = [];
-  const merged = new Set<number>();
+  const merged = new Uint8Array(findings.length);
   for (let i = 0; i < findings.length; i++) {
-    if (merged.has(i)) continue;
+    if (merged[i] === 1) continue;
     const f = findings[i]!;
     const same = sameAsOf.get(f.ruleId);
     if (!same) {
@@ -197,11 +197,13 @@ function mergeSameAs(findings: Finding[], sameAsOf: ReadonlyMap<string, readonly
     }
     let result = f;
     for (let j = i + 1; j < findings.length; j++) {
-      if (merged.has(j)) continue;
+      if (merged[j] === 1) continue;
       const g = findings[j]!;
-      const mutual = same.includes(g.ruleId) || (sameAsOf.get(g.ruleId) ?? []).includes(f.ruleId);
-      if (!mutual || g.range.start.line !== f.range.start.line || result.ids.includes(g.ruleId)) continue;
-      merged.add(j);
+      // The line first: findings of other lines (most) never merge.
+      if (g.range.start.line !== f.range.start.line) continue;
+      const mutual = same.includes(g.ruleId) || (sameAsOf.get(g.ruleId)?.includes(f.ruleId) ?? false);
+      if (!mutual || result.ids.includes(g.ruleId)) continue;
+      merged[j] = 1;
       const severity = severityRank(g.severity) > severityRank(result.severity) ? g.severity : result.severity;
       result = mergedWith(result, g, severity);
     }

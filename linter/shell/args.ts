@@ -65,7 +65,7 @@ export function parseArgs(cmd: HasWords, spec: OptionSpec = NO_SPEC): ParsedArgs
   for (; i < words.length; i++) {
     const w = words[i]!;
     const v = w.value;
-    if (v === null || v === "-" || !v.startsWith("-")) {
+    if (v === null || v === "-" || v.charCodeAt(0) !== 45 /* - */) {
       positional.push(w);
       if (spec.stopAtPositional) {
         i++;
@@ -77,8 +77,9 @@ export function parseArgs(cmd: HasWords, spec: OptionSpec = NO_SPEC): ParsedArgs
       i++;
       break;
     }
-    if (v.startsWith("--") || (spec.singleDashLong && v.length > 2)) {
-      const body = v.slice(v.startsWith("--") ? 2 : 1);
+    const long = v.charCodeAt(1) === 45; // `--name`
+    if (long || (spec.singleDashLong && v.length > 2)) {
+      const body = v.slice(long ? 2 : 1);
       const eq = body.indexOf("=");
       const name = eq < 0 ? body : body.slice(0, eq);
       let value: string | null = eq < 0 ? null : body.slice(eq + 1);
