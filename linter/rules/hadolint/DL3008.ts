@@ -1,9 +1,8 @@
 import type { Rule } from "../../types.js";
-import type { OptionSpec } from "../../shell/index.js";
 import type { Word } from "../../shell/index.js";
 import { afterSubcommand, allRunCommands, pattern, rangeOf, subcommandOf } from "./helpers.js";
+import { APT } from "./specs.js";
 
-const APT: OptionSpec = { shortWithValue: "otc", longWithValue: ["option", "target-release", "default-release", "config-file"] };
 
 function isUnpinned(w: Word): boolean {
   const p = pattern(w);

@@ -1,8 +1,7 @@
 import type { Rule } from "../../types.js";
-import type { OptionSpec } from "../../shell/index.js";
 import { anyCommand, finalChain, mountsCache, rangeOf, removes, runCommands, runs, subcommandOf, type RunCommand } from "./helpers.js";
+import { APT } from "./specs.js";
 
-const APT: OptionSpec = { shortWithValue: "otc", longWithValue: ["option", "target-release", "default-release", "config-file"] };
 
 const APT_GET = ["apt-get"];
 const LISTS = ["/var/lib/apt/lists"];

@@ -1,9 +1,8 @@
 import type { Rule } from "../../types.js";
-import type { OptionSpec } from "../../shell/index.js";
 import type { Word } from "../../shell/index.js";
 import { afterSubcommand, allRunCommands, pattern, rangeOf, subcommandOf } from "./helpers.js";
+import { APK } from "./specs.js";
 
-const APK: OptionSpec = { shortWithValue: "tXpU", longWithValue: ["virtual", "repository", "root", "arch", "cache-dir", "keys-dir", "repositories-file", "cache-max-age", "timeout"] };
 
 function isUnpinned(w: Word): boolean {
   const p = pattern(w);

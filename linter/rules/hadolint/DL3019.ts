@@ -1,8 +1,8 @@
 import type { Rule } from "../../types.js";
-import { hasFlag, type OptionSpec } from "../../shell/index.js";
+import { hasFlag } from "../../shell/index.js";
 import { anyCommand, mountsCache, rangeOf, removes, runCommands, runs, subcommandOf, type RunCommand } from "./helpers.js";
+import { APK } from "./specs.js";
 
-const APK: OptionSpec = { shortWithValue: "tXpU", longWithValue: ["virtual", "repository", "root", "arch", "cache-dir", "keys-dir", "repositories-file", "cache-max-age", "timeout"] };
 
 /**
  * hadolint DL3019: Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages.
