@@ -47,6 +47,11 @@ const RESERVED = new Set([
   "{", "}", "!", "[[", "]]", "function", "select", "time",
 ]);
 const SPECIAL_PARAMS = "@*#?-$!0";
+const NO_ASSIGNMENTS: readonly Assignment[] = Object.freeze([]);
+const NO_REDIRECTS: readonly Redirect[] = Object.freeze([]);
+const NO_AND_OR_OPS: readonly AndOrOp[] = Object.freeze([]);
+const NO_PIPE_OPS: readonly ("|" | "|&")[] = Object.freeze([]);
+
 /** 1 at the char codes a reserved word starts with. */
 const RESERVED_FIRST = new Uint8Array(128);
 for (const w of RESERVED) RESERVED_FIRST[w.charCodeAt(0)] = 1;
@@ -83,6 +88,14 @@ interface PendingHeredoc {
 }
 
 type EndTest = (i: number) => boolean;
+
+/**
+ * The usual end of a word (a metacharacter or the end of the text), as a marker: readWord and
+ * readParts test `isDelimiter` for it. A closure per parser (one per script) was made before.
+ */
+const NORMAL_END: EndTest = () => {
+  throw new Error("NORMAL_END is a marker, not called");
+};
 
 class Parser {
   i = 0;
@@ -296,7 +309,7 @@ class Parser {
     const first = this.parsePipeline();
     if (first === null) return null;
     const pipelines = [first];
-    const ops: AndOrOp[] = [];
+    let ops: AndOrOp[] | undefined; // most and-or lists are one pipeline
     for (;;) {
       this.skipBlanks();
       const c = this.text.charCodeAt(this.i);
@@ -310,10 +323,10 @@ class Parser {
         this.problem(`expected a command after '${op}'`, opAt, opAt + 2);
         break;
       }
-      ops.push(op);
+      (ops ??= []).push(op);
       pipelines.push(next);
     }
-    return { type: "and-or", pipelines, ops, start: first.start, end: pipelines[pipelines.length - 1]!.end };
+    return { type: "and-or", pipelines, ops: ops ?? NO_AND_OR_OPS, start: first.start, end: pipelines[pipelines.length - 1]!.end };
   }
 
   private parsePipeline(): Pipeline | null {
@@ -343,7 +356,7 @@ class Parser {
       return null;
     }
     const commands: Command[] = [first];
-    const ops: ("|" | "|&")[] = [];
+    let ops: ("|" | "|&")[] | undefined; // most pipelines are one command
     for (;;) {
       this.skipBlanks();
       if (this.text.charCodeAt(this.i) !== 124 /* | */) break;
@@ -358,11 +371,11 @@ class Parser {
         this.problem(`expected a command after '${op}'`, opAt, opAt + op.length);
         break;
       }
-      ops.push(op);
+      (ops ??= []).push(op);
       commands.push(next);
     }
     const pipeline: Pipeline = {
-      type: "pipeline", negated, timed, commands, ops,
+      type: "pipeline", negated, timed, commands, ops: ops ?? NO_PIPE_OPS,
       start: timed || negated ? this.pos(start) : first.start,
       end: commands[commands.length - 1]!.end,
     };
@@ -533,7 +546,7 @@ class Parser {
       this.expect("done", "for", start);
       return { type: "arithmetic-for", expression, body, ...this.withRedirects(start) };
     }
-    const nameWord = this.readWord(this.normalEnd);
+    const nameWord = this.readWord(NORMAL_END);
     if (nameWord === null) this.problem(`expected a variable name after '${keyword}'`, start, start + keyword.length);
     const variable = nameWord?.value ?? nameWord?.raw ?? "";
     this.skipLinebreaks();
@@ -543,7 +556,7 @@ class Parser {
       items = [];
       for (;;) {
         this.skipBlanks();
-        const w = this.readWord(this.normalEnd);
+        const w = this.readWord(NORMAL_END);
         if (w === null) break;
         items.push(w);
       }
@@ -571,7 +584,7 @@ class Parser {
     const t = this.text;
     this.i += 4;
     this.skipBlanks();
-    const word = this.readWord(this.normalEnd);
+    const word = this.readWord(NORMAL_END);
     if (word === null) this.problem("expected a word after 'case'", start, start + 4);
     this.skipLinebreaks();
     if (this.peekReserved() === "in") this.i += 2;
@@ -687,7 +700,7 @@ class Parser {
     const start = this.i;
     this.i += "function".length;
     this.skipBlanks();
-    const name = this.readWord(this.normalEnd);
+    const name = this.readWord(NORMAL_END);
     if (name === null) this.problem("expected a function name", start, start + 8);
     this.skipBlanks();
     if (this.text[this.i] === "(") {
@@ -716,9 +729,11 @@ class Parser {
   private parseSimple(): Command | null {
     const start = this.i;
     const t = this.text;
-    const assignments: Assignment[] = [];
+    // Most commands have no assignment and no redirect: those lists are made when needed, and
+    // an empty one is a shared frozen array.
+    let assignments: Assignment[] | undefined;
     const words: Word[] = [];
-    const redirects: Redirect[] = [];
+    let redirects: Redirect[] | undefined;
     let end = this.i;
     for (;;) {
       this.skipBlanks();
@@ -728,12 +743,12 @@ class Parser {
       if (c === "&" && !this.at("&>")) break;
       const r = this.tryRedirect();
       if (r !== null) {
-        redirects.push(r);
+        (redirects ??= []).push(r);
         end = this.i;
         continue;
       }
       if (c === "(") {
-        if (words.length === 1 && assignments.length === 0 && redirects.length === 0) {
+        if (words.length === 1 && assignments === undefined && redirects === undefined) {
           const j = this.skipBlankFrom(this.i + 1);
           const name = words[0]!.value;
           if (t[j] === ")" && name !== null) {
@@ -749,12 +764,12 @@ class Parser {
       if (words.length === 0) {
         const a = this.tryAssignment();
         if (a !== null) {
-          assignments.push(a);
+          (assignments ??= []).push(a);
           end = this.i;
           continue;
         }
       }
-      const w = this.readWord(this.normalEnd);
+      const w = this.readWord(NORMAL_END);
       if (w === null) {
         this.problem(`syntax error near unexpected token '${c}'`, this.i, this.i + 1);
         this.i++;
@@ -764,8 +779,10 @@ class Parser {
       words.push(w);
       end = this.i;
     }
-    if (assignments.length === 0 && words.length === 0 && redirects.length === 0) return null;
-    return { type: "simple", assignments, words, redirects, start: this.pos(start), end: this.posEnd(end) };
+    if (assignments === undefined && words.length === 0 && redirects === undefined) return null;
+    return {
+      type: "simple", assignments: assignments ?? NO_ASSIGNMENTS, words, redirects: redirects ?? NO_REDIRECTS, start: this.pos(start), end: this.posEnd(end),
+    };
   }
 
   private tryAssignment(): Assignment | null {
@@ -798,7 +815,7 @@ class Parser {
           this.i++;
           break;
         }
-        const w = this.readWord(this.normalEnd);
+        const w = this.readWord(NORMAL_END);
         if (w === null) {
           this.i++;
           continue;
@@ -808,7 +825,7 @@ class Parser {
       return { type: "assignment", name, append, subscript, value: null, array, start: this.pos(start), end: this.posEnd(this.i) };
     }
     const valueStart = this.i;
-    const value = this.readWord(this.normalEnd) ?? this.emptyWord(valueStart);
+    const value = this.readWord(NORMAL_END) ?? this.emptyWord(valueStart);
     // A literal, not `{ ...base, value }`: object spread here was 3% of lint time.
     return { type: "assignment", name, append, subscript, value, array: null, start: this.pos(start), end: this.posEnd(this.i) };
   }
@@ -831,7 +848,7 @@ class Parser {
     const start = this.i;
     this.i += m[0].length;
     this.skipBlanks();
-    const target = this.readWord(this.normalEnd);
+    const target = this.readWord(NORMAL_END);
     if (target === null) this.problem(`expected a word after '${op}'`, start, start + m[0].length);
     const fd = prefix !== undefined && /^\d+$/.test(prefix) ? Number(prefix) : null;
     const fdVariable = prefix !== undefined && prefix.startsWith("{") ? prefix.slice(1, -1) : null;
@@ -852,19 +869,21 @@ class Parser {
 
   // ---- words --------------------------------------------------------------------------------
 
-  readonly normalEnd: EndTest = (k) => k >= this.n || (charClass(this.text.charCodeAt(k)) & C_META) !== 0;
-
-  private readonly patternEnd: EndTest = (k) => {
-    const c = this.text[k];
-    return c === undefined || c === " " || c === "\t" || c === "\n" || c === "|" || c === ")" || c === ";";
-  };
+  /** Where a case pattern ends (made on first use: few scripts have a case). */
+  private patternEndTest: EndTest | undefined;
+  private get patternEnd(): EndTest {
+    return (this.patternEndTest ??= (k) => {
+      const c = this.text[k];
+      return c === undefined || c === " " || c === "\t" || c === "\n" || c === "|" || c === ")" || c === ";";
+    });
+  }
 
   /** Reads one word ending where `end` says (outside quotes and expansions); null if empty. */
   readWord(end: EndTest): Word | null {
     const start = this.i;
     const c0 = this.text.charCodeAt(start);
     // Process substitution is a word of its own.
-    if ((c0 === 60 /* < */ || c0 === 62 /* > */) && this.text.charCodeAt(start + 1) === 40 /* ( */ && end === this.normalEnd) {
+    if ((c0 === 60 /* < */ || c0 === 62 /* > */) && this.text.charCodeAt(start + 1) === 40 /* ( */ && end === NORMAL_END) {
       const direction = this.text[this.i] as "<" | ">";
       this.i += 2;
       const body = this.parseCompoundList();
@@ -874,7 +893,7 @@ class Parser {
       const part: WordPart = { type: "process", direction, body, start: this.pos(start), end: this.posEnd(this.i) };
       return { type: "word", raw: this.text.slice(start, this.i), parts: [part], value: null, start: part.start, end: part.end };
     }
-    if (end === this.normalEnd) {
+    if (end === NORMAL_END) {
       // Most words are plain (`apt-get`, `-y`, `/tmp`): one literal, no quotes or expansions.
       const t = this.text;
       const n = this.n;
@@ -903,7 +922,7 @@ class Parser {
     // The literal being gathered (no closures: this runs for every word).
     let litStart = -1;
     let lit = "";
-    while (this.i < this.n && !end(this.i)) {
+    while (this.i < this.n && !(end === NORMAL_END ? this.isDelimiter(this.i) : end(this.i))) {
       const code = t.charCodeAt(this.i);
       if (code === 92 /* \\ */) {
         if (litStart < 0) litStart = this.i;
@@ -947,7 +966,7 @@ class Parser {
       } else {
         // A run of ordinary characters, added at once.
         let j = this.i + 1;
-        if (end === this.normalEnd) {
+        if (end === NORMAL_END) {
           while (j < this.n && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
         } else {
           while (j < this.n && !end(j) && (charClass(t.charCodeAt(j)) & C_WORD_SPECIAL) === 0) j++;
