@@ -151,7 +151,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   const findings = mergeSameAs(kept, prepared.sameAs);
   // shellcheck's SC findings apply suppressions and the configuration themselves.
   if (options.shellcheck) findings.push(...shellcheckRun(ctx));
-  findings.sort(compareFindings);
+  sortFindings(findings);
   const shown = diagnostics.filter((d) => !DIAGNOSTICS_AS_RULES.has(d.code));
   return { file: ctx.file, text, findings, diagnostics: extra.length ? [...shown, ...extra] : shown };
 }
@@ -167,6 +167,27 @@ function runRule(rule: Rule, ctx: LintContext, extra: Diagnostic[]): void {
       message: `rule ${rule.meta.id} failed: ${err instanceof Error ? err.message : String(err)}`,
       range: ctx.dockerfile.range,
     });
+  }
+}
+
+/**
+ * Sorts in place by compareFindings, stably: the same order as Array.prototype.sort (stable too).
+ * A file has a dozen findings or so: an insertion sort with the comparison inlined is several times
+ * cheaper than sort() calling the comparator through the builtin.
+ */
+function sortFindings(findings: Finding[]): void {
+  if (findings.length > 64) {
+    findings.sort(compareFindings);
+    return;
+  }
+  for (let i = 1; i < findings.length; i++) {
+    const f = findings[i]!;
+    let j = i - 1;
+    while (j >= 0 && compareFindings(findings[j]!, f) > 0) {
+      findings[j + 1] = findings[j]!;
+      j--;
+    }
+    findings[j + 1] = f;
   }
 }
 

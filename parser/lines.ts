@@ -199,7 +199,11 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
         cont = continuationAt(text, nextStart, nextEnd, escape);
         length = appendPiece(text, segments, pieces, length, nextStart, cont >= 0 ? cont : nextEnd);
       }
-      logical = pieces.length === 1 ? pieces[0]! : pieces.join("");
+      // Concatenated, not joined: Array.join cost ~3x more for a few pieces. The cons string is
+      // flattened once by its first search (findHeredocMarkers), and later slices point into
+      // the flat copy.
+      logical = pieces.length === 0 ? "" : pieces[0]!;
+      for (let k = 1; k < pieces.length; k++) logical += pieces[k]!;
       if (emptyContinuation !== undefined) {
         for (const at of emptyContinuation) {
           diagnostics.push({
