@@ -279,6 +279,7 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
   const script = parseScript(full);
   sources.push(new ScriptSource("command", null, script, true, index, { kind: "command", command, heredocs: heredocsOf, length: full.length, escapeChar }));
 
+  if (heredocsOf.length === 0) return { sources, heredocs: runHeredocs }; // most RUNs
   // Match the script's heredoc redirects to the instruction's heredocs, in order.
   const attached: { cmd: CommandInfo; fd: number | null }[] = [];
   for (const c of commands(script)) {
