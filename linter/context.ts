@@ -144,6 +144,9 @@ export function hostPlatform(): string {
   return variant ? `linux/${arch}/${variant}` : `linux/${arch}`;
 }
 
+/** The host's platform, once: every LintContext asks for the predefined ARGs. */
+let host: string | undefined;
+
 function platformValues(prefix: "TARGET" | "BUILD", platform: string): [string, string][] {
   const [os = "linux", arch = "", variant = ""] = platform.split("/");
   return [
@@ -158,7 +161,7 @@ const predefinedCache = new Map<string, ReadonlyMap<string, string>>();
 
 /** The platform ARGs for a target platform (the host's by default); the same map per platform. */
 function predefinedArgs(platform: string | undefined): ReadonlyMap<string, string> {
-  const host = hostPlatform();
+  host ??= hostPlatform();
   const target = platform ?? host;
   let hit = predefinedCache.get(target);
   if (!hit) {

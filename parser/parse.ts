@@ -99,9 +99,18 @@ function unquoteFlag(text: string): string {
   return out;
 }
 
+/** The text has a quote or a backslash (a loop: this ran a regex per flag). */
+function hasQuoteOrEscape(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39 || c === 92) return true;
+  }
+  return false;
+}
+
 function toFlag(raw: RawFlag, base: number, input: Input): Flag {
   // Most flags have no quotes or escapes: nothing to remove.
-  const text = (/["'\\]/.test(raw.text) ? unquoteFlag(raw.text) : raw.text).slice(2);
+  const text = (hasQuoteOrEscape(raw.text) ? unquoteFlag(raw.text) : raw.text).slice(2);
   const eq = text.indexOf("=");
   return {
     name: eq < 0 ? text : text.slice(0, eq),
@@ -173,6 +182,10 @@ function parseInstruction(
   const rest = text.slice(env.argumentsStart).trimEnd();
   const restStart = base + env.argumentsStart;
   const input = new Input(kind, env.keyword, keywordRange, rest, restStart, heredocs, escapeChar, line, base, index, diagnostics);
-  if (env.flags.length > 0) input.flags = env.flags.map((f) => toFlag(f, base, input));
+  if (env.flags.length > 0) {
+    const flags: Flag[] = [];
+    for (const f of env.flags) flags.push(toFlag(f, base, input));
+    input.flags = flags;
+  }
   return parseArguments(input);
 }

@@ -101,13 +101,13 @@ export const UndefinedVar: Rule = {
     // The next `$` at or after an offset, found once per stretch of text (instructions come in
     // file order, so the search never rescans the file for each instruction).
     let dollar = -2;
-    const words: Expanded[] = [];
     for (const stage of ctx.stages) {
       for (const i of stage.instructions) {
         // Nothing to expand without a `$` in the instruction's text (most instructions).
         if (dollar !== -1 && dollar < i.range.start.offset) dollar = ctx.text.indexOf("$", i.range.start.offset);
         if (dollar < 0 || dollar >= i.range.end.offset) continue;
-        words.length = 0;
+        // A fresh list (setting `length = 0` on a reused one was a runtime call).
+        const words: Expanded[] = [];
         expandedWords(i, words);
         if (words.length === 0) continue;
         let reported: Set<string> | undefined;
