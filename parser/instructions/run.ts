@@ -25,5 +25,6 @@ export function parseRun(input: InstructionInput): RunInstruction {
   if (security !== null && !security.includes("$") && !SECURITY.has(security)) {
     input.report(ParseCodes.invalidFlag, `unsupported security mode "${security}" (use sandbox or insecure)`, flagRange("security"));
   }
-  return { kind: "RUN", keyword: input.keyword, keywordRange: input.keywordRange, range: input.range, flags: input.flags, arguments: argumentsWord(input), heredocs: input.heredocs, command: parseCommand(input, input.rest, input.restStart), mounts: mounts ?? NO_MOUNTS, network, security };
+  const args = argumentsWord(input);
+  return { kind: "RUN", keyword: input.keyword, keywordRange: input.keywordRange, range: input.range, flags: input.flags, arguments: args, heredocs: input.heredocs, command: parseCommand(input, input.rest, input.restStart, args.range), mounts: mounts ?? NO_MOUNTS, network, security };
 }
