@@ -144,6 +144,9 @@ export function hostPlatform(): string {
   return variant ? `linux/${arch}/${variant}` : `linux/${arch}`;
 }
 
+/** The host's platform, once: every LintContext asks for the predefined ARGs. */
+let host: string | undefined;
+
 function platformValues(prefix: "TARGET" | "BUILD", platform: string): [string, string][] {
   const [os = "linux", arch = "", variant = ""] = platform.split("/");
   return [
@@ -158,7 +161,7 @@ const predefinedCache = new Map<string, ReadonlyMap<string, string>>();
 
 /** The platform ARGs for a target platform (the host's by default); the same map per platform. */
 function predefinedArgs(platform: string | undefined): ReadonlyMap<string, string> {
-  const host = hostPlatform();
+  host ??= hostPlatform();
   const target = platform ?? host;
   let hit = predefinedCache.get(target);
   if (!hit) {
@@ -224,12 +227,19 @@ export class LintContext {
 
   /** The stage an instruction belongs to (its FROM included); undefined before the first FROM. */
   stageOf(at: Instruction): Stage | undefined {
-    if (!this._stageOf) this.buildStages();
-    return this._stageOf!.get(at);
+    // Made on first use: one rule asks (scopes are looked up by instruction directly).
+    if (!this._stageOf) {
+      const stageOf = new Map<Instruction, Stage>();
+      for (const stage of this.stages) {
+        stageOf.set(stage.from, stage);
+        for (const i of stage.instructions) stageOf.set(i, stage);
+      }
+      this._stageOf = stageOf;
+    }
+    return this._stageOf.get(at);
   }
 
-  private _byKind: Map<InstructionKind, Instruction[]> | undefined;
-  private _stageByKind: Map<Stage, Map<InstructionKind, Instruction[]>> | undefined;
+  private _byKind: KindIndex | undefined;
 
   /**
    * The instructions of one kind in file order (ONBUILD triggers not included); only those of
@@ -238,15 +248,14 @@ export class LintContext {
    * and rule (5% of lint time).
    */
   ofKind<K extends InstructionKind>(kind: K, stage?: Stage): readonly Extract<Instruction, { kind: K }>[] {
-    let index: Map<InstructionKind, Instruction[]>;
+    let index: KindIndex;
     if (stage === undefined) index = this._byKind ??= indexByKind(this.dockerfile.instructions);
     else {
-      const byStage = (this._stageByKind ??= new Map());
-      const hit = byStage.get(stage);
-      if (hit) index = hit;
-      else byStage.set(stage, (index = indexByKind(stage.instructions)));
+      // Kept on the stage (made by buildStages with the field: one shape), not in a Map by stage.
+      const holder = stage as StageWithIndex;
+      index = holder.byKind ??= indexByKind(stage.instructions);
     }
-    return (index.get(kind) ?? NONE) as readonly Extract<Instruction, { kind: K }>[];
+    return (index[kindId(kind)] ?? NONE) as readonly Extract<Instruction, { kind: K }>[];
   }
 
   private _memo: Map<symbol, unknown> | undefined;
@@ -283,17 +292,28 @@ export class LintContext {
    * triggers run in another build).
    */
   scope(at: Instruction): Scope | undefined {
-    // The cache first: it holds only stage instructions (never FROM), and reading `at.kind` is a
-    // megamorphic load (instructions have many shapes) on the path of every resolve().
-    const cached = this._scopes.get(at);
-    if (cached) return cached;
-    if (at.kind === "FROM" || this.stageOf(at) === undefined) {
-      this.globalScopes();
-      return at.kind === "FROM" ? this._finalGlobal : this._globalScopes!.get(at);
+    // Every instruction of the file is in the map once the scopes are made (all at once: nearly
+    // every file needs them for every stage): one lookup per resolve(). Reading `at.kind` is a
+    // megamorphic load (instructions have many shapes): only on a miss.
+    if (!this._allScopes) this.allScopes();
+    const hit = this._scopes.get(at);
+    if (hit) return hit;
+    // Not in the file's list: an ONBUILD trigger (runs in another build); a FROM one would see
+    // the global scope.
+    return at.kind === "FROM" ? this._finalGlobal : undefined;
+  }
+
+  private _allScopes = false;
+
+  /** The scope of every instruction: globals and FROMs see the global scopes, the others their stage's. */
+  private allScopes(): void {
+    this._allScopes = true;
+    this.globalScopes();
+    for (const [i, scope] of this._globalScopes!) this._scopes.set(i, scope);
+    for (const stage of this.stages) {
+      this._scopes.set(stage.from, this._finalGlobal!);
+      this.stageScopes(stage);
     }
-    const stage = this.stageOf(at)!;
-    this.stageScopes(stage);
-    return this._scopes.get(at);
   }
 
   /** The scope at the end of a stage (what a child stage inherits the ENV of). */
@@ -326,7 +346,6 @@ export class LintContext {
 
   private buildStages(): void {
     const stages: Stage[] = [];
-    const stageOf = new Map<Instruction, Stage>();
     const globals: Instruction[] = [];
     const byName = new Map<string, Stage>();
     let current: { index: number; from: FromInstruction; instructions: Instruction[] } | null = null;
@@ -336,15 +355,13 @@ export class LintContext {
       const name = from.stageName ? from.stageName.text.toLowerCase() : null;
       const base = from.image ? this.resolveGlobal(from.image.text) : undefined;
       const parent = base !== undefined ? byName.get(base.toLowerCase()) : undefined;
-      const stage: Stage = { index: current.index, from, name, instructions: current.instructions, base, parent };
+      // `byKind`: ofKind's index of the stage, made on first use.
+      const stage: StageWithIndex = { index: current.index, from, name, instructions: current.instructions, base, parent, byKind: undefined };
       stages.push(stage);
-      stageOf.set(from, stage);
-      for (const i of current.instructions) stageOf.set(i, stage);
       if (name !== null && !byName.has(name)) byName.set(name, stage);
     };
     this._stages = stages;
     this._globalArgs = globals;
-    this._stageOf = stageOf;
     for (const instruction of this.dockerfile.instructions) {
       if (instruction.kind === "FROM") {
         finish();
@@ -434,12 +451,46 @@ export class LintContext {
 
 const NONE: readonly Instruction[] = [];
 
-function indexByKind(instructions: readonly Instruction[]): Map<InstructionKind, Instruction[]> {
-  const index = new Map<InstructionKind, Instruction[]>();
+/** Instructions by kindId (a list per kind present, in file order). */
+type KindIndex = (Instruction[] | undefined)[];
+
+/** A Stage as buildStages makes it: with room for its instructions by kind. */
+type StageWithIndex = Stage & { byKind?: KindIndex | undefined };
+
+/**
+ * A small number per instruction kind, most frequent first. The kinds are string constants (so
+ * each test is a pointer comparison): cheaper than a Map lookup by kind, ofKind's hot path.
+ */
+function kindId(kind: InstructionKind): number {
+  switch (kind) {
+    case "RUN": return 0;
+    case "COPY": return 1;
+    case "ENV": return 2;
+    case "ARG": return 3;
+    case "FROM": return 4;
+    case "WORKDIR": return 5;
+    case "LABEL": return 6;
+    case "USER": return 7;
+    case "EXPOSE": return 8;
+    case "ADD": return 9;
+    case "CMD": return 10;
+    case "VOLUME": return 11;
+    case "HEALTHCHECK": return 12;
+    case "ENTRYPOINT": return 13;
+    case "SHELL": return 14;
+    case "ONBUILD": return 15;
+    case "STOPSIGNAL": return 16;
+    case "MAINTAINER": return 17;
+  }
+}
+
+function indexByKind(instructions: readonly Instruction[]): KindIndex {
+  const index: KindIndex = [];
   for (const i of instructions) {
-    const list = index.get(i.kind);
+    const id = kindId(i.kind);
+    const list = index[id];
     if (list) list.push(i);
-    else index.set(i.kind, [i]);
+    else index[id] = [i];
   }
   return index;
 }

@@ -62,6 +62,11 @@ interface Prepared {
   readonly ignored: ReadonlySet<string>;
   readonly enable: ReadonlySet<string>;
   readonly overrides: ReadonlyMap<string, LintSeverity>;
+  /**
+   * The rules that run on a file without a `# check=` directive or global ignore pragma (nearly
+   * every file): the per-rule tests of the loop in lint() made once.
+   */
+  readonly plain: readonly Rule[];
 }
 
 const preparedCache = new WeakMap<readonly Rule[], WeakMap<LintConfig, Prepared>>();
@@ -78,17 +83,21 @@ function prepare(rules: readonly Rule[], config: LintConfig): Prepared {
       if (rule.meta.sameAs && rule.meta.sameAs.length > 0) sameAs.set(rule.meta.id, rule.meta.sameAs);
     }
     const ignored = new Set(config.ignored.map((s) => s.toLowerCase()));
+    const enable = new Set(config.enable.map((s) => s.toLowerCase()));
+    const prepared = rules.map((rule): PreparedRule => {
+      const ids = idsOf(rule, rule.meta.id).map((id) => id.toLowerCase());
+      const { experimental = false, source } = rule.meta;
+      return { rule, id: rule.meta.id.toLowerCase(), ids, ignored: ids.some((x) => ignored.has(x)), experimental, buildkit: source === "buildkit" };
+    });
+    const enableAll = enable.has("all");
     p = {
-      rules: rules.map((rule) => {
-        const ids = idsOf(rule, rule.meta.id).map((id) => id.toLowerCase());
-        const { experimental = false, source } = rule.meta;
-        return { rule, id: rule.meta.id.toLowerCase(), ids, ignored: ids.some((x) => ignored.has(x)), experimental, buildkit: source === "buildkit" };
-      }),
+      rules: prepared,
       byId,
       sameAs,
       ignored,
-      enable: new Set(config.enable.map((s) => s.toLowerCase())),
+      enable,
       overrides: new Map(Object.entries(config.override).map(([k, v]) => [k.toLowerCase(), v])),
+      plain: prepared.filter((r) => !(r.experimental && !(enableAll || enable.has(r.id))) && !r.ignored).map((r) => r.rule),
     };
     byConfig.set(config, p);
   }
@@ -108,42 +117,78 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 
   const sourceOf = prepared.byId;
   const extra: Diagnostic[] = [];
-  // The rules that run (as activeRules): experimental ones only when enabled; ignored ones never.
   const globalIgnored = suppressions.global;
-  for (const { rule, id, ids, ignored, experimental, buildkit } of prepared.rules) {
-    if (experimental && !(enableAll || enable.has(id) || check.experimental.has(id))) continue;
-    if (ignored || (globalIgnored.size > 0 && ids.some((x) => globalIgnored.has(x)))) continue;
-    if (buildkit && (check.skipAll || check.skip.has(id))) continue;
-    try {
-      rule.check(ctx);
-    } catch (err) {
-      // A rule bug must not hide the other findings; say which rule failed.
-      extra.push({
-        code: "lint-rule-failed",
-        severity: "error",
-        message: `rule ${rule.meta.id} failed: ${err instanceof Error ? err.message : String(err)}`,
-        range: dockerfile.range,
-      });
+  const checked = check.skip.size > 0 || check.experimental.size > 0;
+  if (!checked && globalIgnored.size === 0) {
+    // No directive or global pragma changes which rules run: the list made once.
+    const plain = prepared.plain;
+    for (let k = 0; k < plain.length; k++) runRule(plain[k]!, ctx, extra);
+  } else {
+    // The rules that run (as activeRules): experimental ones only when enabled; ignored ones never.
+    for (const { rule, id, ids, ignored, experimental, buildkit } of prepared.rules) {
+      if (experimental && !(enableAll || enable.has(id) || check.experimental.has(id))) continue;
+      if (ignored || (globalIgnored.size > 0 && ids.some((x) => globalIgnored.has(x)))) continue;
+      if (buildkit && (check.skipAll || check.skip.has(id))) continue;
+      runRule(rule, ctx, extra);
     }
   }
 
   const overrides = prepared.overrides;
-  const kept: Finding[] = [];
   const suppressible = globalIgnored.size > 0 || suppressions.byInstruction.length > 0;
-  for (const f of ctx.findings) {
-    const lower = f.ruleId.toLowerCase();
-    if (suppressible && idsOf(sourceOf.get(f.ruleId), f.ruleId).some((id) => isSuppressed(suppressions, id, f.range.start.offset))) continue;
-    let severity: LintSeverity = overrides.get(lower) ?? f.severity;
-    if (check.error && sourceOf.get(f.ruleId)?.meta.source === "buildkit" && !overrides.has(lower)) severity = "error";
-    kept.push(severity === f.severity ? f : { ...f, severity });
+  let kept: Finding[];
+  if (!suppressible && overrides.size === 0 && !check.error) kept = ctx.findings; // nothing to change
+  else {
+    kept = [];
+    for (const f of ctx.findings) {
+      const lower = f.ruleId.toLowerCase();
+      if (suppressible && idsOf(sourceOf.get(f.ruleId), f.ruleId).some((id) => isSuppressed(suppressions, id, f.range.start.offset))) continue;
+      let severity: LintSeverity = overrides.get(lower) ?? f.severity;
+      if (check.error && sourceOf.get(f.ruleId)?.meta.source === "buildkit" && !overrides.has(lower)) severity = "error";
+      kept.push(severity === f.severity ? f : { ...f, severity });
+    }
   }
 
   const findings = mergeSameAs(kept, prepared.sameAs);
   // shellcheck's SC findings apply suppressions and the configuration themselves.
   if (options.shellcheck) findings.push(...shellcheckRun(ctx));
-  findings.sort(compareFindings);
+  sortFindings(findings);
   const shown = diagnostics.filter((d) => !DIAGNOSTICS_AS_RULES.has(d.code));
   return { file: ctx.file, text, findings, diagnostics: extra.length ? [...shown, ...extra] : shown };
+}
+
+/** Runs one rule; a rule bug must not hide the other findings: it becomes a diagnostic naming the rule. */
+function runRule(rule: Rule, ctx: LintContext, extra: Diagnostic[]): void {
+  try {
+    rule.check(ctx);
+  } catch (err) {
+    extra.push({
+      code: "lint-rule-failed",
+      severity: "error",
+      message: `rule ${rule.meta.id} failed: ${err instanceof Error ? err.message : String(err)}`,
+      range: ctx.dockerfile.range,
+    });
+  }
+}
+
+/**
+ * Sorts in place by compareFindings, stably: the same order as Array.prototype.sort (stable too).
+ * A file has a dozen findings or so: an insertion sort with the comparison inlined is several times
+ * cheaper than sort() calling the comparator through the builtin.
+ */
+function sortFindings(findings: Finding[]): void {
+  if (findings.length > 64) {
+    findings.sort(compareFindings);
+    return;
+  }
+  for (let i = 1; i < findings.length; i++) {
+    const f = findings[i]!;
+    let j = i - 1;
+    while (j >= 0 && compareFindings(findings[j]!, f) > 0) {
+      findings[j + 1] = findings[j]!;
+      j--;
+    }
+    findings[j + 1] = f;
+  }
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -162,9 +207,9 @@ export function compareFindings(a: Finding, b: Finding): number {
 function mergeSameAs(findings: Finding[], sameAsOf: ReadonlyMap<string, readonly string[]>): Finding[] {
   if (findings.length < 2 || sameAsOf.size === 0) return findings;
   const out: Finding[] = [];
-  const merged = new Set<number>();
+  const merged = new Uint8Array(findings.length);
   for (let i = 0; i < findings.length; i++) {
-    if (merged.has(i)) continue;
+    if (merged[i] === 1) continue;
     const f = findings[i]!;
     const same = sameAsOf.get(f.ruleId);
     if (!same) {
@@ -173,11 +218,13 @@ function mergeSameAs(findings: Finding[], sameAsOf: ReadonlyMap<string, readonly
     }
     let result = f;
     for (let j = i + 1; j < findings.length; j++) {
-      if (merged.has(j)) continue;
+      if (merged[j] === 1) continue;
       const g = findings[j]!;
-      const mutual = same.includes(g.ruleId) || (sameAsOf.get(g.ruleId) ?? []).includes(f.ruleId);
-      if (!mutual || g.range.start.line !== f.range.start.line || result.ids.includes(g.ruleId)) continue;
-      merged.add(j);
+      // The line first: findings of other lines (most) never merge.
+      if (g.range.start.line !== f.range.start.line) continue;
+      const mutual = same.includes(g.ruleId) || (sameAsOf.get(g.ruleId)?.includes(f.ruleId) ?? false);
+      if (!mutual || result.ids.includes(g.ruleId)) continue;
+      merged[j] = 1;
       const severity = severityRank(g.severity) > severityRank(result.severity) ? g.severity : result.severity;
       result = mergedWith(result, g, severity);
     }

@@ -10,7 +10,7 @@
  *
  * Rule ids compare case-insensitively.
  */
-import type { Dockerfile, Instruction } from "../parser/index.js";
+import type { Comment, Dockerfile, Instruction } from "../parser/index.js";
 
 export interface CheckDirective {
   readonly skip: ReadonlySet<string>;
@@ -27,8 +27,12 @@ function idList(text: string): string[] {
     .filter((s) => s !== "");
 }
 
+/** No `# check=` directive (nearly every file): one shared, empty answer. */
+const NO_CHECK: CheckDirective = { skip: new Set(), skipAll: false, error: false, experimental: new Set(), experimentalAll: false };
+
 /** BuildKit's `# check=` value: `;`-separated `key=value` pairs. Unknown keys are ignored. */
 export function parseCheckDirective(dockerfile: Dockerfile): CheckDirective {
+  if (!dockerfile.directives.some((d) => d.name === "check")) return NO_CHECK;
   const skip = new Set<string>();
   const experimental = new Set<string>();
   let error = false;
@@ -56,10 +60,19 @@ export interface Suppressions {
 
 const PRAGMA = /^(?:hadolint|kiln)\s+(global\s+)?ignore\s*=\s*(.*)$/i;
 
+/** A pragma starts with `hadolint` or `kiln` (any case): other comments skip the regex. */
+function mayBePragma(c: Comment): boolean {
+  const c0 = c.text.charCodeAt(0) | 0x20;
+  return c0 === 104 /* h */ || c0 === 107 /* k */;
+}
+
+/** No pragma (nearly every file): one shared, empty answer. */
+const NO_SUPPRESSIONS: Suppressions = { global: new Set(), byInstruction: [] };
+
 export function readSuppressions(dockerfile: Dockerfile, honourInline = true): Suppressions {
+  if (!honourInline || !dockerfile.comments.some(mayBePragma)) return NO_SUPPRESSIONS;
   const global = new Set<string>();
   const byInstruction: { start: number; end: number; ids: Set<string> }[] = [];
-  if (!honourInline) return { global, byInstruction };
   const instructions: readonly Instruction[] = dockerfile.instructions;
   let next = 0;
   for (const comment of dockerfile.comments) {

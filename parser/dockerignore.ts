@@ -7,14 +7,26 @@
  */
 import { KilnError } from "../util/errors.js";
 
-/** A path with an empty, `.` or `..` component, or a trailing slash: one that Clean changes. */
-const UNCLEAN = /(?:^|\/)\.{0,2}(?:\/|$)/;
+/**
+ * A path with an empty, `.` or `..` component (a leading or trailing slash makes an empty one):
+ * one that Clean changes. A loop over char codes (this was a regex run per path and parent).
+ */
+function unclean(p: string): boolean {
+  let start = 0;
+  for (let i = 0; i <= p.length; i++) {
+    if (i < p.length && p.charCodeAt(i) !== 47 /* / */) continue;
+    const len = i - start;
+    if (len === 0 || (len <= 2 && p.charCodeAt(start) === 46 /* . */ && (len === 1 || p.charCodeAt(start + 1) === 46))) return true;
+    start = i + 1;
+  }
+  return false;
+}
 
 /** Go's path.Clean for slash paths. */
 export function cleanPath(p: string): string {
   if (p === "") return ".";
   // Most paths are clean already: no split and join for them.
-  if (!UNCLEAN.test(p)) return p;
+  if (!unclean(p)) return p;
   const rooted = p.startsWith("/");
   const out: string[] = [];
   for (const part of p.split("/")) {
@@ -62,7 +74,16 @@ interface Pattern {
 
 const REGEX_SPECIAL = new Set([".", "+", "(", ")", "|", "{", "}", "$", "^"]);
 
+/** `*` then characters that stand for themselves (no `/`): `*.env`, `*.log`. */
+const STAR_SUFFIX = /^\*[^*?[\]\\/]+$/;
+
 function compile(pattern: string): Test {
+  if (STAR_SUFFIX.test(pattern)) {
+    // The regex would be `^[^/]*<suffix>$`: a path without `/` that ends with the suffix (which
+    // has no `/` itself). Compared directly: no regex run per path and parent.
+    const suffix = pattern.slice(1);
+    return (p) => p.endsWith(suffix) && !p.includes("/");
+  }
   let re = "^";
   let kind: "exact" | "prefix" | "suffix" | "regexp" = "exact";
   for (let i = 0; i < pattern.length; i++) {

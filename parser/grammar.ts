@@ -91,12 +91,14 @@ class DockerfileGrammar extends EmbeddedActionsParser {
     this.MANY_SEP(this.instructions);
   });
 
+  // The actions test RECORDING_PHASE themselves (what ACTION does) instead of passing ACTION a
+  // closure: that was a closure per flag and per instruction.
   private readonly flagStep = () => {
     const t = this.CONSUME(Flag);
-    this.ACTION(() => {
+    if (!this.RECORDING_PHASE) {
       const start = t.startOffset - this.lineStarts[this.envelopes.length]!;
       this.flags.push({ text: t.image, start, end: start + t.image.length });
-    });
+    }
   };
   private readonly flagEndStep = () => {
     this.CONSUME(FlagEnd);
@@ -120,9 +122,10 @@ class DockerfileGrammar extends EmbeddedActionsParser {
     this.MANY(this.flagStep);
     this.OPTION(this.flagEndStep);
     this.MANY2(this.argumentStep);
-    this.ACTION(() => {
+    if (!this.RECORDING_PHASE) {
       const lineStart = this.lineStarts[this.envelopes.length]!;
-      const first = this.firstArgument;
+      // (set by argumentStep during MANY2: not undefined as the assignment above suggests to tsc)
+      const first = this.firstArgument as IToken | undefined;
       this.envelopes.push({
         keyword: keyword.image,
         keywordStart: keyword.startOffset - lineStart,
@@ -130,7 +133,7 @@ class DockerfileGrammar extends EmbeddedActionsParser {
         flags: this.flags,
         argumentsStart: first ? first.startOffset - lineStart : Number.POSITIVE_INFINITY,
       });
-    });
+    }
   });
 }
 

@@ -32,6 +32,8 @@ export function findHeredocMarkers(line: string): HeredocMarker[] {
   const markers: HeredocMarker[] = [];
   for (; i < words.length; i++) {
     const word = words[i]!;
+    // Only a word with `<<` can be a marker: no regex run for the others (most).
+    if (word.text.indexOf("<<") < 0) continue;
     const m = MARKER.exec(word.text);
     if (!m || m[3] === "") continue;
     const rest = m[3]!;

@@ -44,41 +44,39 @@ export interface LinePassResult {
   readonly escapeChar: "\\" | "`";
 }
 
-interface PhysicalLine {
-  /** Offset of the first character. */
-  readonly start: number;
-  /** Offset just past the content (before the line end). */
-  readonly end: number;
-}
-
 const DIRECTIVE = /^#[ \t\v\f]*([a-zA-Z][a-zA-Z0-9]*)[ \t\v\f]*=[ \t\v\f]*(.+?)[ \t\v\f]*$/;
 const KNOWN_DIRECTIVES = new Set(["syntax", "escape", "check"]);
 
-function splitPhysicalLines(text: string, from: number): PhysicalLine[] {
-  const lines: PhysicalLine[] = [];
+/**
+ * The physical lines from `from`: start and end (just past the content, before the line end) of
+ * line k at 2k and 2k+1. Numbers in one array, not an object per line.
+ */
+function splitPhysicalLines(text: string, from: number, index: LineIndex): number[] {
+  const lines: number[] = [];
   let start = from;
   const n = text.length;
-  // Most files have only LF line ends: let the native indexOf find them.
-  if (text.indexOf("\r", from) < 0) {
-    for (let i = text.indexOf("\n", from); i >= 0; i = text.indexOf("\n", start)) {
-      lines.push({ start, end: i });
-      start = i + 1;
+  if (!index.hasCR) {
+    // Only LF line ends (most files): the index has found the line starts already.
+    const starts = index.lineStarts;
+    for (let k = 0; k < starts.length; k++) {
+      const s = k === 0 ? from : starts[k]!;
+      if (k + 1 < starts.length) lines.push(s, starts[k + 1]! - 1);
+      else if (s < n) lines.push(s, n);
     }
-    if (start < n) lines.push({ start, end: n });
     return lines;
   }
   for (let i = from; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) {
-      lines.push({ start, end: i });
+      lines.push(start, i);
       start = i + 1;
     } else if (c === 13) {
-      lines.push({ start, end: i });
+      lines.push(start, i);
       if (text.charCodeAt(i + 1) === 10) i++;
       start = i + 1;
     }
   }
-  if (start < n) lines.push({ start, end: n });
+  if (start < n) lines.push(start, n);
   return lines;
 }
 
@@ -107,7 +105,8 @@ export function continuationAt(text: string, start: number, end: number, escape:
 
 export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic[]): LinePassResult {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const physical = splitPhysicalLines(text, bom);
+  const physical = splitPhysicalLines(text, bom, index);
+  const count = physical.length >> 1;
   const directives: Directive[] = [];
   const comments: Comment[] = [];
   const lines: LogicalLine[] = [];
@@ -116,21 +115,22 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
   let lookingForDirectives = true;
   const seen = new Set<string>();
 
-  const addComment = (line: PhysicalLine, hash: number): void => {
-    const body = firstNonBlank(text, hash + 1, line.end);
-    comments.push({ text: text.slice(body, line.end).trimEnd(), range: index.range(hash, line.end) });
+  const addComment = (lineEnd: number, hash: number): void => {
+    const body = firstNonBlank(text, hash + 1, lineEnd);
+    comments.push({ text: text.slice(body, lineEnd).trimEnd(), range: index.range(hash, lineEnd) });
   };
 
-  for (let li = 0; li < physical.length; li++) {
-    const line = physical[li]!;
-    const first = firstNonBlank(text, line.start, line.end);
-    const isComment = first < line.end && text.charCodeAt(first) === 35; // '#'
+  for (let li = 0; li < count; li++) {
+    const lineStart = physical[2 * li]!;
+    const lineEnd = physical[2 * li + 1]!;
+    const first = firstNonBlank(text, lineStart, lineEnd);
+    const isComment = first < lineEnd && text.charCodeAt(first) === 35; // '#'
 
     if (lookingForDirectives) {
-      const m = isComment ? DIRECTIVE.exec(text.slice(first, line.end)) : null;
+      const m = isComment ? DIRECTIVE.exec(text.slice(first, lineEnd)) : null;
       const name = m?.[1]?.toLowerCase();
       if (m && name && KNOWN_DIRECTIVES.has(name)) {
-        const range = index.range(first, line.end);
+        const range = index.range(first, lineEnd);
         const value = m[2]!;
         if (seen.has(name)) {
           diagnostics.push({
@@ -162,74 +162,86 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
     }
 
     if (isComment) {
-      addComment(line, first);
+      addComment(lineEnd, first);
       continue;
     }
-    if (first === line.end) continue; // empty line
+    if (first === lineEnd) continue; // empty line
 
-    // An instruction: join continuation lines.
-    const segments: Segment[] = [];
-    let logical = "";
-    const append = (from: number, to: number): void => {
-      if (to <= from) return;
-      // Not `segments[-1]` on the first call: a negative index is a slow named-property lookup.
-      const last = segments.length > 0 ? segments[segments.length - 1] : undefined;
-      if (last && last.origin + last.length === from && last.at + last.length === logical.length) {
-        segments[segments.length - 1] = { at: last.at, origin: last.origin, length: last.length + (to - from) };
-      } else {
-        segments.push({ at: logical.length, origin: from, length: to - from });
+    // An instruction. Most are one physical line: one slice and one segment, no joining.
+    let cont = continuationAt(text, first, lineEnd, escape);
+    let lastEnd = lineEnd;
+    let logical: string;
+    let segments: Segment[];
+    if (cont < 0) {
+      logical = text.slice(first, lineEnd);
+      segments = [{ at: 0, origin: first, length: lineEnd - first }];
+    } else {
+      // Join the continuation lines: pieces of the text, glued once, and a segment per piece
+      // (pieces that continue the previous one in the text extend its segment).
+      segments = [];
+      const pieces: string[] = [];
+      let length = appendPiece(text, segments, pieces, 0, first, cont);
+      let emptyContinuation: number[] | undefined;
+      while (cont >= 0 && li + 1 < count) {
+        li++;
+        const nextStart = physical[2 * li]!;
+        const nextEnd = physical[2 * li + 1]!;
+        const nFirst = firstNonBlank(text, nextStart, nextEnd);
+        lastEnd = nextEnd;
+        if (nFirst < nextEnd && text.charCodeAt(nFirst) === 35) {
+          addComment(nextEnd, nFirst);
+          continue;
+        }
+        if (nFirst === nextEnd) {
+          (emptyContinuation ??= []).push(nextStart);
+          continue;
+        }
+        cont = continuationAt(text, nextStart, nextEnd, escape);
+        length = appendPiece(text, segments, pieces, length, nextStart, cont >= 0 ? cont : nextEnd);
       }
-      logical += text.slice(from, to);
-    };
-
-    let cont = continuationAt(text, first, line.end, escape);
-    append(first, cont >= 0 ? cont : line.end);
-    let lastEnd = line.end;
-    let emptyContinuation: number[] = [];
-    while (cont >= 0 && li + 1 < physical.length) {
-      const next = physical[++li]!;
-      const nFirst = firstNonBlank(text, next.start, next.end);
-      lastEnd = next.end;
-      if (nFirst < next.end && text.charCodeAt(nFirst) === 35) {
-        addComment(next, nFirst);
-        continue;
+      // Concatenated, not joined: Array.join cost ~3x more for a few pieces. The cons string is
+      // flattened once by its first search (findHeredocMarkers), and later slices point into
+      // the flat copy.
+      logical = pieces.length === 0 ? "" : pieces[0]!;
+      for (let k = 1; k < pieces.length; k++) logical += pieces[k]!;
+      if (emptyContinuation !== undefined) {
+        for (const at of emptyContinuation) {
+          diagnostics.push({
+            code: ParseCodes.emptyContinuation,
+            severity: "warning",
+            message: "empty continuation line (empty continuation lines will become errors in a future release)",
+            range: index.range(at, at),
+          });
+        }
       }
-      if (nFirst === next.end) {
-        emptyContinuation.push(next.start);
-        continue;
-      }
-      cont = continuationAt(text, next.start, next.end, escape);
-      append(next.start, cont >= 0 ? cont : next.end);
     }
-    for (const at of emptyContinuation) {
-      diagnostics.push({
-        code: ParseCodes.emptyContinuation,
-        severity: "warning",
-        message: "empty continuation line (empty continuation lines will become errors in a future release)",
-        range: index.range(at, at),
-      });
-    }
-    emptyContinuation = [];
 
     const start = first;
     const markers = findHeredocMarkers(logical);
+    if (markers.length === 0) {
+      lines.push({ text: logical, segments, start, end: lastEnd, heredocs: NO_HEREDOCS });
+      continue;
+    }
     const heredocs: HeredocBody[] = [];
     for (const marker of markers) {
       // An unterminated heredoc at the end of the text has an empty body at the line's end.
-      const bodyStart = li + 1 < physical.length ? physical[li + 1]!.start : lastEnd;
-      let content = "";
+      const bodyStart = li + 1 < count ? physical[2 * (li + 1)]! : lastEnd;
+      // The body's lines joined at the end: a flat string (a chain of concatenations is a cons
+      // string, slower to scan for the shell parser and the rules).
+      const bodyLines: string[] = [];
       let terminated = false;
-      while (li + 1 < physical.length) {
-        const body = physical[++li]!;
-        lastEnd = body.end;
-        let candidate = text.slice(body.start, body.end);
+      while (li + 1 < count) {
+        li++;
+        lastEnd = physical[2 * li + 1]!;
+        let candidate = text.slice(physical[2 * li]!, lastEnd);
         if (marker.chomp) candidate = candidate.replace(/^\t+/, "");
         if (candidate === marker.name) {
           terminated = true;
           break;
         }
-        content += candidate + "\n";
+        bodyLines.push(candidate, "\n");
       }
+      const content = bodyLines.join("");
       if (!terminated) {
         diagnostics.push({
           code: ParseCodes.unterminatedHeredoc,
@@ -243,6 +255,26 @@ export function linePass(text: string, index: LineIndex, diagnostics: Diagnostic
     lines.push({ text: logical, segments, start, end: lastEnd, heredocs });
   }
   return { lines, directives, comments, escapeChar };
+}
+
+const NO_HEREDOCS: readonly HeredocBody[] = [];
+
+/**
+ * Appends `text[from, to)` to a logical line of `length` characters (`pieces`, `segments`);
+ * returns the new length. Empty pieces add nothing; a piece that continues the previous one in
+ * the text extends its segment.
+ */
+function appendPiece(text: string, segments: Segment[], pieces: string[], length: number, from: number, to: number): number {
+  if (to <= from) return length;
+  // Not `segments[-1]` on the first call: a negative index is a slow named-property lookup.
+  const last = segments.length > 0 ? segments[segments.length - 1] : undefined;
+  if (last && last.origin + last.length === from && last.at + last.length === length) {
+    segments[segments.length - 1] = { at: last.at, origin: last.origin, length: last.length + (to - from) };
+  } else {
+    segments.push({ at: length, origin: from, length: to - from });
+  }
+  pieces.push(text.slice(from, to));
+  return length + (to - from);
 }
 
 /** Maps an offset of a logical line to the original text. */

@@ -17,11 +17,14 @@ export interface SourceRange {
  */
 export class LineIndex {
   private readonly starts: number[];
+  /** The text has a CR (CRLF or lone-CR line ends): scanners that look for line ends need to know. */
+  readonly hasCR: boolean;
 
   constructor(readonly text: string) {
     const starts = [0];
+    this.hasCR = text.indexOf("\r") >= 0;
     // Most files have only LF line ends: let the native indexOf find them.
-    if (text.indexOf("\r") < 0) {
+    if (!this.hasCR) {
       for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
       this.starts = starts;
       return;
@@ -59,6 +62,11 @@ export class LineIndex {
 
   range(start: number, end: number): SourceRange {
     return { start: this.position(start), end: this.position(Math.max(start, end)) };
+  }
+
+  /** @internal The start offset of every line, ascending (the parser's line pass reads them). */
+  get lineStarts(): readonly number[] {
+    return this.starts;
   }
 
   /** Offset where 1-based `line` starts (clamped). */

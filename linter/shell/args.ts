@@ -65,7 +65,7 @@ export function parseArgs(cmd: HasWords, spec: OptionSpec = NO_SPEC): ParsedArgs
   for (; i < words.length; i++) {
     const w = words[i]!;
     const v = w.value;
-    if (v === null || v === "-" || !v.startsWith("-")) {
+    if (v === null || v === "-" || v.charCodeAt(0) !== 45 /* - */) {
       positional.push(w);
       if (spec.stopAtPositional) {
         i++;
@@ -77,8 +77,9 @@ export function parseArgs(cmd: HasWords, spec: OptionSpec = NO_SPEC): ParsedArgs
       i++;
       break;
     }
-    if (v.startsWith("--") || (spec.singleDashLong && v.length > 2)) {
-      const body = v.slice(v.startsWith("--") ? 2 : 1);
+    const long = v.charCodeAt(1) === 45; // `--name`
+    if (long || (spec.singleDashLong && v.length > 2)) {
+      const body = v.slice(long ? 2 : 1);
       const eq = body.indexOf("=");
       const name = eq < 0 ? body : body.slice(0, eq);
       let value: string | null = eq < 0 ? null : body.slice(eq + 1);
@@ -202,6 +203,11 @@ export const WRAPPERS: Readonly<Record<string, OptionSpec>> = {
 
 /** The wrapper names (a Set: `in` on the record was a slow lookup, and saw Object.prototype). */
 const WRAPPER_NAMES: ReadonlySet<string> = new Set(Object.keys(WRAPPERS));
+
+/** A command `unwrap` looks through (`sudo`, `env`, ...). */
+export function isWrapper(name: string): boolean {
+  return WRAPPER_NAMES.has(name);
+}
 
 /** Arguments of a wrapper that are not the wrapped command: `gosu user cmd`, `timeout 10 cmd`. */
 const WRAPPER_LEADING_ARGS: Readonly<Record<string, number>> = { gosu: 1, "su-exec": 1, timeout: 1 };

@@ -162,11 +162,11 @@ class ScriptSource implements ShellSource {
   }
 
   private mapping(): Segments {
-    return (this.segments ??= buildSegments(this.index.text, this.spec));
+    return (this.segments ??= buildSegments(this.index.text, this.spec, !this.index.hasCR));
   }
 }
 
-function buildSegments(source: string, spec: MappingSpec): Segments {
+function buildSegments(source: string, spec: MappingSpec, lfOnly: boolean): Segments {
   switch (spec.kind) {
     case "fixed": {
       // Every offset maps to the start of the range (an exec-form JSON array).
@@ -176,7 +176,7 @@ function buildSegments(source: string, spec: MappingSpec): Segments {
     }
     case "heredoc": {
       const out = new Segments(spec.heredoc.content.length);
-      addHeredocSegments(out, 0, source, spec.heredoc);
+      addHeredocSegments(out, 0, source, spec.heredoc, lfOnly);
       return out;
     }
     case "command": {
@@ -184,12 +184,12 @@ function buildSegments(source: string, spec: MappingSpec): Segments {
       const { command, heredocs, escapeChar } = spec;
       const text = command.text;
       const out = new Segments(spec.length);
-      addLogicalSegments(out, 0, source, command.range.start.offset, text.length, escapeChar);
+      addLogicalSegments(out, 0, source, command.range.start.offset, text.length, escapeChar, lfOnly);
       // The "\n" after the command maps to the end of the command.
       let k = text.length + 1;
       out.add(k, out.at(text.length));
       for (const h of heredocs) {
-        let d = addHeredocSegments(out, k, source, h);
+        let d = addHeredocSegments(out, k, source, h, lfOnly);
         k += h.content.length;
         // The delimiter line.
         if (h.chomp) while (source.charCodeAt(d) === 9) d++;
@@ -270,12 +270,16 @@ export function shellSources(instruction: Instruction, index: LineIndex, options
     return { sources, heredocs: [{ heredoc, shell, program, command: null }] };
   }
 
-  // The command text, then every body and its delimiter line.
-  let full = text + "\n";
-  for (const h of heredocsOf) full += h.content + h.name + "\n";
+  // The command text, then every body and its delimiter line. Joined, not concatenated: join
+  // makes a flat string, which the parser scans ~20% faster than a concatenation (a cons string
+  // over a slice of the Dockerfile).
+  const pieces = [text, "\n"];
+  for (const h of heredocsOf) pieces.push(h.content, h.name, "\n");
+  const full = pieces.join("");
   const script = parseScript(full);
   sources.push(new ScriptSource("command", null, script, true, index, { kind: "command", command, heredocs: heredocsOf, length: full.length, escapeChar }));
 
+  if (heredocsOf.length === 0) return { sources, heredocs: runHeredocs }; // most RUNs
   // Match the script's heredoc redirects to the instruction's heredocs, in order.
   const attached: { cmd: CommandInfo; fd: number | null }[] = [];
   for (const c of commands(script)) {

@@ -6,7 +6,7 @@ export type * from "./ast.js";
 export { parseScript, staticValue, type ParseScriptOptions } from "./parser.js";
 export { commands, findCommands, directoryChanges, visit, children, pipelines, words, type CommandInfo, type Operator, type Enclosing } from "./walk.js";
 export {
-  parseArgs, hasFlag, findFlag, flagValues, args, argValues, subcommand, unwrap, WRAPPERS,
+  parseArgs, hasFlag, findFlag, flagValues, args, argValues, subcommand, unwrap, isWrapper, WRAPPERS,
   type OptionSpec, type ParsedOption, type ParsedArgs, type Unwrapped,
 } from "./args.js";
 export {

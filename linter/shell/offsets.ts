@@ -87,9 +87,17 @@ function lineStart(text: string, at: number): number {
  * markers, comment lines and empty lines the parser dropped. Offset `length` is just past the
  * last character.
  */
-export function addLogicalSegments(out: Segments, base: number, source: string, start: number, length: number, escapeChar: "\\" | "`" = "\\"): void {
+export function addLogicalSegments(
+  out: Segments,
+  base: number,
+  source: string,
+  start: number,
+  length: number,
+  escapeChar: "\\" | "`" = "\\",
+  /** `source` has no CR (LineIndex.hasCR of it, when the caller has one: no scan of the file per script). */
+  lfOnly = source.indexOf("\r") < 0,
+): void {
   const escape = escapeChar.charCodeAt(0);
-  const lfOnly = source.indexOf("\r") < 0;
   let o = start;
   let end = lineEnd(source, o, lfOnly);
   let cont = continuationAt(source, lineStart(source, o), end, escape);
@@ -132,7 +140,7 @@ export function addLogicalSegments(out: Segments, base: number, source: string, 
  * the body lines from `heredoc.range.start` (CRLF line ends and `<<-` stripped tabs included).
  * Returns the Dockerfile offset just past the body (where its delimiter line starts).
  */
-export function addHeredocSegments(out: Segments, base: number, source: string, heredoc: Heredoc): number {
+export function addHeredocSegments(out: Segments, base: number, source: string, heredoc: Heredoc, lfOnly = false): number {
   const content = heredoc.content;
   let o = heredoc.range.start.offset;
   let s = 0;
@@ -145,7 +153,7 @@ export function addHeredocSegments(out: Segments, base: number, source: string, 
     s = stop;
     if (eol < 0) break;
     s++; // the "\n", at the line end
-    o = nextLineStart(source, lineEnd(source, o));
+    o = nextLineStart(source, lineEnd(source, o, lfOnly));
   }
   const after = Math.min(o, source.length);
   out.add(base + content.length, after);

@@ -22,11 +22,21 @@ export interface ParseScriptOptions {
   readonly offsets?: ArrayLike<number>;
 }
 
+/**
+ * The pipelines of two or more commands the parser made for a script, in no particular order,
+ * kept on the script (a symbol: not part of the AST's JSON). `pipelines()` answers from it when
+ * there are none or one (nearly every script), without walking the tree.
+ */
+export const PARSED_PIPELINES: unique symbol = Symbol("kiln.parsedPipelines");
+
 /** Parses a shell script. Never throws. */
 export function parseScript(text: string, options: ParseScriptOptions = {}): Script {
   const p = new Parser(text, options.offsets ?? null);
   const body = p.parseTop();
-  return { type: "script", text, body, comments: p.comments, problems: p.problems };
+  const script: Script & { [PARSED_PIPELINES]: readonly Pipeline[] } = {
+    type: "script", text, body, comments: p.comments, problems: p.problems, [PARSED_PIPELINES]: p.pipelines,
+  };
+  return script;
 }
 
 const BLANK = new Set([" ", "\t", "\r"]);
@@ -37,6 +47,14 @@ const RESERVED = new Set([
   "{", "}", "!", "[[", "]]", "function", "select", "time",
 ]);
 const SPECIAL_PARAMS = "@*#?-$!0";
+const NO_ASSIGNMENTS: readonly Assignment[] = Object.freeze([]);
+const NO_REDIRECTS: readonly Redirect[] = Object.freeze([]);
+const NO_AND_OR_OPS: readonly AndOrOp[] = Object.freeze([]);
+const NO_PIPE_OPS: readonly ("|" | "|&")[] = Object.freeze([]);
+
+/** 1 at the char codes a reserved word starts with. */
+const RESERVED_FIRST = new Uint8Array(128);
+for (const w of RESERVED) RESERVED_FIRST[w.charCodeAt(0)] = 1;
 
 /** Character classes by char code (ASCII only; everything else is 0). */
 const C_BLANK = 1; // space, tab, CR
@@ -71,11 +89,21 @@ interface PendingHeredoc {
 
 type EndTest = (i: number) => boolean;
 
+/**
+ * The usual end of a word (a metacharacter or the end of the text), as a marker: readWord and
+ * readParts test `isDelimiter` for it. A closure per parser (one per script) was made before.
+ */
+const NORMAL_END: EndTest = () => {
+  throw new Error("NORMAL_END is a marker, not called");
+};
+
 class Parser {
   i = 0;
   readonly n: number;
   readonly problems: SyntaxProblem[] = [];
   readonly comments: ShellComment[] = [];
+  /** Pipelines of two or more commands, as made. */
+  readonly pipelines: Pipeline[] = [];
   private pending: PendingHeredoc[] = [];
 
   constructor(
@@ -190,7 +218,7 @@ class Parser {
     const start = this.i;
     const items: ListItem[] = [];
     for (;;) {
-      items.push(...this.parseCompoundList().items);
+      for (const item of this.parseCompoundList().items) items.push(item);
       this.skipLinebreaks();
       if (this.i >= this.n) break;
       this.unexpected();
@@ -239,9 +267,10 @@ class Parser {
 
   private atStop(): boolean {
     if (this.i >= this.n) return true;
-    const c = this.text[this.i];
-    if (c === ")") return true;
-    if (this.at(";;") || this.at(";&")) return true;
+    const t = this.text;
+    const c = t.charCodeAt(this.i);
+    if (c === 41 /* ) */) return true;
+    if (c === 59 /* ; */ && (t.charCodeAt(this.i + 1) === 59 || t.charCodeAt(this.i + 1) === 38 /* & */)) return true;
     const w = this.peekReserved();
     return w !== null && STOP_WORDS.has(w);
   }
@@ -261,11 +290,13 @@ class Parser {
         continue;
       }
       this.skipBlanks();
-      const c = this.text[this.i];
+      // Char codes: `at()` was two startsWith calls per list item.
+      const c = this.text.charCodeAt(this.i);
+      const c1 = this.text.charCodeAt(this.i + 1);
       let separator: Separator | null = null;
-      if (c === ";" && !this.at(";;") && !this.at(";&")) separator = ";";
-      else if (c === "&" && !this.at("&&")) separator = "&";
-      else if (c === "\n") separator = "\n";
+      if (c === 59 /* ; */ && c1 !== 59 && c1 !== 38 /* & */) separator = ";";
+      else if (c === 38 /* & */ && c1 !== 38) separator = "&";
+      else if (c === 10) separator = "\n";
       items.push({ command, separator });
       if (separator === null) break;
       this.i++;
@@ -278,10 +309,11 @@ class Parser {
     const first = this.parsePipeline();
     if (first === null) return null;
     const pipelines = [first];
-    const ops: AndOrOp[] = [];
+    let ops: AndOrOp[] | undefined; // most and-or lists are one pipeline
     for (;;) {
       this.skipBlanks();
-      const op = this.at("&&") ? "&&" : this.at("||") ? "||" : null;
+      const c = this.text.charCodeAt(this.i);
+      const op = c === 38 /* & */ && this.text.charCodeAt(this.i + 1) === 38 ? "&&" : c === 124 /* | */ && this.text.charCodeAt(this.i + 1) === 124 ? "||" : null;
       if (op === null) break;
       const opAt = this.i;
       this.i += 2;
@@ -291,10 +323,10 @@ class Parser {
         this.problem(`expected a command after '${op}'`, opAt, opAt + 2);
         break;
       }
-      ops.push(op);
+      (ops ??= []).push(op);
       pipelines.push(next);
     }
-    return { type: "and-or", pipelines, ops, start: first.start, end: pipelines[pipelines.length - 1]!.end };
+    return { type: "and-or", pipelines, ops: ops ?? NO_AND_OR_OPS, start: first.start, end: pipelines[pipelines.length - 1]!.end };
   }
 
   private parsePipeline(): Pipeline | null {
@@ -324,11 +356,13 @@ class Parser {
       return null;
     }
     const commands: Command[] = [first];
-    const ops: ("|" | "|&")[] = [];
+    let ops: ("|" | "|&")[] | undefined; // most pipelines are one command
     for (;;) {
       this.skipBlanks();
-      if (this.text[this.i] !== "|" || this.at("||")) break;
-      const op = this.at("|&") ? "|&" : "|";
+      if (this.text.charCodeAt(this.i) !== 124 /* | */) break;
+      const c1 = this.text.charCodeAt(this.i + 1);
+      if (c1 === 124) break; // `||`
+      const op = c1 === 38 /* & */ ? "|&" : "|";
       const opAt = this.i;
       this.i += op.length;
       this.skipLinebreaks();
@@ -337,14 +371,16 @@ class Parser {
         this.problem(`expected a command after '${op}'`, opAt, opAt + op.length);
         break;
       }
-      ops.push(op);
+      (ops ??= []).push(op);
       commands.push(next);
     }
-    return {
-      type: "pipeline", negated, timed, commands, ops,
+    const pipeline: Pipeline = {
+      type: "pipeline", negated, timed, commands, ops: ops ?? NO_PIPE_OPS,
       start: timed || negated ? this.pos(start) : first.start,
       end: commands[commands.length - 1]!.end,
     };
+    if (commands.length > 1) this.pipelines.push(pipeline);
+    return pipeline;
   }
 
   // ---- commands -----------------------------------------------------------------------------
@@ -356,13 +392,18 @@ class Parser {
     if (this.peekAt === this.i) return this.peekWord;
     const t = this.text;
     const from = this.i;
-    let j = from;
-    // No reserved word is longer than 8 characters.
-    while (j < this.n && j - from <= 8 && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
     let w: string | null = null;
-    if (j > from && j - from <= 8 && this.isDelimiter(j)) {
-      const s = t.slice(from, j);
-      if (RESERVED.has(s)) w = s;
+    // Only words starting with a reserved word's first character are sliced and looked up (most
+    // command names are not: no substring and no hash per command).
+    const c0 = t.charCodeAt(from);
+    if (c0 < 128 && RESERVED_FIRST[c0] === 1) {
+      let j = from;
+      // No reserved word is longer than 8 characters.
+      while (j < this.n && j - from <= 8 && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
+      if (j > from && j - from <= 8 && this.isDelimiter(j)) {
+        const s = t.slice(from, j);
+        if (RESERVED.has(s)) w = s;
+      }
     }
     this.peekAt = from;
     this.peekWord = w;
@@ -405,6 +446,7 @@ class Parser {
       return { type: "subshell", body, ...this.withRedirects(start) };
     }
     const word = this.peekReserved();
+    if (word === null) return this.parseSimple(); // most commands
     switch (word) {
       case "if":
         return this.parseIf();
@@ -504,7 +546,7 @@ class Parser {
       this.expect("done", "for", start);
       return { type: "arithmetic-for", expression, body, ...this.withRedirects(start) };
     }
-    const nameWord = this.readWord(this.normalEnd);
+    const nameWord = this.readWord(NORMAL_END);
     if (nameWord === null) this.problem(`expected a variable name after '${keyword}'`, start, start + keyword.length);
     const variable = nameWord?.value ?? nameWord?.raw ?? "";
     this.skipLinebreaks();
@@ -514,7 +556,7 @@ class Parser {
       items = [];
       for (;;) {
         this.skipBlanks();
-        const w = this.readWord(this.normalEnd);
+        const w = this.readWord(NORMAL_END);
         if (w === null) break;
         items.push(w);
       }
@@ -542,7 +584,7 @@ class Parser {
     const t = this.text;
     this.i += 4;
     this.skipBlanks();
-    const word = this.readWord(this.normalEnd);
+    const word = this.readWord(NORMAL_END);
     if (word === null) this.problem("expected a word after 'case'", start, start + 4);
     this.skipLinebreaks();
     if (this.peekReserved() === "in") this.i += 2;
@@ -658,7 +700,7 @@ class Parser {
     const start = this.i;
     this.i += "function".length;
     this.skipBlanks();
-    const name = this.readWord(this.normalEnd);
+    const name = this.readWord(NORMAL_END);
     if (name === null) this.problem("expected a function name", start, start + 8);
     this.skipBlanks();
     if (this.text[this.i] === "(") {
@@ -687,9 +729,11 @@ class Parser {
   private parseSimple(): Command | null {
     const start = this.i;
     const t = this.text;
-    const assignments: Assignment[] = [];
+    // Most commands have no assignment and no redirect: those lists are made when needed, and
+    // an empty one is a shared frozen array.
+    let assignments: Assignment[] | undefined;
     const words: Word[] = [];
-    const redirects: Redirect[] = [];
+    let redirects: Redirect[] | undefined;
     let end = this.i;
     for (;;) {
       this.skipBlanks();
@@ -699,12 +743,12 @@ class Parser {
       if (c === "&" && !this.at("&>")) break;
       const r = this.tryRedirect();
       if (r !== null) {
-        redirects.push(r);
+        (redirects ??= []).push(r);
         end = this.i;
         continue;
       }
       if (c === "(") {
-        if (words.length === 1 && assignments.length === 0 && redirects.length === 0) {
+        if (words.length === 1 && assignments === undefined && redirects === undefined) {
           const j = this.skipBlankFrom(this.i + 1);
           const name = words[0]!.value;
           if (t[j] === ")" && name !== null) {
@@ -720,12 +764,12 @@ class Parser {
       if (words.length === 0) {
         const a = this.tryAssignment();
         if (a !== null) {
-          assignments.push(a);
+          (assignments ??= []).push(a);
           end = this.i;
           continue;
         }
       }
-      const w = this.readWord(this.normalEnd);
+      const w = this.readWord(NORMAL_END);
       if (w === null) {
         this.problem(`syntax error near unexpected token '${c}'`, this.i, this.i + 1);
         this.i++;
@@ -735,8 +779,10 @@ class Parser {
       words.push(w);
       end = this.i;
     }
-    if (assignments.length === 0 && words.length === 0 && redirects.length === 0) return null;
-    return { type: "simple", assignments, words, redirects, start: this.pos(start), end: this.posEnd(end) };
+    if (assignments === undefined && words.length === 0 && redirects === undefined) return null;
+    return {
+      type: "simple", assignments: assignments ?? NO_ASSIGNMENTS, words, redirects: redirects ?? NO_REDIRECTS, start: this.pos(start), end: this.posEnd(end),
+    };
   }
 
   private tryAssignment(): Assignment | null {
@@ -769,7 +815,7 @@ class Parser {
           this.i++;
           break;
         }
-        const w = this.readWord(this.normalEnd);
+        const w = this.readWord(NORMAL_END);
         if (w === null) {
           this.i++;
           continue;
@@ -779,7 +825,7 @@ class Parser {
       return { type: "assignment", name, append, subscript, value: null, array, start: this.pos(start), end: this.posEnd(this.i) };
     }
     const valueStart = this.i;
-    const value = this.readWord(this.normalEnd) ?? this.emptyWord(valueStart);
+    const value = this.readWord(NORMAL_END) ?? this.emptyWord(valueStart);
     // A literal, not `{ ...base, value }`: object spread here was 3% of lint time.
     return { type: "assignment", name, append, subscript, value, array: null, start: this.pos(start), end: this.posEnd(this.i) };
   }
@@ -802,7 +848,7 @@ class Parser {
     const start = this.i;
     this.i += m[0].length;
     this.skipBlanks();
-    const target = this.readWord(this.normalEnd);
+    const target = this.readWord(NORMAL_END);
     if (target === null) this.problem(`expected a word after '${op}'`, start, start + m[0].length);
     const fd = prefix !== undefined && /^\d+$/.test(prefix) ? Number(prefix) : null;
     const fdVariable = prefix !== undefined && prefix.startsWith("{") ? prefix.slice(1, -1) : null;
@@ -823,18 +869,21 @@ class Parser {
 
   // ---- words --------------------------------------------------------------------------------
 
-  readonly normalEnd: EndTest = (k) => k >= this.n || (charClass(this.text.charCodeAt(k)) & C_META) !== 0;
-
-  private readonly patternEnd: EndTest = (k) => {
-    const c = this.text[k];
-    return c === undefined || c === " " || c === "\t" || c === "\n" || c === "|" || c === ")" || c === ";";
-  };
+  /** Where a case pattern ends (made on first use: few scripts have a case). */
+  private patternEndTest: EndTest | undefined;
+  private get patternEnd(): EndTest {
+    return (this.patternEndTest ??= (k) => {
+      const c = this.text[k];
+      return c === undefined || c === " " || c === "\t" || c === "\n" || c === "|" || c === ")" || c === ";";
+    });
+  }
 
   /** Reads one word ending where `end` says (outside quotes and expansions); null if empty. */
   readWord(end: EndTest): Word | null {
     const start = this.i;
+    const c0 = this.text.charCodeAt(start);
     // Process substitution is a word of its own.
-    if ((this.at("<(") || this.at(">(")) && end === this.normalEnd) {
+    if ((c0 === 60 /* < */ || c0 === 62 /* > */) && this.text.charCodeAt(start + 1) === 40 /* ( */ && end === NORMAL_END) {
       const direction = this.text[this.i] as "<" | ">";
       this.i += 2;
       const body = this.parseCompoundList();
@@ -844,12 +893,17 @@ class Parser {
       const part: WordPart = { type: "process", direction, body, start: this.pos(start), end: this.posEnd(this.i) };
       return { type: "word", raw: this.text.slice(start, this.i), parts: [part], value: null, start: part.start, end: part.end };
     }
-    if (end === this.normalEnd) {
+    if (end === NORMAL_END) {
       // Most words are plain (`apt-get`, `-y`, `/tmp`): one literal, no quotes or expansions.
       const t = this.text;
+      const n = this.n;
       let j = start;
-      while (j < this.n && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
-      if (j > start && (j >= this.n || (charClass(t.charCodeAt(j)) & C_META) !== 0)) {
+      while (j < n) {
+        const c = t.charCodeAt(j);
+        if (c < 128 && (CHAR_CLASS[c]! & (C_META | C_WORD_SPECIAL)) !== 0) break;
+        j++;
+      }
+      if (j > start && (j >= n || (charClass(t.charCodeAt(j)) & C_META) !== 0)) {
         this.i = j;
         const raw = t.slice(start, j);
         const s = this.pos(start);
@@ -868,7 +922,7 @@ class Parser {
     // The literal being gathered (no closures: this runs for every word).
     let litStart = -1;
     let lit = "";
-    while (this.i < this.n && !end(this.i)) {
+    while (this.i < this.n && !(end === NORMAL_END ? this.isDelimiter(this.i) : end(this.i))) {
       const code = t.charCodeAt(this.i);
       if (code === 92 /* \\ */) {
         if (litStart < 0) litStart = this.i;
@@ -912,7 +966,7 @@ class Parser {
       } else {
         // A run of ordinary characters, added at once.
         let j = this.i + 1;
-        if (end === this.normalEnd) {
+        if (end === NORMAL_END) {
           while (j < this.n && (charClass(t.charCodeAt(j)) & (C_META | C_WORD_SPECIAL)) === 0) j++;
         } else {
           while (j < this.n && !end(j) && (charClass(t.charCodeAt(j)) & C_WORD_SPECIAL) === 0) j++;
@@ -1137,6 +1191,7 @@ class Parser {
     const body = sub.parseTop();
     this.problems.push(...sub.problems);
     this.comments.push(...sub.comments);
+    this.pipelines.push(...sub.pipelines);
     return { type: "command", backtick: true, body, start: this.pos(start), end: this.posEnd(this.i) };
   }
 

@@ -8,6 +8,7 @@ import type {
   SimpleCommand, Word, WordPart, Assignment,
 } from "./ast.js";
 import { assertNever } from "../../util/errors.js";
+import { PARSED_PIPELINES } from "./parser.js";
 
 /** The operator written right before or after a command. */
 export type Operator = "|" | "|&" | "&&" | "||" | ";" | "&" | "\n";
@@ -100,8 +101,18 @@ export function findCommands(script: Script | List, name: string | readonly stri
   return commands(script).filter((c) => c.name !== null && names.includes(c.name));
 }
 
-function enter(frame: Frame, node: Enclosing, change: Partial<Frame>): Frame {
-  return { ...frame, ...change, ancestors: [...frame.ancestors, node] };
+/** The frame inside `node`: its flags OR-ed with `frame`'s (a literal: spreads copy generically). */
+function enter(frame: Frame, node: Enclosing, subshell: boolean, substitution: boolean, condition: boolean, fn: boolean, loop: boolean): Frame {
+  const ancestors = frame.ancestors.slice();
+  ancestors.push(node);
+  return {
+    ancestors,
+    inSubshell: subshell || frame.inSubshell,
+    inSubstitution: substitution || frame.inSubstitution,
+    inCondition: condition || frame.inCondition,
+    inFunction: fn || frame.inFunction,
+    inLoop: loop || frame.inLoop,
+  };
 }
 
 function walkList(list: List, frame: Frame, out: CommandInfo[]): void {
@@ -167,47 +178,48 @@ function walkCommand(command: Command, position: Position, frame: Frame, out: Co
         inFunction: frame.inFunction,
         inLoop: frame.inLoop,
       });
-      for (const w of argv) walkWord(w, frame, out);
+      // A static word (most) holds no command or process substitution: nothing to walk.
+      for (const w of argv) if (w.value === null) walkWord(w, frame, out);
       for (const a of command.assignments) {
-        if (a.value) walkWord(a.value, frame, out);
-        for (const w of a.array ?? []) walkWord(w, frame, out);
+        if (a.value && a.value.value === null) walkWord(a.value, frame, out);
+        if (a.array) for (const w of a.array) walkWord(w, frame, out);
       }
       walkRedirects(command.redirects, frame, out);
       return;
     }
     case "subshell":
-      walkList(command.body, enter(frame, command, { inSubshell: true }), out);
+      walkList(command.body, enter(frame, command, true, false, false, false, false), out);
       break;
     case "group":
-      walkList(command.body, enter(frame, command, {}), out);
+      walkList(command.body, enter(frame, command, false, false, false, false, false), out);
       break;
     case "if":
       for (const clause of command.clauses) {
-        walkList(clause.condition, enter(frame, command, { inCondition: true }), out);
-        walkList(clause.body, enter(frame, command, {}), out);
+        walkList(clause.condition, enter(frame, command, false, false, true, false, false), out);
+        walkList(clause.body, enter(frame, command, false, false, false, false, false), out);
       }
-      if (command.elseBody) walkList(command.elseBody, enter(frame, command, {}), out);
+      if (command.elseBody) walkList(command.elseBody, enter(frame, command, false, false, false, false, false), out);
       break;
     case "for":
       for (const w of command.items ?? []) walkWord(w, frame, out);
-      walkList(command.body, enter(frame, command, { inLoop: true }), out);
+      walkList(command.body, enter(frame, command, false, false, false, false, true), out);
       break;
     case "arithmetic-for":
-      walkList(command.body, enter(frame, command, { inLoop: true }), out);
+      walkList(command.body, enter(frame, command, false, false, false, false, true), out);
       break;
     case "while":
-      walkList(command.condition, enter(frame, command, { inCondition: true, inLoop: true }), out);
-      walkList(command.body, enter(frame, command, { inLoop: true }), out);
+      walkList(command.condition, enter(frame, command, false, false, true, false, true), out);
+      walkList(command.body, enter(frame, command, false, false, false, false, true), out);
       break;
     case "case":
       if (command.word) walkWord(command.word, frame, out);
       for (const item of command.items) {
         for (const p of item.patterns) walkWord(p, frame, out);
-        walkList(item.body, enter(frame, command, {}), out);
+        walkList(item.body, enter(frame, command, false, false, false, false, false), out);
       }
       break;
     case "function": {
-      const inner = enter(frame, command, { inFunction: true });
+      const inner = enter(frame, command, false, false, false, true, false);
       walkCommand(command.body, position, inner, out);
       return;
     }
@@ -221,7 +233,7 @@ function walkCommand(command: Command, position: Position, frame: Frame, out: Co
 }
 
 function walkRedirects(redirects: readonly Redirect[], frame: Frame, out: CommandInfo[]): void {
-  for (const r of redirects) if (r.target) walkWord(r.target, frame, out);
+  for (const r of redirects) if (r.target && r.target.value === null) walkWord(r.target, frame, out);
 }
 
 function walkWord(word: Word, frame: Frame, out: CommandInfo[]): void {
@@ -239,7 +251,7 @@ function walkParts(parts: readonly WordPart[], frame: Frame, out: CommandInfo[])
         break;
       case "command":
       case "process":
-        walkList(p.body, enter(frame, p, { inSubshell: true, inSubstitution: true }), out);
+        walkList(p.body, enter(frame, p, true, true, false, false, false), out);
         break;
       default:
         break;
@@ -403,27 +415,102 @@ export function children(n: Node): Node[] {
 
 /** Every pipeline of two or more commands, in any nesting. */
 export function pipelines(script: Script | List): Pipeline[] {
+  // The parser's list, when it is enough to know the answer: no walk.
+  const parsed = (script as { [PARSED_PIPELINES]?: readonly Pipeline[] })[PARSED_PIPELINES];
+  if (parsed !== undefined && parsed.length <= 1) return parsed.slice();
   const out: Pipeline[] = [];
-  // visit()'s order, but a static word (most words) holds no substitution, so no pipeline:
-  // it is not walked.
-  const go = (n: Node): void => {
-    switch (n.type) {
-      case "pipeline":
-        if (n.commands.length > 1) out.push(n);
-        break;
-      case "simple":
-        for (const a of n.assignments) go(a);
-        for (const w of n.words) if (w.value === null) go(w);
-        for (const r of n.redirects) go(r);
-        return;
-      case "word":
-        if (n.value !== null) return;
-        break;
-    }
-    eachChild(n, go);
-  };
-  go(script);
+  collectPipelines(script, out);
   return out;
+}
+
+/**
+ * visit()'s order (eachChild's), without a callback per node; a static word (most words) holds
+ * no substitution, so no pipeline: it is not walked.
+ */
+function collectPipelines(n: Node, out: Pipeline[]): void {
+  switch (n.type) {
+    case "script":
+      collectPipelines(n.body, out);
+      return;
+    case "list":
+      for (const i of n.items) collectPipelines(i.command, out);
+      return;
+    case "and-or":
+      for (const p of n.pipelines) collectPipelines(p, out);
+      return;
+    case "pipeline":
+      if (n.commands.length > 1) out.push(n);
+      for (const c of n.commands) collectPipelines(c, out);
+      return;
+    case "simple":
+      for (const a of n.assignments) collectPipelines(a, out);
+      for (const w of n.words) if (w.value === null) collectPipelines(w, out);
+      for (const r of n.redirects) collectPipelines(r, out);
+      return;
+    case "subshell":
+    case "group":
+    case "arithmetic-for":
+    case "function":
+      collectPipelines(n.body, out);
+      break;
+    case "if":
+      for (const c of n.clauses) {
+        collectPipelines(c.condition, out);
+        collectPipelines(c.body, out);
+      }
+      if (n.elseBody) collectPipelines(n.elseBody, out);
+      break;
+    case "for":
+      if (n.items) for (const w of n.items) collectPipelines(w, out);
+      collectPipelines(n.body, out);
+      break;
+    case "while":
+      collectPipelines(n.condition, out);
+      collectPipelines(n.body, out);
+      break;
+    case "case":
+      if (n.word) collectPipelines(n.word, out);
+      for (const i of n.items) {
+        for (const w of i.patterns) collectPipelines(w, out);
+        collectPipelines(i.body, out);
+      }
+      break;
+    case "arithmetic-command":
+      break;
+    case "test":
+      for (const w of n.words) collectPipelines(w, out);
+      break;
+    case "word":
+      if (n.value !== null) return;
+      for (const p of n.parts) collectPipelines(p, out);
+      return;
+    case "double":
+      for (const p of n.parts) collectPipelines(p, out);
+      return;
+    case "assignment":
+      if (n.value) collectPipelines(n.value, out);
+      if (n.array) for (const w of n.array) collectPipelines(w, out);
+      return;
+    case "redirect":
+      if (n.target) collectPipelines(n.target, out);
+      return;
+    case "param":
+      if (n.word) for (const p of n.word) collectPipelines(p, out);
+      return;
+    case "command":
+    case "process":
+      collectPipelines(n.body, out);
+      return;
+    case "arithmetic":
+    case "literal":
+    case "single":
+    case "ansi":
+      return;
+    default:
+      assertNever(n, "shell node");
+  }
+  // The compound commands' redirects, after their bodies (eachChild's order).
+  for (const r of n.redirects) collectPipelines(r, out);
 }
 
 /** Every word of the script in source order (arguments, assignment values, redirect targets...). */

@@ -4,8 +4,11 @@ import { ParseCodes } from "../diagnostics.js";
 import { parseJsonArray } from "../words.js";
 import type { InstructionInput } from "./context.js";
 
-export function parseCommand(input: InstructionInput, text: string, start: number): Command {
-  const range = input.at(start, start + text.length);
+/**
+ * `range`: the range of `text` when the caller has it already (RUN, CMD and ENTRYPOINT share their
+ * `arguments` range: the same span).
+ */
+export function parseCommand(input: InstructionInput, text: string, start: number, range = input.at(start, start + text.length)): Command {
   const json = parseJsonArray(text);
   switch (json.kind) {
     case "array":

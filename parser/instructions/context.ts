@@ -42,15 +42,29 @@ export interface FlagValues {
  */
 const NO_FLAGS: FlagValues = { strings: new Map(), bools: new Map(), lists: new Map() };
 
+/**
+ * Each spec as a Map, made once per spec object: indexing the specs (objects of many shapes) by a
+ * flag name just sliced from the line was a megamorphic keyed load that interned the name.
+ */
+const specMaps = new WeakMap<FlagSpec, ReadonlyMap<string, FlagType>>();
+
+function flagType(spec: FlagSpec, name: string): FlagType | undefined {
+  let map = specMaps.get(spec);
+  if (map === undefined) specMaps.set(spec, (map = new Map(Object.entries(spec))));
+  // Not an own key: what indexing the object gives (undefined, or an inherited property).
+  return map.get(name) ?? spec[name];
+}
+
 export function readFlags(input: InstructionInput, spec: FlagSpec): FlagValues {
   if (input.flags.length === 0) return NO_FLAGS;
   // Maps made only for the flag types present (most instructions have one or two flags).
   let strings: Map<string, string> | undefined;
   let bools: Map<string, boolean> | undefined;
   let lists: Map<string, string[]> | undefined;
-  const seen = new Set<string>();
+  // The names seen so far: a few at most, a list is cheaper than a Set.
+  const seen: string[] = [];
   for (const flag of input.flags) {
-    const type = spec[flag.name];
+    const type = flagType(spec, flag.name);
     if (type === undefined) {
       const known = Object.keys(spec);
       const near = suggest(flag.name, known);
@@ -63,11 +77,11 @@ export function readFlags(input: InstructionInput, spec: FlagSpec): FlagValues {
       );
       continue;
     }
-    if (type !== "list" && seen.has(flag.name)) {
+    if (type !== "list" && seen.includes(flag.name)) {
       input.report(ParseCodes.invalidFlag, `duplicate flag specified: --${flag.name}`, flag.range);
       continue;
     }
-    seen.add(flag.name);
+    if (!seen.includes(flag.name)) seen.push(flag.name);
     switch (type) {
       case "string":
         if (flag.value === null) input.report(ParseCodes.invalidFlag, `missing a value on flag --${flag.name}`, flag.range);

@@ -7,9 +7,12 @@ const FLAGS = { interval: "string", timeout: "string", "start-period": "string",
 const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, "μs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** Go's time.ParseDuration (unsigned): nanoseconds, or null when the text is not a duration. */
+const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+const DURATION_FLAGS = ["interval", "timeout", "start-period", "start-interval"] as const;
+
 export function parseGoDuration(text: string): number | null {
   if (text === "0") return 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+  const re = DURATION_PART;
   let total = 0;
   let at = 0;
   while (at < text.length) {
@@ -25,7 +28,7 @@ export function parseGoDuration(text: string): number | null {
 /** `HEALTHCHECK [--interval=D --timeout=D --start-period=D --start-interval=D --retries=N] CMD command` or `HEALTHCHECK NONE`. */
 export function parseHealthcheck(input: InstructionInput): HealthcheckInstruction {
   const flags = readFlags(input, FLAGS);
-  for (const name of ["interval", "timeout", "start-period", "start-interval"] as const) {
+  for (const name of DURATION_FLAGS) {
     const v = flags.strings.get(name);
     if (v === undefined) continue;
     const range = input.flags.find((f) => f.name === name)!.range;

@@ -9,7 +9,9 @@ const KEYS = [
   "type", "target", "dst", "destination", "source", "src", "from", "id", "readonly", "ro", "readwrite", "rw",
   "sharing", "mode", "uid", "gid", "size", "env", "required",
 ];
+const KEY_SET: ReadonlySet<string> = new Set(KEYS);
 const BOOL_KEYS = new Set(["readonly", "ro", "readwrite", "rw", "required"]);
+const SHARING_MODES = ["shared", "private", "locked"];
 
 /** CSV fields as Go's encoding/csv reads one record: `"` quotes a field, `""` is a quote. */
 export function splitCsv(text: string): string[] {
@@ -48,66 +50,110 @@ export function splitCsv(text: string): string[] {
   return fields;
 }
 
+function bad(input: InstructionInput, flag: Flag, message: string): void {
+  input.report(ParseCodes.invalidMount, message, flag.range);
+}
+
 export function parseMount(input: InstructionInput, flag: Flag): Mount {
+  // `options` (every key as written, for the AST) and the typed fields in locals, set as the
+  // fields are read: reading them back from `options` (objects with keys in any order) was a
+  // megamorphic load per field.
   const options: Record<string, string> = {};
-  const bools = new Map<string, boolean>();
-  const bad = (message: string) => input.report(ParseCodes.invalidMount, message, flag.range);
+  let type: string | undefined;
+  let target: string | undefined;
+  let dst: string | undefined;
+  let destination: string | undefined;
+  let source: string | undefined;
+  let src: string | undefined;
+  let from: string | undefined;
+  let id: string | undefined;
+  let sharing: string | undefined;
+  let mode: string | undefined;
+  let uid: string | undefined;
+  let gid: string | undefined;
+  let size: string | undefined;
+  let env: string | undefined;
+  let readonlyFlag: boolean | undefined;
+  let ro: boolean | undefined;
+  let readwrite: boolean | undefined;
+  let rw: boolean | undefined;
+  let required: boolean | undefined;
   for (const field of splitCsv(flag.value ?? "")) {
     if (field.trim() === "") continue;
     const eq = field.indexOf("=");
     const key = (eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase();
     const value = eq < 0 ? null : field.slice(eq + 1);
-    if (!KEYS.includes(key)) {
+    if (!KEY_SET.has(key)) {
       const near = suggest(key, KEYS);
       input.report(ParseCodes.invalidMount, `unexpected key '${key}' in '${field}'`, flag.range, "error", near ? `did you mean ${near}?` : undefined);
       continue;
     }
     if (BOOL_KEYS.has(key)) {
       const v = value === null ? "true" : value.toLowerCase();
-      if (v !== "true" && v !== "false") bad(`invalid value for ${key}: ${value}`);
-      else bools.set(key, v === "true");
+      if (v !== "true" && v !== "false") bad(input, flag, `invalid value for ${key}: ${value}`);
+      else {
+        const b = v === "true";
+        if (key === "readonly") readonlyFlag = b;
+        else if (key === "ro") ro = b;
+        else if (key === "readwrite") readwrite = b;
+        else if (key === "rw") rw = b;
+        else required = b;
+      }
       if (value !== null) options[key] = value;
       else options[key] = "true";
       continue;
     }
     if (value === null) {
-      bad(`invalid field '${field}': must be a key=value pair`);
+      bad(input, flag, `invalid field '${field}': must be a key=value pair`);
       continue;
     }
     options[key] = value;
+    switch (key) {
+      case "type": type = value; break;
+      case "target": target = value; break;
+      case "dst": dst = value; break;
+      case "destination": destination = value; break;
+      case "source": source = value; break;
+      case "src": src = value; break;
+      case "from": from = value; break;
+      case "id": id = value; break;
+      case "sharing": sharing = value; break;
+      case "mode": mode = value; break;
+      case "uid": uid = value; break;
+      case "gid": gid = value; break;
+      case "size": size = value; break;
+      case "env": env = value; break;
+    }
   }
-  const typeText = (options.type ?? "bind").toLowerCase();
-  const type = (TYPES as readonly string[]).includes(typeText) ? (typeText as MountType) : null;
-  if (type === null) bad(`unsupported mount type "${typeText}" (use bind, cache, tmpfs, secret or ssh)`);
-  const mountType: MountType = type ?? "bind";
-  const target = options.target ?? options.dst ?? options.destination ?? null;
-  if (target === null && (mountType === "bind" || mountType === "cache" || mountType === "tmpfs")) bad(`mount type ${mountType} requires a target`);
-  const sharing = options.sharing ?? null;
-  if (sharing !== null && !["shared", "private", "locked"].includes(sharing)) bad(`unrecognized sharing mode "${sharing}" (use shared, private or locked)`);
-  if (sharing !== null && mountType !== "cache") bad(`sharing is only valid for cache mounts`);
-  for (const key of ["uid", "gid"] as const) {
-    const v = options[key];
-    if (v !== undefined && !v.includes("$") && !/^\d+$/.test(v)) bad(`invalid ${key} "${v}": must be a number`);
-  }
-  if (options.mode !== undefined && !options.mode.includes("$") && !/^[0-7]+$/.test(options.mode)) bad(`invalid mode "${options.mode}": must be octal`);
-  if (options.env !== undefined && mountType !== "secret") bad(`env is only valid for secret mounts`);
-  const readwrite = bools.get("readwrite") ?? bools.get("rw");
-  const ro = bools.get("readonly") ?? bools.get("ro");
-  const readonly = ro ?? (readwrite !== undefined ? !readwrite : mountType === "bind");
+  const typeText = (type ?? "bind").toLowerCase();
+  const known = (TYPES as readonly string[]).includes(typeText) ? (typeText as MountType) : null;
+  if (known === null) bad(input, flag, `unsupported mount type "${typeText}" (use bind, cache, tmpfs, secret or ssh)`);
+  const mountType: MountType = known ?? "bind";
+  const targetPath = target ?? dst ?? destination ?? null;
+  if (targetPath === null && (mountType === "bind" || mountType === "cache" || mountType === "tmpfs")) bad(input, flag, `mount type ${mountType} requires a target`);
+  const sharingMode = sharing ?? null;
+  if (sharingMode !== null && !SHARING_MODES.includes(sharingMode)) bad(input, flag, `unrecognized sharing mode "${sharingMode}" (use shared, private or locked)`);
+  if (sharingMode !== null && mountType !== "cache") bad(input, flag, `sharing is only valid for cache mounts`);
+  if (uid !== undefined && !uid.includes("$") && !/^\d+$/.test(uid)) bad(input, flag, `invalid uid "${uid}": must be a number`);
+  if (gid !== undefined && !gid.includes("$") && !/^\d+$/.test(gid)) bad(input, flag, `invalid gid "${gid}": must be a number`);
+  if (mode !== undefined && !mode.includes("$") && !/^[0-7]+$/.test(mode)) bad(input, flag, `invalid mode "${mode}": must be octal`);
+  if (env !== undefined && mountType !== "secret") bad(input, flag, `env is only valid for secret mounts`);
+  const rwValue = readwrite ?? rw;
+  const readonly = (readonlyFlag ?? ro) ?? (rwValue !== undefined ? !rwValue : mountType === "bind");
   return {
     type: mountType,
-    target,
-    source: options.source ?? options.src ?? null,
-    from: options.from ?? null,
-    id: options.id ?? null,
+    target: targetPath,
+    source: source ?? src ?? null,
+    from: from ?? null,
+    id: id ?? null,
     readonly,
-    sharing: mountType === "cache" ? ((sharing as Mount["sharing"]) ?? "shared") : null,
-    mode: options.mode ?? null,
-    uid: options.uid ?? null,
-    gid: options.gid ?? null,
-    size: options.size ?? null,
-    env: options.env ?? null,
-    required: bools.get("required") ?? false,
+    sharing: mountType === "cache" ? ((sharingMode as Mount["sharing"]) ?? "shared") : null,
+    mode: mode ?? null,
+    uid: uid ?? null,
+    gid: gid ?? null,
+    size: size ?? null,
+    env: env ?? null,
+    required: required ?? false,
     options,
     range: flag.range,
   };

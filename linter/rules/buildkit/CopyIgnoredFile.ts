@@ -1,5 +1,6 @@
-import { IgnoreMatcher } from "../../../parser/index.js";
-import type { Rule } from "../../types.js";
+import { IgnoreMatcher, type AddInstruction, type CopyInstruction } from "../../../parser/index.js";
+import type { LintContext } from "../../context.js";
+import type { Rule, RuleMeta } from "../../types.js";
 
 /**
  * BuildKit CopyIgnoredFile (experimental): a COPY/ADD source from the build context that
@@ -20,20 +21,26 @@ export const CopyIgnoredFile: Rule = {
     const ignore = parsed(ctx.dockerignore);
     if (ignore.empty || ignore.hasExclusions) return;
     for (const stage of ctx.stages) {
-      for (const i of [...ctx.ofKind("COPY", stage), ...ctx.ofKind("ADD", stage)]) {
-        if (i.from !== null) continue;
-        const cmd = i.kind === "COPY" ? "Copy" : "Add";
-        for (const source of i.sources) {
-          if (source.text.startsWith("<<") || /^[a-z][a-z0-9+.-]*:\/\//i.test(source.text) || source.text.startsWith("git@")) continue;
-          const path = ctx.resolve(source, i);
-          if (path === undefined || path === "") continue;
-          if (!ignore.ignores(path.replace(/^\/+/, ""))) continue;
-          ctx.report(this.meta, source.range, `Attempting to ${cmd} file ${JSON.stringify(cleanForMessage(path))} that is excluded by .dockerignore`);
-        }
-      }
+      for (const i of ctx.ofKind("COPY", stage)) checkSources(ctx, this.meta, ignore, i, "Copy");
+      for (const i of ctx.ofKind("ADD", stage)) checkSources(ctx, this.meta, ignore, i, "Add");
     }
   },
 };
+
+function checkSources(ctx: LintContext, meta: RuleMeta, ignore: IgnoreMatcher, i: CopyInstruction | AddInstruction, cmd: string): void {
+  if (i.from !== null) return;
+  for (const source of i.sources) {
+    const text = source.text;
+    // The URL regex only for what can be a URL.
+    if (text.startsWith("<<") || (text.includes("://") && URL_SCHEME.test(text)) || text.startsWith("git@")) continue;
+    const path = ctx.resolve(source, i);
+    if (path === undefined || path === "") continue;
+    if (!ignore.ignores(path.charCodeAt(0) === 47 /* / */ ? path.replace(/^\/+/, "") : path)) continue;
+    ctx.report(meta, source.range, `Attempting to ${cmd} file ${JSON.stringify(cleanForMessage(path))} that is excluded by .dockerignore`);
+  }
+}
+
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** The same ignore file is typically shared by many Dockerfiles of one run: parse it once. */
 let last: { text: string; ignore: IgnoreMatcher } | undefined;

@@ -1,16 +1,18 @@
-import type { Instruction } from "../../../parser/index.js";
-import type { Stage } from "../../context.js";
+import type { CmdInstruction, EntrypointInstruction, Instruction } from "../../../parser/index.js";
+import type { LintContext, Stage } from "../../context.js";
 import { jsonArray, plainCommandWords } from "../../fixes.js";
-import type { Rule } from "../../types.js";
+import type { Rule, RuleMeta } from "../../types.js";
 
-function setsShell(stage: Stage | undefined, before: Instruction): boolean {
-  const seen = new Set<Stage>();
-  for (let s = stage; s && !seen.has(s); s = s.parent) {
-    seen.add(s);
-    for (const i of s.instructions) {
-      if (s === stage && i === before) break;
-      if (i.kind === "SHELL") return true;
-    }
+/**
+ * A SHELL before `before` in its stage, or anywhere in a stage it builds on. From the SHELL index
+ * (file order is offset order), not a scan of the instructions with a Set per instruction.
+ */
+function setsShell(ctx: LintContext, stage: Stage, before: Instruction): boolean {
+  for (const shell of ctx.ofKind("SHELL", stage)) if (shell.range.start.offset < before.range.start.offset) return true;
+  let seen: Set<Stage> | undefined;
+  for (let s = stage.parent; s && s !== stage && !seen?.has(s); s = s.parent) {
+    (seen ??= new Set()).add(s);
+    if (ctx.ofKind("SHELL", s).length > 0) return true;
   }
   return false;
 }
@@ -30,19 +32,22 @@ export const JSONArgsRecommended: Rule = {
   },
   check(ctx) {
     for (const stage of ctx.stages) {
-      for (const i of [...ctx.ofKind("CMD", stage), ...ctx.ofKind("ENTRYPOINT", stage)]) {
-        if (i.command.form !== "shell") continue;
-        if (setsShell(stage, i)) continue;
-        const message = `JSON arguments recommended for ${i.kind} to prevent unintended behavior related to OS signals`;
-        const { start, end } = i.arguments.range;
-        const words = i.heredocs.length === 0 ? plainCommandWords(ctx.text.slice(start.offset, end.offset)) : null;
-        ctx.report(
-          this.meta,
-          i.range,
-          message,
-          words ? { description: "use the exec form", edits: [{ start: start.offset, end: end.offset, newText: jsonArray(words) }] } : undefined,
-        );
-      }
+      for (const i of ctx.ofKind("CMD", stage)) checkCommand(ctx, this.meta, stage, i);
+      for (const i of ctx.ofKind("ENTRYPOINT", stage)) checkCommand(ctx, this.meta, stage, i);
     }
   },
 };
+
+function checkCommand(ctx: LintContext, meta: RuleMeta, stage: Stage, i: CmdInstruction | EntrypointInstruction): void {
+  if (i.command.form !== "shell") return;
+  if (setsShell(ctx, stage, i)) return;
+  const message = `JSON arguments recommended for ${i.kind} to prevent unintended behavior related to OS signals`;
+  const { start, end } = i.arguments.range;
+  const words = i.heredocs.length === 0 ? plainCommandWords(ctx.text.slice(start.offset, end.offset)) : null;
+  ctx.report(
+    meta,
+    i.range,
+    message,
+    words ? { description: "use the exec form", edits: [{ start: start.offset, end: end.offset, newText: jsonArray(words) }] } : undefined,
+  );
+}

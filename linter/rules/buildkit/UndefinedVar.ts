@@ -1,4 +1,4 @@
-import type { Instruction, Word } from "../../../parser/index.js";
+import type { Flag, Instruction, Word } from "../../../parser/index.js";
 import { suggest } from "../../../parser/suggest.js";
 import { PROXY_ARGS } from "../../context.js";
 import type { Rule } from "../../types.js";
@@ -17,42 +17,37 @@ interface Expanded {
  * arrays (this ran with filter/flatMap/spread for every instruction with a `$`, 1.7% of lint).
  */
 function expandedWords(i: Instruction, out: Expanded[]): void {
-  const text = (t: string, word: Word | null) => {
-    if (t.includes("$")) out.push({ text: t, word });
-  };
-  const flag = (name: string) => {
-    for (const f of i.flags) if (f.name === name && f.value !== null) text(f.value, null);
-  };
+  // Helpers taking `out` rather than closures over it: this runs for every instruction with a `$`.
   switch (i.kind) {
     case "ADD":
     case "COPY":
-      for (const s of i.sources) if (!s.text.startsWith("<<")) text(s.text, s);
-      if (i.destination) text(i.destination.text, i.destination);
-      flag("chown");
-      flag("chmod");
-      flag(i.kind === "COPY" ? "from" : "checksum");
+      for (const s of i.sources) if (!s.text.startsWith("<<")) add(out, s.text, s);
+      if (i.destination) add(out, i.destination.text, i.destination);
+      addFlag(out, i.flags, "chown");
+      addFlag(out, i.flags, "chmod");
+      addFlag(out, i.flags, i.kind === "COPY" ? "from" : "checksum");
       return;
     case "ENV":
     case "LABEL":
       for (const p of i.pairs) {
-        text(p.key, null);
-        text(p.value, null);
+        add(out, p.key, null);
+        add(out, p.value, null);
       }
       return;
     case "ARG":
-      for (const a of i.args) if (a.defaultValue !== null) text(a.defaultValue, null);
+      for (const a of i.args) if (a.defaultValue !== null) add(out, a.defaultValue, null);
       return;
     case "EXPOSE":
-      for (const w of i.ports) text(w.text, w);
+      for (const w of i.ports) add(out, w.text, w);
       return;
     case "VOLUME":
-      for (const w of i.paths) text(w.text, w);
+      for (const w of i.paths) add(out, w.text, w);
       return;
     case "USER":
     case "WORKDIR":
     case "STOPSIGNAL": {
       const w = i.kind === "USER" ? i.user : i.kind === "WORKDIR" ? i.path : i.signal;
-      if (w) text(w.text, w);
+      if (w) add(out, w.text, w);
       return;
     }
     case "FROM":
@@ -65,6 +60,14 @@ function expandedWords(i: Instruction, out: Expanded[]): void {
     case "ONBUILD":
       return;
   }
+}
+
+function add(out: Expanded[], text: string, word: Word | null): void {
+  if (text.includes("$")) out.push({ text, word });
+}
+
+function addFlag(out: Expanded[], flags: readonly Flag[], name: string): void {
+  for (const f of flags) if (f.name === name && f.value !== null) add(out, f.value, null);
 }
 
 /** `${NAME:-…}`, `${NAME-…}`, `${NAME:+…}`, `${NAME+…}`, `${NAME:?…}`, `${NAME?…}`: unset is handled on purpose. */
@@ -98,25 +101,25 @@ export const UndefinedVar: Rule = {
     // The next `$` at or after an offset, found once per stretch of text (instructions come in
     // file order, so the search never rescans the file for each instruction).
     let dollar = -2;
-    const words: Expanded[] = [];
     for (const stage of ctx.stages) {
       for (const i of stage.instructions) {
         // Nothing to expand without a `$` in the instruction's text (most instructions).
         if (dollar !== -1 && dollar < i.range.start.offset) dollar = ctx.text.indexOf("$", i.range.start.offset);
         if (dollar < 0 || dollar >= i.range.end.offset) continue;
-        words.length = 0;
+        // A fresh list (setting `length = 0` on a reused one was a runtime call).
+        const words: Expanded[] = [];
         expandedWords(i, words);
         if (words.length === 0) continue;
-        const reported = new Set<string>();
+        let reported: Set<string> | undefined;
         for (const { text, word } of words) {
           const e = ctx.expand(text, i);
-          if (!e) continue;
+          if (!e || e.unmatched.size === 0) continue;
           for (const name of e.unmatched) {
-            if (reported.has(name) || e.scope.get(name) !== undefined || ALWAYS_DEFINED.has(name) || name.startsWith("BUILDKIT_")) continue;
+            if (reported?.has(name) || e.scope.get(name) !== undefined || ALWAYS_DEFINED.has(name) || name.startsWith("BUILDKIT_")) continue;
             if (guarded(text, name) || /^\d+$/.test(name) || name.length === 1 && !/\w/.test(name)) continue;
             const near = suggest(name, e.scope.names());
             if (!e.scope.closed && !near && name === name.toUpperCase()) continue;
-            reported.add(name);
+            (reported ??= new Set()).add(name);
             ctx.report(this.meta, word?.range ?? i.range, `Usage of undefined variable '$${name}'${near ? ` (did you mean $${near}?)` : ""}`);
           }
         }

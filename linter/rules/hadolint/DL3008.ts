@@ -1,8 +1,13 @@
 import type { Rule } from "../../types.js";
-import type { OptionSpec } from "../../shell/index.js";
+import type { Word } from "../../shell/index.js";
 import { afterSubcommand, allRunCommands, pattern, rangeOf, subcommandOf } from "./helpers.js";
+import { APT } from "./specs.js";
 
-const APT: OptionSpec = { shortWithValue: "otc", longWithValue: ["option", "target-release", "default-release", "config-file"] };
+
+function isUnpinned(w: Word): boolean {
+  const p = pattern(w);
+  return p !== null && !p.includes("=") && !p.endsWith(".deb") && !p.startsWith("/") && !p.startsWith("./");
+}
 
 /**
  * hadolint DL3008: Pin versions in apt-get install.
@@ -18,10 +23,7 @@ export const DL3008: Rule = {
   check(ctx) {
     for (const c of allRunCommands(ctx, ["apt-get"])) {
       if (subcommandOf(c, APT) !== "install") continue;
-      const unpinned = afterSubcommand(c, APT).filter((w) => {
-        const p = pattern(w);
-        return p !== null && !p.includes("=") && !/\.deb$/.test(p) && !p.startsWith("/") && !p.startsWith("./");
-      });
+      const unpinned = afterSubcommand(c, APT).filter(isUnpinned);
       if (unpinned.length === 0) continue;
       ctx.report(this.meta, rangeOf(c, unpinned[0]), `Pin versions in apt-get install: use \`apt-get install <package>=<version>\` (${unpinned.map((w) => w.value ?? w.raw).join(", ")})`);
     }

@@ -1,8 +1,13 @@
 import type { Rule } from "../../types.js";
-import type { OptionSpec } from "../../shell/index.js";
-import { finalChain, mountsCache, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
+import { anyCommand, finalChain, mountsCache, rangeOf, removes, runCommands, runs, subcommandOf, type RunCommand } from "./helpers.js";
+import { APT } from "./specs.js";
 
-const APT: OptionSpec = { shortWithValue: "otc", longWithValue: ["option", "target-release", "default-release", "config-file"] };
+
+const APT_GET = ["apt-get"];
+const LISTS = ["/var/lib/apt/lists"];
+const isUpdate = (c: RunCommand): boolean => c.name === "apt-get" && subcommandOf(c, APT) === "update";
+const cleansLists = (c: RunCommand): boolean =>
+  removes(c, LISTS) || (c.name === "find" && c.args.some((w) => w.value?.startsWith("/var/lib/apt/lists")));
 
 /**
  * hadolint DL3009: Delete the apt-get lists after installing something.
@@ -16,14 +21,15 @@ export const DL3009: Rule = {
     summary: "Delete the apt-get lists after installing something",
   },
   check(ctx) {
+    if (!anyCommand(ctx, APT_GET)) return; // only an apt-get update is reported
     const chain = finalChain(ctx);
     for (const info of runs(ctx)) {
       if (info.stage && !chain.has(info.stage)) continue;
       if (mountsCache(info.run, "/var/lib/apt/lists", "/var/lib/apt")) continue;
       const cmds = runCommands(info);
-      const update = cmds.find((c) => c.name === "apt-get" && subcommandOf(c, APT) === "update");
+      const update = cmds.find(isUpdate);
       if (!update) continue;
-      const cleaned = cmds.some((c) => removes(c, ["/var/lib/apt/lists"]) || (c.name === "find" && c.args.some((w) => w.value?.startsWith("/var/lib/apt/lists"))));
+      const cleaned = cmds.some(cleansLists);
       if (!cleaned) ctx.report(this.meta, rangeOf(update), "Delete the apt-get lists after installing something: add `rm -rf /var/lib/apt/lists/*` to the same RUN");
     }
   },

@@ -3,6 +3,7 @@ import type { Instruction } from "../../../parser/index.js";
 import { runCommands, runInfoOf } from "./helpers.js";
 
 const basename = (p: string) => p.slice(p.lastIndexOf("/") + 1);
+const isArchive = (v: string | undefined): v is string => v !== undefined && /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz)$/i.test(v);
 
 /**
  * hadolint DL3010: Use ADD for extracting archives into an image.
@@ -17,12 +18,14 @@ export const DL3010: Rule = {
   },
   check(ctx) {
     for (const stage of ctx.stages) {
+      // Only an archive COPY'd in this stage can be reported: most stages have none.
+      if (!ctx.ofKind("COPY", stage).some((i) => i.from === null && i.sources.some((s) => isArchive(ctx.resolve(s, i))))) continue;
       const copied = new Map<string, Instruction>();
       for (const i of stage.instructions) {
         if (i.kind === "COPY" && i.from === null) {
           for (const s of i.sources) {
             const v = ctx.resolve(s, i);
-            if (v !== undefined && /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz)$/i.test(v)) copied.set(basename(v), i);
+            if (v !== undefined && isArchive(v)) copied.set(basename(v), i);
           }
           continue;
         }

@@ -1,8 +1,8 @@
 import type { Rule } from "../../types.js";
-import { flagValues, hasFlag, parseArgs, type OptionSpec } from "../../shell/index.js";
+import { flagValues, hasFlag, parseArgs } from "../../shell/index.js";
 import { allRunCommands, rangeOf, subcommandOf } from "./helpers.js";
+import { APT } from "./specs.js";
 
-const APT: OptionSpec = { shortWithValue: "otc", longWithValue: ["option", "target-release", "default-release", "config-file"] };
 
 /**
  * hadolint DL3014: Use the `-y` switch to avoid manual input `apt-get -y install <package>`.

@@ -1,8 +1,8 @@
 import type { Rule } from "../../types.js";
-import { flagValues, hasFlag, type OptionSpec } from "../../shell/index.js";
+import { flagValues, hasFlag } from "../../shell/index.js";
 import { allRunCommands, rangeOf, subcommandOf } from "./helpers.js";
+import { APT } from "./specs.js";
 
-const APT: OptionSpec = { shortWithValue: "otc", longWithValue: ["option", "target-release", "default-release", "config-file"] };
 
 /**
  * hadolint DL3015: Avoid additional packages by specifying `--no-install-recommends`.

@@ -1,8 +1,13 @@
 import type { Rule } from "../../types.js";
-import type { OptionSpec } from "../../shell/index.js";
+import type { Word } from "../../shell/index.js";
 import { afterSubcommand, allRunCommands, pattern, rangeOf, subcommandOf } from "./helpers.js";
+import { APK } from "./specs.js";
 
-const APK: OptionSpec = { shortWithValue: "tXpU", longWithValue: ["virtual", "repository", "root", "arch", "cache-dir", "keys-dir", "repositories-file", "cache-max-age", "timeout"] };
+
+function isUnpinned(w: Word): boolean {
+  const p = pattern(w);
+  return p !== null && !/[=<>~]/.test(p) && !p.endsWith(".apk") && !p.startsWith("/") && !p.startsWith(".");
+}
 
 /**
  * hadolint DL3018: Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`.
@@ -18,10 +23,7 @@ export const DL3018: Rule = {
   check(ctx) {
     for (const c of allRunCommands(ctx, ["apk"])) {
       if (subcommandOf(c, APK) !== "add") continue;
-      const unpinned = afterSubcommand(c, APK).filter((w) => {
-        const p = pattern(w);
-        return p !== null && !/[=<>~]/.test(p) && !/\.apk$/.test(p) && !p.startsWith("/") && !p.startsWith(".");
-      });
+      const unpinned = afterSubcommand(c, APK).filter(isUnpinned);
       if (unpinned.length > 0) ctx.report(this.meta, rangeOf(c, unpinned[0]), `Pin versions in apk add: use \`apk add <package>=<version>\` (${unpinned.map((w) => w.value ?? w.raw).join(", ")})`);
     }
   },

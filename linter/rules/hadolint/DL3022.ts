@@ -15,10 +15,13 @@ export const DL3022: Rule = {
   },
   check(ctx) {
     for (const stage of ctx.stages) {
-      const earlier = earlierStageNames(ctx, stage);
-      const all = new Set(ctx.stages.map((s) => s.name).filter((n): n is string => n !== null));
+      // The stage-name sets only for a stage with a COPY --from (most have none).
+      let earlier: Set<string> | undefined;
+      let all: Set<string> | undefined;
       for (const i of ctx.ofKind("COPY", stage)) {
         if (i.from === null) continue;
+        earlier ??= earlierStageNames(ctx, stage);
+        all ??= new Set(ctx.stages.map((s) => s.name).filter((n): n is string => n !== null));
         const from = ctx.resolve(i.from, i);
         if (from === undefined || from === "") continue;
         const flag = i.flags.find((f) => f.name === "from")!;

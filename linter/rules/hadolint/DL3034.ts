@@ -1,8 +1,8 @@
 import type { Rule } from "../../types.js";
-import { hasFlag, type OptionSpec } from "../../shell/index.js";
+import { hasFlag } from "../../shell/index.js";
 import { allRunCommands, rangeOf, subcommandOf } from "./helpers.js";
+import { ZYPPER } from "./specs.js";
 
-const ZYPPER: OptionSpec = { shortWithValue: "trcR", longWithValue: ["type", "repo", "from", "root", "config"] };
 const SUBS = new Set(["install", "in", "remove", "rm", "source-install", "si", "patch", "update", "up", "dist-upgrade", "dup"]);
 
 /**

@@ -1,8 +1,7 @@
 import type { Rule } from "../../types.js";
-import type { OptionSpec } from "../../shell/index.js";
 import { allRunCommands, rangeOf, subcommandOf } from "./helpers.js";
+import { ZYPPER } from "./specs.js";
 
-const ZYPPER: OptionSpec = { shortWithValue: "trcR", longWithValue: ["type", "repo", "from", "root", "config"] };
 
 /**
  * hadolint DL3035: Do not use `zypper dist-upgrade`.

@@ -1,11 +1,11 @@
 import type { Rule } from "../../types.js";
-import type { OptionSpec } from "../../shell/index.js";
-import { mountsCache, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
+import { anyCommand, mountsCache, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
+import { RPM } from "./specs.js";
 
 const TOOLS = ["zypper"];
 const SUBS = new Set(["install", "in", "update", "up", "patch", "dist-upgrade", "dup", "source-install", "si"]);
 const CLEAN = /(^|\s)(clean|cc)\b/;
-const SPEC: OptionSpec = { shortWithValue: "cRdex", longWithValue: ["config", "releasever", "installroot", "enablerepo", "disablerepo", "exclude", "setopt", "repo"] };
+const SPEC = RPM;
 
 /**
  * hadolint DL3036: `zypper clean` missing after zypper use.
@@ -19,6 +19,7 @@ export const DL3036: Rule = {
     summary: "`zypper clean` missing after zypper use",
   },
   check(ctx) {
+    if (!anyCommand(ctx, TOOLS)) return; // only a use of the tool is reported
     for (const info of runs(ctx)) {
       if (mountsCache(info.run, "/var/cache/zypp")) continue;
       const cmds = runCommands(info);

@@ -1,9 +1,9 @@
 import type { Rule } from "../../types.js";
-import type { OptionSpec } from "../../shell/index.js";
 import { afterSubcommand, allRunCommands, pattern, rangeOf, subcommandOf } from "./helpers.js";
+import { ZYPPER } from "./specs.js";
 
 const SUBS = new Set(["install", "in"]);
-const SPEC: OptionSpec = { shortWithValue: "trcR", longWithValue: ["type", "repo", "from", "root", "config"] };
+const SPEC = ZYPPER;
 
 /**
  * hadolint DL3037: Specify version with `zypper install -y <package>[=]<version>`.

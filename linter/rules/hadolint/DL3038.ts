@@ -1,8 +1,9 @@
 import type { Rule } from "../../types.js";
-import { hasFlag, type OptionSpec } from "../../shell/index.js";
+import { hasFlag } from "../../shell/index.js";
 import { allRunCommands, rangeOf, subcommandOf } from "./helpers.js";
+import { RPM } from "./specs.js";
 
-const SPEC: OptionSpec = { shortWithValue: "cRdex", longWithValue: ["config", "releasever", "installroot", "enablerepo", "disablerepo", "exclude", "setopt", "repo"] };
+const SPEC = RPM;
 const SUBS = new Set(["install", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "remove", "erase", "downgrade", "module"]);
 
 /**

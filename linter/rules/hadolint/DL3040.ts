@@ -1,11 +1,11 @@
 import type { Rule } from "../../types.js";
-import type { OptionSpec } from "../../shell/index.js";
-import { mountsCache, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
+import { anyCommand, mountsCache, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
+import { RPM } from "./specs.js";
 
 const TOOLS = ["dnf", "microdnf"];
 const SUBS = new Set(["install", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "module"]);
 const CLEAN = /(^|\s)clean\s+all\b/;
-const SPEC: OptionSpec = { shortWithValue: "cRdex", longWithValue: ["config", "releasever", "installroot", "enablerepo", "disablerepo", "exclude", "setopt", "repo"] };
+const SPEC = RPM;
 
 /**
  * hadolint DL3040: `dnf clean all` missing after dnf command.
@@ -19,6 +19,7 @@ export const DL3040: Rule = {
     summary: "`dnf clean all` missing after dnf command",
   },
   check(ctx) {
+    if (!anyCommand(ctx, TOOLS)) return; // only a use of the tool is reported
     for (const info of runs(ctx)) {
       if (mountsCache(info.run, "/var/cache/dnf", "/var/cache/yum")) continue;
       const cmds = runCommands(info);

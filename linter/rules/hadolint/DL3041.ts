@@ -1,9 +1,9 @@
 import type { Rule } from "../../types.js";
-import type { OptionSpec } from "../../shell/index.js";
 import { afterSubcommand, allRunCommands, pattern, rangeOf, subcommandOf } from "./helpers.js";
+import { RPM } from "./specs.js";
 
 const SUBS = new Set(["install", "groupinstall", "localinstall"]);
-const SPEC: OptionSpec = { shortWithValue: "cRdex", longWithValue: ["config", "releasever", "installroot", "enablerepo", "disablerepo", "exclude", "setopt", "repo"] };
+const SPEC = RPM;
 
 /**
  * hadolint DL3041: Specify version with `dnf install -y <package>-<version>`.

@@ -1,7 +1,9 @@
 import type { Rule } from "../../types.js";
 import { hasFlag, parseArgs } from "../../shell/index.js";
-import { assigns, envValue, mountsCache, rangeOf, runCommands, runs } from "./helpers.js";
+import { allRunCommands, assigns, envValue, mountsCache, rangeOf, runCommands, runs, type RunCommand } from "./helpers.js";
 import { PIP, pipInstall } from "./pip.js";
+
+const isPipInstall = (c: RunCommand): boolean => pipInstall(c) !== null;
 
 /**
  * hadolint DL3042: Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`.
@@ -15,6 +17,7 @@ export const DL3042: Rule = {
     summary: "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`",
   },
   check(ctx) {
+    if (!allRunCommands(ctx).some(isPipInstall)) return; // only a pip install is reported
     for (const info of runs(ctx)) {
       if (mountsCache(info.run, "/root/.cache/pip", "/root/.cache", "~/.cache/pip")) continue;
       if (info.run.mounts.some((m) => m.type === "cache" && (m.target ?? "").includes("pip"))) continue;

@@ -8,12 +8,20 @@ function simple(ctx: LintContext, run: RunInstruction): boolean {
   if (run.heredocs.length > 0) return false;
   const info = runInfoOf(ctx, run);
   if (!info) return false;
-  return info.sources.length === 1 && runCommands(info).filter((c) => !c.command.inSubstitution).length <= 1;
+  if (info.sources.length !== 1) return false;
+  let n = 0;
+  for (const c of runCommands(info)) if (!c.command.inSubstitution && ++n > 1) return false;
+  return true;
+}
+
+function flagsKey(r: RunInstruction): string {
+  return r.flags.map((f) => `${f.name}=${f.value ?? ""}`).sort().join("\n");
 }
 
 function sameFlags(a: RunInstruction, b: RunInstruction): boolean {
-  const key = (r: RunInstruction) => r.flags.map((f) => `${f.name}=${f.value ?? ""}`).sort().join("\n");
-  return key(a) === key(b);
+  // Most RUNs have no flags: both keys are "" then.
+  if (a.flags.length === 0 && b.flags.length === 0) return true;
+  return flagsKey(a) === flagsKey(b);
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Rule } from "../../types.js";
-import { rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
+import { anyCommand, rangeOf, removes, runCommands, runs, subcommandOf } from "./helpers.js";
+
+const YARN = ["yarn"];
 
 /**
  * hadolint DL3060: `yarn cache clean` missing after `yarn install` was run.
@@ -13,6 +15,7 @@ export const DL3060: Rule = {
     summary: "`yarn cache clean` missing after `yarn install` was run",
   },
   check(ctx) {
+    if (!anyCommand(ctx, YARN)) return; // only a yarn install is reported
     for (const info of runs(ctx)) {
       if (info.run.mounts.some((m) => m.type === "cache" && /yarn/.test(m.target ?? ""))) continue;
       const cmds = runCommands(info);

@@ -1,5 +1,8 @@
 import type { Rule } from "../../types.js";
-import { rangeOf, runCommands, runs, type RunCommand } from "./helpers.js";
+import { anyCommand, rangeOf, runCommands, runs, type RunCommand } from "./helpers.js";
+
+const WGET = ["wget"];
+const CURL = ["curl"];
 
 /**
  * hadolint DL4001: Either use Wget or Curl but not both.
@@ -13,6 +16,8 @@ export const DL4001: Rule = {
     summary: "Either use Wget or Curl but not both",
   },
   check(ctx) {
+    // Only a stage running both is reported: nothing to do unless the file runs both.
+    if (!anyCommand(ctx, WGET) || !anyCommand(ctx, CURL)) return;
     for (const stage of ctx.stages) {
       let wget: RunCommand | null = null;
       let curl: RunCommand | null = null;

@@ -5,7 +5,7 @@
 import type { Instruction, RunInstruction, Mount } from "../../../parser/index.js";
 import type { LintContext, Stage } from "../../context.js";
 import {
-  commands, parseArgs, shellSources, unwrap, type CommandInfo, type OptionSpec, type RunHeredoc, type ShellSource, type Word,
+  commands, isWrapper, parseArgs, shellSources, unwrap, type CommandInfo, type OptionSpec, type RunHeredoc, type ShellSource, type Word,
 } from "../../shell/index.js";
 
 export interface RunInfo {
@@ -34,6 +34,7 @@ export interface RunCommand {
 }
 
 const NO_SPEC: OptionSpec = {};
+const NO_WRAPPERS: readonly string[] = Object.freeze([]);
 const RUNS: unique symbol = Symbol("runs");
 
 /** The SHELL array in effect at the end of each stage (a child stage inherits its parent's). */
@@ -80,8 +81,14 @@ export function runCommands(info: RunInfo): readonly RunCommand[] {
   const out: RunCommand[] = [];
   for (const source of info.sources) {
     for (const command of commands(source.script)) {
+      // `pip`: pipInstall's answer, made on first use (declared here: one object shape).
+      if (command.name === null || !isWrapper(command.name)) {
+        // Not a wrapper (most commands): unwrap would hand back the command's own arrays.
+        out.push({ info, source, command, name: command.name, argv: command.argv, args: command.args, wrappers: NO_WRAPPERS, pip: undefined } as RunCommand);
+        continue;
+      }
       const u = unwrap(command);
-      out.push({ info, source, command, name: u.name, argv: u.argv, args: u.args, wrappers: u.wrappers });
+      out.push({ info, source, command, name: u.name, argv: u.argv, args: u.args, wrappers: u.wrappers, pip: undefined } as RunCommand);
     }
   }
   // RunInfos made elsewhere (tests) may not have the field: only cache on ours.
@@ -91,9 +98,14 @@ export function runCommands(info: RunInfo): readonly RunCommand[] {
 
 const ALL_COMMANDS: unique symbol = Symbol("allRunCommands");
 
-/** Every command of every RUN (in file order), optionally only those named `names`. */
-export function allRunCommands(ctx: LintContext, names?: readonly string[]): readonly RunCommand[] {
-  const entry = ctx.memo(ALL_COMMANDS, () => {
+interface CommandIndex {
+  readonly all: readonly RunCommand[];
+  readonly byName: ReadonlyMap<string, readonly RunCommand[]>;
+}
+
+/** Every command of every RUN, and by (unwrapped) name; once per file. */
+function commandIndex(ctx: LintContext): CommandIndex {
+  return ctx.memo(ALL_COMMANDS, () => {
     const all: RunCommand[] = [];
     const byName = new Map<string, RunCommand[]>();
     for (const info of runs(ctx)) {
@@ -107,6 +119,21 @@ export function allRunCommands(ctx: LintContext, names?: readonly string[]): rea
     }
     return { all, byName };
   });
+}
+
+/**
+ * Whether some RUN command (unwrapped) is named one of `names`: a rule's cheap precondition (a
+ * Map lookup per name), so that rules about a tool the file never runs return at once.
+ */
+export function anyCommand(ctx: LintContext, names: readonly string[]): boolean {
+  const byName = commandIndex(ctx).byName;
+  for (const n of names) if (byName.has(n)) return true;
+  return false;
+}
+
+/** Every command of every RUN (in file order), optionally only those named `names`. */
+export function allRunCommands(ctx: LintContext, names?: readonly string[]): readonly RunCommand[] {
+  const entry = commandIndex(ctx);
   if (!names) return entry.all;
   if (names.length === 1) return entry.byName.get(names[0]!) ?? [];
   const byName = entry.byName;
@@ -153,6 +180,7 @@ export function pattern(word: Word): string | null {
 
 /** True when the RUN mounts a cache (or tmpfs) over `path` or a parent of it. */
 export function mountsCache(run: RunInstruction, ...paths: string[]): boolean {
+  if (run.mounts.length === 0) return false; // most RUNs
   return run.mounts.some((m: Mount) => {
     if (m.type !== "cache" && m.type !== "tmpfs") return false;
     const t = (m.target ?? "").replace(/\/+$/, "");

@@ -18,13 +18,25 @@ const PYTHON_NAME = /^python(\d+(\.\d+)?)?$/;
 
 /** The words after `install` when the command is a pip install, else null. */
 export function pipInstall(c: RunCommand): readonly Word[] | null {
+  // Once per command (two rules ask of every command): the same array each time, so parseArgs'
+  // cache (per word array) holds across the rules too.
+  const holder = c as RunCommand & { pip?: readonly Word[] | null };
+  if (holder.pip !== undefined) return holder.pip;
+  return (holder.pip = findPipInstall(c));
+}
+
+function findPipInstall(c: RunCommand): readonly Word[] | null {
   const argv = c.argv;
   let k = -1;
-  if (c.name !== null && PIP_NAME.test(c.name)) k = 1;
-  else if (c.name !== null && PYTHON_NAME.test(c.name)) {
+  const name = c.name;
+  // Only names starting with "p" or "u" can be pip, python or uv: no regex for the others.
+  const c0 = name === null ? 0 : name.charCodeAt(0);
+  if (c0 !== 112 /* p */ && c0 !== 117 /* u */) return null;
+  if (name !== null && PIP_NAME.test(name)) k = 1;
+  else if (name !== null && PYTHON_NAME.test(name)) {
     const m = argv.findIndex((w, i) => i > 0 && w.value === "-m");
     if (m > 0 && argv[m + 1]?.value === "pip") k = m + 2;
-  } else if (c.name === "uv" && argv[1]?.value === "pip") k = 2;
+  } else if (name === "uv" && argv[1]?.value === "pip") k = 2;
   if (k < 0) return null;
   // Skip pip's global options before the subcommand.
   while (k < argv.length && argv[k]!.value?.startsWith("-")) k++;
