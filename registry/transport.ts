@@ -4,12 +4,11 @@
  * and dropped connections, redirects that never carry credentials to another host.
  */
 import * as http from "node:http";
-import * as https from "node:https";
+import type * as httpsTypes from "node:https";
 import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
 import type { Readable } from "node:stream";
 import { KilnError } from "../util/errors.js";
-import { net } from "../util/lazy-builtins.js";
+import { https, net, tls } from "../util/lazy-builtins.js";
 import { isLocalOnlyDomain } from "../image/reference.js";
 import { redact } from "./redact.js";
 
@@ -92,9 +91,12 @@ export class Transport {
   readonly retries: number;
   private readonly backoffMs: number;
   private readonly insecure: Set<string>;
+  private readonly maxSockets: number;
+  private readonly caFiles: readonly string[];
   private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
-  private readonly insecureHttpsAgent: https.Agent;
+  /** Made on first use: a TLS context with the system CAs costs ~25 ms, ~50 ms with a CA bundle added. */
+  private verifiedAgent: httpsTypes.Agent | undefined;
+  private unverifiedAgent: httpsTypes.Agent | undefined;
   private readonly schemes = new Map<string, Promise<"http" | "https">>();
   private readonly userAgent: string;
 
@@ -105,19 +107,29 @@ export class Transport {
     this.backoffMs = options.backoffMs ?? 250;
     this.insecure = new Set((options.insecureRegistries ?? []).map((h) => h.replace(/^https?:\/\//, "").replace(/\/.*$/, "")));
     this.userAgent = options.userAgent ?? "kiln";
-    const maxSockets = options.maxSockets ?? 8;
-    const extra = [...(options.caFiles ?? []), ...(env["KILN_EXTRA_CA_CERTS"] ? [env["KILN_EXTRA_CA_CERTS"]] : [])];
-    const ca = extra.length > 0 ? [...rootCertificates, ...extra.map((f) => readCaFile(f))] : undefined;
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, ...(ca ? { ca } : {}) });
-    this.insecureHttpsAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
+    this.maxSockets = options.maxSockets ?? 8;
+    this.caFiles = [...(options.caFiles ?? []), ...(env["KILN_EXTRA_CA_CERTS"] ? [env["KILN_EXTRA_CA_CERTS"]] : [])];
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: this.maxSockets });
   }
 
   /** Closes idle sockets (call when done, so the process can exit at once). */
   close(): void {
     this.httpAgent.destroy();
-    this.httpsAgent.destroy();
-    this.insecureHttpsAgent.destroy();
+    this.verifiedAgent?.destroy();
+    this.unverifiedAgent?.destroy();
+  }
+
+  /** The agent for verified TLS: the system CAs plus --tls-ca and KILN_EXTRA_CA_CERTS files. */
+  private httpsAgent(): httpsTypes.Agent {
+    if (!this.verifiedAgent) {
+      const ca = this.caFiles.length > 0 ? [...tls().rootCertificates, ...this.caFiles.map((f) => readCaFile(f))] : undefined;
+      this.verifiedAgent = new (https().Agent)({ keepAlive: true, maxSockets: this.maxSockets, ...(ca ? { ca } : {}) });
+    }
+    return this.verifiedAgent;
+  }
+
+  private insecureHttpsAgent(): httpsTypes.Agent {
+    return (this.unverifiedAgent ??= new (https().Agent)({ keepAlive: true, maxSockets: this.maxSockets, rejectUnauthorized: false }));
   }
 
   /** Registries named by --insecure-registry: plain HTTP allowed, TLS not verified. */
@@ -132,7 +144,7 @@ export class Transport {
 
   /**
    * The base URL of a registry host: `https://host`, or for hosts that allow HTTP whichever
-   * scheme answers (HTTPS first, as Docker does). Decided once per host.
+   * scheme answers. Decided once per host.
    */
   async baseUrl(host: string): Promise<URL> {
     assertRemote(host);
@@ -146,8 +158,16 @@ export class Transport {
     return new URL(`${await scheme}://${registryHost}/`);
   }
 
+  /**
+   * `--insecure-registry` hosts: HTTPS first, as Docker does. Loopback hosts: plain HTTP first,
+   * since one port cannot serve both and a registry on this machine is nearly always plain
+   * (`docker run registry`, CI services): the TLS attempt would cost loading node:https and a
+   * CA context (~40–60 ms of start-up) for nothing. A TLS server answers the plain ping with 400
+   * ("Client sent an HTTP request to an HTTPS server") or drops it; then HTTPS is tried.
+   */
   private async probeScheme(host: string): Promise<"http" | "https"> {
     if (!this.allowsHttp(host)) return "https";
+    if (isLoopbackHost(host) && (await this.answersPlainHttp(host))) return "http";
     try {
       const res = await this.once({ method: "GET", url: new URL(`https://${host}/v2/`), what: `registry ${host}` });
       res.drain();
@@ -162,15 +182,26 @@ export class Transport {
     }
   }
 
+  /** A registry's answer to the version ping over plain HTTP (200, or 401 asking for credentials); a refused port counts too (neither scheme will do better). */
+  private async answersPlainHttp(host: string): Promise<boolean> {
+    try {
+      const res = await this.once({ method: "GET", url: new URL(`http://${host}/v2/`), what: `registry ${host}` });
+      res.drain();
+      return res.status === 200 || res.status === 401;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === "ECONNREFUSED";
+    }
+  }
+
   private agentFor(url: URL): http.Agent {
     if (url.protocol === "http:") return this.httpAgent;
-    return this.isInsecure(url.host) ? this.insecureHttpsAgent : this.httpsAgent;
+    return this.isInsecure(url.host) ? this.insecureHttpsAgent() : this.httpsAgent();
   }
 
   /** One attempt, no retries, no redirects. */
   once(options: RequestOptions & { bodyStream?: Readable | Buffer }): Promise<Response> {
     const { url } = options;
-    const mod = url.protocol === "http:" ? http : https;
+    const mod = url.protocol === "http:" ? http : https();
     return new Promise<Response>((resolve, reject) => {
       const headers: Record<string, string> = { "User-Agent": this.userAgent, ...(options.headers ?? {}) };
       const req = mod.request(url, { method: options.method, headers, agent: this.agentFor(url) }, (res) => {

@@ -1,7 +1,7 @@
 /**
  * Node builtins loaded on first use. Loading one costs start-up (measured on the 2-core machine:
  * node:zlib ~4 ms, node:child_process ~4 ms with the node:net it loads, node:worker_threads
- * ~2.5 ms), yet the modules that need them are imported by commands that often never call them:
+ * ~2.5 ms, node:https ~10 ms), yet the modules that need them are imported by commands that often never call them:
  * a cached or one-file rebuild neither inflates a layer, spawns a process nor starts a thread.
  * Type-only imports of these modules stay free (`import type`).
  */
@@ -13,6 +13,8 @@ let zlibModule: typeof import("node:zlib") | undefined;
 let childProcessModule: typeof import("node:child_process") | undefined;
 let workerThreadsModule: typeof import("node:worker_threads") | undefined;
 let netModule: typeof import("node:net") | undefined;
+let httpsModule: typeof import("node:https") | undefined;
+let tlsModule: typeof import("node:tls") | undefined;
 
 export function zlib(): typeof import("node:zlib") {
   return (zlibModule ??= load("node:zlib") as typeof import("node:zlib"));
@@ -28,4 +30,13 @@ export function workerThreads(): typeof import("node:worker_threads") {
 
 export function net(): typeof import("node:net") {
   return (netModule ??= load("node:net") as typeof import("node:net"));
+}
+
+/** node:https (with node:tls, ~10 ms): a registry spoken to over plain HTTP never needs it. */
+export function https(): typeof import("node:https") {
+  return (httpsModule ??= load("node:https") as typeof import("node:https"));
+}
+
+export function tls(): typeof import("node:tls") {
+  return (tlsModule ??= load("node:tls") as typeof import("node:tls"));
 }
