@@ -36,7 +36,8 @@ import { pickFiles } from "./files.js";
 import { fmt, median } from "./stats.js";
 
 const self = fileURLToPath(import.meta.url);
-const KILN = join(dirname(self), "..", "..", "kiln.mjs");
+/** The `kiln` launcher users run (package.json `bin`): code-cached, NODE_EXTRA_CA_CERTS read only when TLS is used. */
+const KILN = join(dirname(self), "..", "..", "kiln");
 const RSS_GOAL_MB = 200;
 const SOURCE_NAME = "kiln-bench/registry:src";
 
@@ -190,16 +191,16 @@ function measure(cmd: string, args: string[]): Measured {
 }
 
 function kilnCli(root: string, ...args: string[]): void {
-  const r = spawnSync(process.execPath, [KILN, "--root", root, ...args], { encoding: "utf8" });
+  const r = spawnSync(KILN, ["--root", root, ...args], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`kiln ${args.join(" ")} failed: ${r.stderr}`);
 }
 
-const kilnMeasured = (root: string, ...args: string[]) => measure(process.execPath, [KILN, "--root", root, ...args]);
+const kilnMeasured = (root: string, ...args: string[]) => measure(KILN, ["--root", root, ...args]);
 
 export async function runRegistryBench(options: RegistryBenchOptions, log: (line: string) => void = console.log): Promise<void> {
   const missing = ["docker-registry", "skopeo"].filter((c) => spawnSync("sh", ["-c", `command -v ${c}`]).status !== 0);
   if (missing.length > 0 || !existsSync("/usr/bin/time") || !existsSync(KILN)) {
-    log(`registry: skipped (${[...missing, ...(existsSync("/usr/bin/time") ? [] : ["/usr/bin/time"]), ...(existsSync(KILN) ? [] : ["dist/kiln.mjs (run npm run build)"])].join(", ")} missing)`);
+    log(`registry: skipped (${[...missing, ...(existsSync("/usr/bin/time") ? [] : ["/usr/bin/time"]), ...(existsSync(KILN) ? [] : ["dist/kiln (run npm run build)"])].join(", ")} missing)`);
     return;
   }
   mkdirSync(options.dir, { recursive: true });
