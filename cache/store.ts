@@ -78,7 +78,14 @@ export class LayoutStore implements ImageStore {
   readonly root: string;
   readonly paths: StorePaths;
   private readonly lockOptions: LockOptions;
+  /**
+   * Marks the async flows that hold the lock (withLock is re-entrant). Enabled only while some
+   * flow holds it: a used AsyncLocalStorage installs Node's promise hooks for every promise the
+   * process makes until it is disabled (~2% of a 500 MB pull's CPU, more in promise-heavy builds).
+   */
   private readonly held = new AsyncLocalStorage<boolean>();
+  /** Flows inside `held.run` now. */
+  private holders = 0;
   private lease: { path: string; since: number } | undefined;
   private leasing: Promise<void> | undefined;
   private cleanedTemp = false;
@@ -152,7 +159,13 @@ export class LayoutStore implements ImageStore {
         this.cleanedTemp = true;
         this.unreportedTemp += (await this.cleanTemp()).count;
       }
-      return await this.held.run(true, fn);
+      this.holders++;
+      try {
+        return await this.held.run(true, fn);
+      } finally {
+        // work the holder left running in the background loses the mark with the lock
+        if (--this.holders === 0) this.held.disable();
+      }
     } finally {
       await lock.release();
     }

@@ -3,6 +3,7 @@
  * `storeConformance(name, open)` registers a uvu suite; `open(root)` returns a store over an
  * empty directory. Faults are checked to leave the store exactly as before (listing compared).
  */
+import { executionAsyncId } from "node:async_hooks";
 import { writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -337,6 +338,16 @@ export function storeConformance(name: string, open: StoreOpener): void {
       new Promise((r) => setTimeout(r, 5)).then(() => store.withLock(async () => order.push("b"))),
     ]);
     assert.equal(order, ["a1", "a-inner", "a2", "b"]);
+  });
+
+  t("the lock leaves no promise hooks behind once released", async () => {
+    // with Node's promise hooks installed (a used AsyncLocalStorage), every promise gets an async
+    // id, seen inside its reactions; without them the id there is 0
+    const reactionAsyncId = () => new Promise<number>((resolve) => void Promise.resolve().then(() => resolve(executionAsyncId())));
+    await store.withLock(async () => {
+      await store.withLock(async () => {});
+    });
+    assert.is(await reactionAsyncId(), 0);
   });
 
   t.run();
