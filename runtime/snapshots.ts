@@ -93,6 +93,16 @@ export interface Snapshotter {
   activate(chain: Chain, runDir: string, options?: ActivateOptions): Promise<ActiveRootfs>;
   /** Whether the snapshot for this chain id is present. */
   has(chainId: Digest): boolean;
+  /**
+   * Unpacks a layer while a step writes it (`tar`: the bytes the store is given at the same
+   * time) as the snapshot on top of `parent`, filed under its chain id once `diffId` (the
+   * store's digest of those bytes) is known: a later RUN then finds it instead of reading the
+   * layer back and unpacking it after the step. Overlay only (a copy snapshot is the parent's
+   * whole tree plus the layer); the copy snapshotter just drains `tar`. Never rejects: on any
+   * failure the half snapshot is removed and the rest of `tar` drained (`prepare` unpacks the
+   * layer later, reporting what is wrong). Resolves whether the snapshot was made.
+   */
+  unpackAhead(parent: Chain, tar: Readable, diffId: Promise<Digest>): Promise<boolean>;
 }
 
 export interface SnapshotterOptions {
@@ -202,8 +212,8 @@ abstract class ChainSnapshotter {
     return existsSync(join(this.root, hex(chainId), "fs"));
   }
 
-  /** Fills `temp/fs` with the snapshot of layer `i` on top of `dirs[0..i)`. */
-  protected abstract unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[]): Promise<void>;
+  /** Fills `temp/fs` with the snapshot of layer `i` on top of `dirs[0..i)`, checking the layer's diff_id unless `verify` is false. */
+  protected abstract unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[], options?: { verify?: boolean }): Promise<void>;
 
   async prepare(layers: readonly LayerSource[]): Promise<Chain> {
     const ids = chainIds(layers.map((l) => l.diffId));
@@ -223,9 +233,33 @@ abstract class ChainSnapshotter {
     return { kind: this.kind, chainIds: ids, dirs };
   }
 
+  async unpackAhead(parent: Chain, tar: Readable, diffId: Promise<Digest>): Promise<boolean> {
+    if (this.kind !== "overlay" || parent.kind !== this.kind) {
+      tar.resume();
+      return false;
+    }
+    let temp: string | undefined;
+    try {
+      temp = newTemp(this.root);
+      mkdirSync(join(temp, "fs"));
+      // no diff_id check here: these are the bytes the store hashes into `diffId` right now
+      await this.unpack({ diffId: "sha256:" as Digest, open: () => tar }, temp, parent.dirs.length, parent.dirs, { verify: false });
+      const top = parent.chainIds[parent.chainIds.length - 1];
+      // chain(top) followed by this layer: the second id is sha256(top + " " + diffId)
+      const chainId = chainIds(top === undefined ? [await diffId] : [top, await diffId]).pop()!;
+      commit(temp, join(this.root, hex(chainId)));
+      return true;
+    } catch {
+      if (temp) rmSync(temp, { recursive: true, force: true });
+      tar.resume(); // the store's copy of the stream must not wait for this one
+      return false;
+    }
+  }
+
   /** Every layer's tar is checked against its diff_id while it is unpacked. */
-  protected checks(layer: LayerSource, i: number): { diffId: Digest; what: string } {
-    return { diffId: layer.diffId, what: `layer ${i + 1} (${layer.digest ?? layer.diffId})` };
+  protected checks(layer: LayerSource, i: number, verify = true): { diffId?: Digest; what: string } {
+    const what = `layer ${i + 1} (${layer.digest ?? layer.diffId})`;
+    return verify ? { diffId: layer.diffId, what } : { what: `layer ${i + 1}` };
   }
 
   protected get warnings() {
@@ -239,10 +273,10 @@ class CopySnapshotter extends ChainSnapshotter implements Snapshotter {
     super(options, "copy");
   }
 
-  protected async unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[]): Promise<void> {
+  protected async unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[], options: { verify?: boolean } = {}): Promise<void> {
     const fs = join(temp, "fs");
     if (i > 0) await copyTree(dirs[i - 1]!, fs);
-    await unpackLayer(await layer.open(), fs, { mode: "merged", ...this.checks(layer, i), ...this.warnings });
+    await unpackLayer(await layer.open(), fs, { mode: "merged", ...this.checks(layer, i, options.verify), ...this.warnings });
   }
 
   async activate(chain: Chain, runDir: string, options: ActivateOptions = {}): Promise<ActiveRootfs> {
@@ -272,9 +306,9 @@ class OverlaySnapshotter extends ChainSnapshotter implements Snapshotter {
     super(options, "overlay");
   }
 
-  protected async unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[]): Promise<void> {
+  protected async unpack(layer: LayerSource, temp: string, i: number, dirs: readonly string[], options: { verify?: boolean } = {}): Promise<void> {
     const lowers = dirs.slice(0, i).reverse();
-    const stats = await unpackLayer(await layer.open(), join(temp, "fs"), { mode: "overlay", lowers, ...this.checks(layer, i), ...this.warnings });
+    const stats = await unpackLayer(await layer.open(), join(temp, "fs"), { mode: "overlay", lowers, ...this.checks(layer, i, options.verify), ...this.warnings });
     const meta: OverlayMeta = { opaque: stats.opaque };
     writeFileSync(join(temp, "meta.json"), JSON.stringify(meta));
   }

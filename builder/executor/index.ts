@@ -17,8 +17,9 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { Writable } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import type { ImageRecord } from "../../cache/types.js";
+import type { Digest } from "../../image/digest.js";
 import type { Image } from "../../image/image.js";
 import { formatPlatform, newImage } from "../../image/image.js";
 import type { Layer } from "../../image/layer.js";
@@ -318,6 +319,16 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
     const noCache = options.noCache === true || noCacheFilter.has(stage.label) || (stage.name !== null && noCacheFilter.has(stage.name));
     let chain: Chain | null = null;
+    // effects with a RUN after them in this stage (whose rootfs will hold their layer)
+    const runAfter = new Set<Effect>();
+    let seenRun = false;
+    for (let s = result.steps.length - 1; s >= 0; s--) {
+      const effects = result.steps[s]!.effects;
+      for (let e = effects.length - 1; e >= 0; e--) {
+        if (seenRun) runAfter.add(effects[e]!);
+        if (effects[e]!.kind === "run") seenRun = true;
+      }
+    }
     for (const step of result.steps) {
       for (const effect of step.effects) {
         if (effect.kind === "config") {
@@ -353,7 +364,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
               emit({ type: "explain", id, lines: lines.length > 0 ? lines : ["same inputs; the cached result is gone (pruned)"] });
             }
             chain ??= await prepareChain(layers);
-            layerRef = await applyEffect(effect, prepared, chain, id, stepName);
+            layerRef = await applyEffect(effect, prepared, chain, id, stepName, runAfter.has(effect));
             created = formatTimestamp(epoch !== undefined ? buildTime : new Date());
             stepCache.put({ key, layer: layerRef, created }, record);
             stepsRun++;
@@ -437,13 +448,46 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     return { ...(await full()), prepared, full };
   };
 
-  const layerFromEntries = async (entries: TarEntry[], what: string): Promise<LayerRef | null> =>
-    entries.length === 0 ? null : putLayer(store, (await import("../../image/tar.js")).createTar(entries, tarOptions), what);
+  /**
+   * Writes a step's layer. With `ahead` (a RUN later in the stage will need this rootfs) the
+   * overlay snapshotter unpacks the same tar bytes while the store takes them, so that RUN does
+   * not read the layer back and unpack it after this step: on a 20,000-file COPY the two
+   * overlap instead of running one after the other.
+   */
+  const layerFromEntries = async (entries: TarEntry[], what: string, ahead?: Chain): Promise<LayerRef | null> => {
+    if (entries.length === 0) return null;
+    const tar = (await import("../../image/tar.js")).createTar(entries, tarOptions);
+    const snap = ahead?.kind === "overlay" ? await getSnapshotter() : undefined;
+    if (!ahead || !snap) return putLayer(store, tar, what);
+    const toStore = new PassThrough({ highWaterMark: 1 << 20 });
+    const toSnapshot = new PassThrough({ highWaterMark: 1 << 20 });
+    tar.on("error", (err) => {
+      toStore.destroy(err);
+      toSnapshot.destroy(err);
+    });
+    tar.pipe(toStore);
+    tar.pipe(toSnapshot);
+    const stored = putLayer(store, toStore, what);
+    const unpacked = snap.unpackAhead(ahead, toSnapshot, stored.then((r) => r.diffId as Digest));
+    const ref = await stored.catch((err: unknown) => {
+      toSnapshot.destroy(err as Error);
+      throw err;
+    });
+    await unpacked;
+    return ref;
+  };
 
-  const applyEffect = async (effect: Exclude<Effect, { kind: "config" }>, prepared: PreparedCopy | undefined, chain: Chain, id: number, stepName: string): Promise<LayerRef | null> => {
+  const applyEffect = async (
+    effect: Exclude<Effect, { kind: "config" }>,
+    prepared: PreparedCopy | undefined,
+    chain: Chain,
+    id: number,
+    stepName: string,
+    runFollows: boolean,
+  ): Promise<LayerRef | null> => {
     switch (effect.kind) {
       case "copy":
-        return layerFromEntries(await prepared!.apply(chainView(chain)), stepName);
+        return layerFromEntries(await prepared!.apply(chainView(chain)), stepName, runFollows ? chain : undefined);
       case "mkdir":
         return layerFromEntries(mkdirEntries(effect, chainView(chain), buildTime), stepName);
       case "run": {
