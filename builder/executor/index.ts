@@ -68,6 +68,8 @@ interface BaseImage {
 }
 
 const LOG_TAIL = 20;
+/** COPY/ADD/WORKDIR layers whose file bodies add up to at most this are built in memory (image/tar.ts, tarBuffer). */
+const SMALL_LAYER_BYTES = 1 << 20;
 
 /** Collects a step's output: the full log on disk, events for progress, the last lines for errors. */
 class StepLog extends Writable {
@@ -437,8 +439,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     return { ...(await full()), prepared, full };
   };
 
-  const layerFromEntries = async (entries: TarEntry[], what: string): Promise<LayerRef | null> =>
-    entries.length === 0 ? null : putLayer(store, (await import("../../image/tar.js")).createTar(entries, tarOptions), what);
+  const layerFromEntries = async (entries: TarEntry[], what: string): Promise<LayerRef | null> => {
+    if (entries.length === 0) return null;
+    const { createTar, tarBodyBytes, tarBuffer } = await import("../../image/tar.js");
+    // a small layer (a COPY of a few files, a WORKDIR) is made in memory: the same bytes without
+    // tar-stream's streams and an event-loop turn per entry (~6 ms of a one-file rebuild)
+    const small = tarBodyBytes(entries) <= SMALL_LAYER_BYTES;
+    return putLayer(store, small ? await tarBuffer(entries, tarOptions) : createTar(entries, tarOptions), what);
+  };
 
   const applyEffect = async (effect: Exclude<Effect, { kind: "config" }>, prepared: PreparedCopy | undefined, chain: Chain, id: number, stepName: string): Promise<LayerRef | null> => {
     switch (effect.kind) {

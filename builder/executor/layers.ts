@@ -6,8 +6,8 @@ import { layerFromOpener, type Layer } from "../../image/layer.js";
 import type { Digest } from "../../image/digest.js";
 import type { LayerRef } from "./cache.js";
 
-/** Stores an uncompressed layer tar; its digest is its diffId. */
-export async function putLayer(store: ImageStore, tar: Readable, what: string): Promise<LayerRef> {
+/** Stores an uncompressed layer tar (a stream, or a small one whole); its digest is its diffId. */
+export async function putLayer(store: ImageStore, tar: Readable | Buffer, what: string): Promise<LayerRef> {
   const blob = await store.putBlob(tar, { what });
   return { digest: blob.digest, size: blob.size, diffId: blob.digest, mediaType: MediaType.OciLayer };
 }
