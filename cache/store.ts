@@ -7,7 +7,7 @@
  * pid, which the next process that takes the lock (or `prune`) removes.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, type Stats } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough, pipeline, Readable } from "node:stream";
@@ -19,8 +19,8 @@ import { parseReference, type Reference } from "../image/reference.js";
 import { Annotation, type Descriptor, type ImageConfig, type Index, type Manifest } from "../image/types.js";
 import { compressor } from "../image/formats/compression.js";
 import { KilnError } from "../util/errors.js";
-import { currentOwner, fsyncDir, isErrno, ownerAlive, tempName, tempOwner, writeFileAtomic, type Owner } from "./fsutil.js";
-import { acquireLock, type LockOptions } from "./lock.js";
+import { currentOwner, fsyncDir, fsyncDirSync, isErrno, ownerAlive, tempName, tempOwner, writeFileAtomic, writeFileAtomicSync, writeTempSync, type Owner } from "./fsutil.js";
+import { acquireLock, type HeldLock, type LockOptions } from "./lock.js";
 import { entryName, nameAnnotations, parseTagName } from "./names.js";
 import { storePaths, type StorePaths } from "./paths.js";
 import { storeImage, checkManifest, checkIndex, parseJsonDocument } from "./store-image.js";
@@ -41,6 +41,12 @@ import type {
 export const LAYOUT_VERSION = "1.0.0";
 const LOCK_NAME = "store.lock";
 const LEASE_PREFIX = "lease";
+/**
+ * In-memory blobs up to this size (configs, manifests, small layers) are written with synchronous
+ * calls: open, write, fsync, close, rename and the directory's fsync each cost a trip through the
+ * thread pool otherwise, more than the work itself.
+ */
+const SMALL_BLOB = 4 << 20;
 
 export interface OpenStoreOptions {
   /** Store lock wait limit (default 60 s). */
@@ -48,6 +54,23 @@ export interface OpenStoreOptions {
 }
 
 type CompressedMap = { version: 1; layers: Record<string, BlobInfo> };
+
+/** What writing an image's or an index's blobs gives the commit. */
+interface WrittenRoot {
+  readonly desc: Descriptor;
+  /** Every blob the entry reaches, when known without reading them back (an image without a subject). */
+  readonly blobs?: readonly Digest[];
+  /** The image ID (config digest) of an image. */
+  readonly id?: Digest;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
 
 function notFound(what: string): KilnError {
   return new KilnError("image-not-found", `No such image: ${what}`);
@@ -80,7 +103,6 @@ export class LayoutStore implements ImageStore {
   private readonly lockOptions: LockOptions;
   private readonly held = new AsyncLocalStorage<boolean>();
   private lease: { path: string; since: number } | undefined;
-  private leasing: Promise<void> | undefined;
   private cleanedTemp = false;
   /** Temp files removed when the lock was first taken, reported by the next prune. */
   private unreportedTemp = 0;
@@ -146,30 +168,52 @@ export class LayoutStore implements ImageStore {
 
   async withLock<T>(fn: () => Promise<T>): Promise<T> {
     if (this.held.getStore()) return fn();
-    const lock = await acquireLock(join(this.paths.locks, LOCK_NAME), { ...this.lockOptions, purpose: `kiln ${process.argv.slice(2, 3).join(" ")}`.trim() });
+    const lock = await this.takeLock();
     try {
-      if (!this.cleanedTemp) {
-        this.cleanedTemp = true;
-        this.unreportedTemp += (await this.cleanTemp()).count;
-      }
       return await this.held.run(true, fn);
     } finally {
       await lock.release();
     }
   }
 
-  /** Makes sure this process holds a lease: prune keeps blobs written since it was taken. */
-  private ensureLease(): Promise<void> {
-    if (this.lease) return Promise.resolve();
-    // one lease however many writes start at once (parallel layer pulls, an image's blobs):
-    // without the shared promise each caller past the `await` took a lease of its own
-    return (this.leasing ??= this.takeLease().finally(() => (this.leasing = undefined)));
+  private async takeLock(): Promise<HeldLock> {
+    const lock = await acquireLock(join(this.paths.locks, LOCK_NAME), { ...this.lockOptions, purpose: `kiln ${process.argv.slice(2, 3).join(" ")}`.trim() });
+    if (!this.cleanedTemp) {
+      this.cleanedTemp = true;
+      try {
+        this.unreportedTemp += this.cleanTemp().count;
+      } catch (err) {
+        await lock.release();
+        throw err;
+      }
+    }
+    return lock;
   }
 
-  private async takeLease(): Promise<void> {
+  /**
+   * Runs an internal step holding the lock, like withLock, without marking the async context:
+   * the first AsyncLocalStorage.run() of a process loads and enables Node's promise hooks, which
+   * then tax every later promise (~2 ms of a one-file rebuild's commit). Only for `fn`s that
+   * never call withLock (they would wait for the lock they hold). Inside withLock, `fn` just runs.
+   */
+  private async locked<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.held.getStore()) return fn();
+    const lock = await this.takeLock();
+    try {
+      return await fn();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Makes sure this process holds a lease: prune keeps blobs written since it was taken. */
+  private ensureLease(): void {
+    // synchronous, so however many writes start at once (parallel layer pulls, an image's
+    // blobs), the first one takes the lease and the others see it
+    if (this.lease) return;
     const path = tempName(this.paths.locks, LEASE_PREFIX);
     const since = Date.now();
-    await mkdir(this.paths.locks, { recursive: true });
+    mkdirSync(this.paths.locks, { recursive: true });
     writeFileSync(path, JSON.stringify({ ...currentOwner(), since }), { flag: "wx" });
     this.lease = { path, since };
     this.exitHook = () => {
@@ -187,7 +231,6 @@ export class LayoutStore implements ImageStore {
       await unlink(this.lease.path).catch(() => {});
       if (this.exitHook) process.off("exit", this.exitHook);
       this.lease = undefined;
-      this.leasing = undefined;
       this.exitHook = undefined;
     }
   }
@@ -216,21 +259,30 @@ export class LayoutStore implements ImageStore {
     return oldest;
   }
 
-  /** Removes temp files whose owner process is gone. Returns how many and their bytes. */
-  private async cleanTemp(): Promise<{ count: number; bytes: number }> {
+  /** Removes temp files whose owner process is gone. Returns how many and their bytes. (Synchronous: tmp/ is nearly always empty.) */
+  private cleanTemp(): { count: number; bytes: number } {
     let count = 0;
     let bytes = 0;
-    for (const name of await readdir(this.paths.tmp).catch(() => [] as string[])) {
+    let names: string[];
+    try {
+      names = readdirSync(this.paths.tmp);
+    } catch {
+      names = [];
+    }
+    for (const name of names) {
       const owner = tempOwner(name);
       if (owner && ownerAlive(owner)) continue;
       const path = join(this.paths.tmp, name);
-      const st = await stat(path).catch(() => undefined);
+      const st = statOrUndefined(path);
       if (!st) continue;
       if (!owner && Date.now() - st.mtimeMs < 24 * 3600_000) continue; // not ours to judge yet
-      await unlink(path).then(() => {
+      try {
+        unlinkSync(path);
         count++;
         bytes += st.size;
-      }, () => {});
+      } catch {
+        // gone already
+      }
     }
     return { count, bytes };
   }
@@ -258,19 +310,83 @@ export class LayoutStore implements ImageStore {
    * written. Two system calls, where hasBlob() and then putBlob() of nothing take three.
    */
   async refreshBlob(expected: { digest: Digest; size?: number }): Promise<boolean> {
-    await this.ensureLease();
+    return this.refreshBlobSync(expected);
+  }
+
+  /** refreshBlob with synchronous calls (a stat and a utimes: cheaper than two trips through the thread pool). */
+  private refreshBlobSync(expected: { digest: Digest; size?: number }): boolean {
+    this.ensureLease();
     const path = this.blobPath(expected.digest);
-    const existing = await stat(path).catch(() => undefined);
+    const existing = statOrUndefined(path);
     if (!existing?.isFile() || (expected.size !== undefined && expected.size !== existing.size)) return false;
     const now = new Date();
-    await utimes(path, now, now).catch(() => {});
+    try {
+      utimesSync(path, now, now);
+    } catch {
+      // best effort, as before
+    }
     return true;
+  }
+
+  /**
+   * Writes small in-memory blobs (an image's config and manifest, a small layer) together, with
+   * synchronous calls: each is checked against its expected digest and size, written to a temp
+   * file and fsynced; then all are renamed into blobs/ and the directory is fsynced once. A
+   * blob already stored only has its mtime refreshed. Returns each blob's info and whether it
+   * was written now. A failure removes the temp files; blobs renamed before it stay (complete).
+   */
+  private putSmallBlobs(items: readonly { data: Uint8Array; expected?: { digest: Digest; size?: number }; what: string }[], created?: Digest[]): { info: BlobInfo; created: boolean }[] {
+    this.ensureLease();
+    const out: { info: BlobInfo; created: boolean }[] = [];
+    const temps: { tmp: string; target: string }[] = [];
+    try {
+      for (const item of items) {
+        const { data, expected, what } = item;
+        if (expected?.digest.startsWith("sha256:") && this.refreshBlobSync(expected)) {
+          out.push({ info: { digest: expected.digest, size: expected.size ?? data.byteLength }, created: false });
+          continue;
+        }
+        const algorithm = expected ? (expected.digest.slice(0, expected.digest.indexOf(":")) as "sha256") : "sha256";
+        const got: BlobInfo = { digest: digestOf(data, algorithm), size: data.byteLength };
+        if (expected) {
+          if (expected.size !== undefined && expected.size !== got.size) {
+            throw new KilnError("digest-mismatch", `${what}: expected ${expected.size} bytes (${expected.digest}), got ${got.size} bytes`);
+          }
+          if (expected.digest !== got.digest) throw new KilnError("digest-mismatch", `${what}: expected ${expected.digest}, got ${got.digest}`);
+        }
+        const target = this.blobPath(got.digest);
+        const tmp = tempName(this.paths.tmp, "blob");
+        writeTempSync(tmp, data);
+        temps.push({ tmp, target });
+        out.push({ info: got, created: true });
+      }
+      while (temps.length > 0) {
+        const { tmp, target } = temps[0]!;
+        renameSync(tmp, target);
+        temps.shift();
+        created?.push(`sha256:${target.slice(target.lastIndexOf("/") + 1)}` as Digest);
+      }
+    } finally {
+      for (const { tmp } of temps) {
+        try {
+          unlinkSync(tmp);
+        } catch {
+          // gone already
+        }
+      }
+    }
+    if (out.some((o) => o.created)) fsyncDirSync(this.paths.blobs);
+    return out;
   }
 
   async putBlob(source: BlobSource, options: PutBlobOptions = {}): Promise<BlobInfo> {
     const expected = expectedOf(options);
     const what = options.what ?? (expected ? `blob ${expected.digest}` : "blob");
-    await this.ensureLease();
+    if ((typeof source === "string" || source instanceof Uint8Array) && !options.verify) {
+      const data = typeof source === "string" ? Buffer.from(source, "utf8") : source;
+      if (data.byteLength <= SMALL_BLOB) return this.putSmallBlobs([{ data, ...(expected ? { expected } : {}), what }])[0]!.info;
+    }
+    this.ensureLease();
     if (expected && expected.digest.startsWith("sha256:")) {
       const existing = await stat(this.blobPath(expected.digest)).catch(() => undefined);
       if (existing?.isFile() && (expected.size === undefined || expected.size === existing.size)) {
@@ -394,7 +510,8 @@ export class LayoutStore implements ImageStore {
   private async readIndexFile(): Promise<Index> {
     let text: string;
     try {
-      text = await readFile(this.paths.indexFile, "utf8");
+      // synchronous: a few KB, where an awaited read is four trips through the thread pool
+      text = readFileSync(this.paths.indexFile, "utf8");
     } catch (err) {
       if (isErrno(err, "ENOENT")) return emptyIndex();
       throw err;
@@ -410,12 +527,13 @@ export class LayoutStore implements ImageStore {
   }
 
   private async writeIndexFile(doc: Index): Promise<void> {
-    await writeFileAtomic(this.paths.indexFile, `${JSON.stringify(doc, null, 2)}\n`, this.paths.tmp, this.paths.root);
+    // synchronous (write, fsync, rename, fsync of the root): the same order, no thread-pool trips
+    writeFileAtomicSync(this.paths.indexFile, `${JSON.stringify(doc, null, 2)}\n`, this.paths.tmp, this.paths.root);
   }
 
-  /** Read-modify-write of index.json under the lock. `edit` returns the new manifests list. */
+  /** Read-modify-write of index.json under the lock. `edit` returns the new manifests list (and must not call withLock). */
   private async updateIndex<T>(edit: (manifests: Descriptor[]) => Promise<{ manifests: Descriptor[]; result: T }>): Promise<T> {
-    return this.withLock(async () => {
+    return this.locked(async () => {
       const doc = await this.readIndexFile();
       const { manifests, result } = await edit(doc.manifests.map((d) => ({ ...d })));
       await this.writeIndexFile({ ...doc, schemaVersion: 2, mediaType: doc.mediaType ?? MediaType.OciIndex, manifests });
@@ -425,8 +543,13 @@ export class LayoutStore implements ImageStore {
 
   // ---------------------------------------------------------------- images
 
-  /** Writes every blob of an image (layers, config, manifest), checking media types first. Returns blobs this call created. */
-  private async writeImageBlobs(image: Image, created: Digest[]): Promise<Descriptor> {
+  /**
+   * Writes every blob of an image (layers, config, manifest), checking media types first; blobs
+   * this call created are added to `created`. Returns the manifest's descriptor, every blob the
+   * commit must find (unless the manifest has a subject: then the commit walks it) and the image
+   * ID.
+   */
+  private async writeImageBlobs(image: Image, created: Digest[]): Promise<WrittenRoot> {
     const raw = await image.rawManifest();
     const mediaType = await image.mediaType();
     const manifest = parseJsonDocument<Manifest>(raw, "image manifest");
@@ -439,41 +562,37 @@ export class LayoutStore implements ImageStore {
       if (layers[i]!.digest !== d.digest) throw new KilnError("invalid-image", `layer ${i + 1}: manifest lists ${d.digest}, the image gives ${layers[i]!.digest}`);
     }
     const digest = await image.digest();
-    const blobs: { d: { digest: Digest; size: number }; source: () => Promise<BlobSource>; what: string }[] = [
-      ...manifest.layers.map((d, i) => ({ d, source: () => layers[i]!.open(), what: `layer ${i + 1} (${d.digest})` })),
-      { d: manifest.config, source: () => image.rawConfig(), what: `config ${manifest.config.digest}` },
-      { d: { digest, size: raw.byteLength }, source: async () => raw, what: `manifest ${digest}` },
-    ];
-    // Blobs already stored (most of them, when a build re-tags or adds a layer) only get their
-    // mtime refreshed, all at once: one by one, each stat waited for the last (~1 ms per layer
-    // of a one-file rebuild). Missing layers are written one at a time (each is a stream, maybe
-    // from one archive), then config and manifest together (~4 ms each with their fsyncs).
-    // Both writes end before a failure is reported, so the caller's cleanup sees them all.
-    const present = await Promise.all(blobs.map((b) => this.refreshBlob(b.d)));
-    const write = async (i: number) => {
-      if (present[i]) return;
-      const b = blobs[i]!;
-      await this.putBlob(await b.source(), { expected: b.d, what: b.what });
-      created.push(b.d.digest);
-    };
-    const count = manifest.layers.length;
-    for (let i = 0; i < count; i++) await write(i);
-    const small = await Promise.allSettled([write(count), write(count + 1)]);
-    const failed = small.find((w): w is PromiseRejectedResult => w.status === "rejected");
-    if (failed) throw failed.reason;
+    // Layers already stored (most of them, when a build re-tags or adds a layer) only get their
+    // mtime refreshed (a stat and a utimes each, synchronous: ~1 ms per layer through the thread
+    // pool). Missing layers are written one at a time (each is a stream, maybe from one archive),
+    // then config and manifest together: two temp files fsynced, two renames, one fsync of blobs/.
+    for (const [i, d] of manifest.layers.entries()) {
+      if (this.refreshBlobSync(d)) continue;
+      await this.putBlob(await layers[i]!.open(), { expected: d, what: `layer ${i + 1} (${d.digest})` });
+      created.push(d.digest);
+    }
+    const rawConfig = await image.rawConfig();
+    this.putSmallBlobs(
+      [
+        { data: rawConfig, expected: manifest.config, what: `config ${manifest.config.digest}` },
+        { data: raw, expected: { digest, size: raw.byteLength }, what: `manifest ${digest}` },
+      ],
+      created,
+    );
     const desc: Descriptor = { mediaType, digest, size: raw.byteLength };
     try {
-      const config = parseJsonDocument<ImageConfig>(await image.rawConfig(), "image config");
+      const config = parseJsonDocument<ImageConfig>(rawConfig, "image config");
       if (config.architecture && config.os) {
         desc.platform = { architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}) };
       }
     } catch {
       // checked again when read
     }
-    return desc;
+    const id = parseDigest(manifest.config.digest);
+    return manifest.subject ? { desc, id } : { desc, id, blobs: [digest, id, ...manifest.layers.map((l) => parseDigest(l.digest))] };
   }
 
-  private async writeIndexBlobs(index: ImageIndex, created: Digest[]): Promise<Descriptor> {
+  private async writeIndexBlobs(index: ImageIndex, created: Digest[]): Promise<WrittenRoot> {
     const raw = await index.rawManifest();
     const mediaType = await index.mediaType();
     const doc = parseJsonDocument<Index>(raw, "image index");
@@ -489,7 +608,7 @@ export class LayoutStore implements ImageStore {
       await this.putBlob(raw, { expected: { digest, size: raw.byteLength }, what: `image index ${digest}` });
       created.push(digest);
     }
-    return { mediaType, digest, size: raw.byteLength };
+    return { desc: { mediaType, digest, size: raw.byteLength } };
   }
 
   async writeImage(image: Image, options: WriteOptions = {}): Promise<ImageRecord> {
@@ -500,21 +619,23 @@ export class LayoutStore implements ImageStore {
     return this.writeRoot((created) => this.writeIndexBlobs(index, created), options);
   }
 
-  private async writeRoot(write: (created: Digest[]) => Promise<Descriptor>, options: WriteOptions): Promise<ImageRecord> {
+  private async writeRoot(write: (created: Digest[]) => Promise<WrittenRoot>, options: WriteOptions): Promise<ImageRecord> {
     const names = (options.names ?? []).map((n) => parseTagName(n));
     names.forEach((n, i) => {
       if (names.findIndex((m) => m.equals(n)) !== i) throw new KilnError("duplicate-name", `the name ${n.familiarName()} is given twice`);
     });
     const created: Digest[] = [];
-    let desc: Descriptor;
+    let written: WrittenRoot;
     let entries: Descriptor[];
     try {
-      desc = await write(created);
+      written = await write(created);
+      const { desc, blobs } = written;
       entries = await this.updateIndex(async (manifests) => {
-        // commit only what is all there (prune may have raced a deduplicated blob away)
-        const graph = await this.walk([desc]);
-        if (graph.missing.size > 0) {
-          throw new KilnError("blob-missing", `cannot record image ${desc.digest}: blob ${[...graph.missing][0]} vanished while it was written (a concurrent prune?); try again`);
+        // commit only what is all there (prune may have raced a deduplicated blob away): an
+        // image's blobs are known (a stat each), an index's are found by walking it
+        const missing = blobs ? blobs.find((d) => !statOrUndefined(this.blobPath(d))?.isFile()) : [...(await this.walk([desc])).missing][0];
+        if (missing !== undefined) {
+          throw new KilnError("blob-missing", `cannot record image ${desc.digest}: blob ${missing} vanished while it was written (a concurrent prune?); try again`);
         }
         const placed = placeNames(manifests, desc, names);
         return { manifests: placed, result: placed.filter((d) => d.digest === desc.digest) };
@@ -523,8 +644,9 @@ export class LayoutStore implements ImageStore {
       await this.rollback(created).catch(() => {});
       throw err;
     }
-    // the record from the index just written, without reading index.json again
-    const record = (await this.recordsFrom(entries))[0];
+    const { desc, id } = written;
+    // the record from the index just written, without reading index.json (or the manifest) again
+    const record = (await this.recordsFrom(entries, id ? new Map([[desc.digest, id]]) : undefined))[0];
     if (!record) throw notFound(desc.digest);
     return record;
   }
@@ -548,7 +670,8 @@ export class LayoutStore implements ImageStore {
     });
   }
 
-  private async recordsFrom(manifests: readonly Descriptor[]): Promise<ImageRecord[]> {
+  /** Records of index entries; `ids` gives image IDs already known (else each manifest is read for its config digest). */
+  private async recordsFrom(manifests: readonly Descriptor[], ids?: ReadonlyMap<Digest, Digest>): Promise<ImageRecord[]> {
     const byDigest = new Map<Digest, { desc: Descriptor; names: Reference[] }>();
     for (const d of manifests) {
       const kind = classifyMediaType(d.mediaType).kind;
@@ -562,7 +685,9 @@ export class LayoutStore implements ImageStore {
     for (const { desc, names } of byDigest.values()) {
       const index = isIndexType(desc.mediaType);
       let id: Digest = desc.digest;
-      if (!index) {
+      const known = ids?.get(desc.digest);
+      if (known) id = known;
+      else if (!index) {
         try {
           const m = parseJsonDocument<Manifest>(await this.readBlob(desc.digest, { size: desc.size, what: `manifest ${desc.digest}` }), `manifest ${desc.digest}`);
           id = parseDigest(m.config.digest);

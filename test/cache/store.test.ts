@@ -109,4 +109,23 @@ test("writeImage reads no other image's manifest to make its record", async () =
   }
 });
 
+test("writeImage commits from what it wrote: no blob is read back, not even its own manifest", async () => {
+  const t = tempDir();
+  try {
+    const store = await openStore(t.dir);
+    const reads: string[] = [];
+    const readBlob = store.readBlob.bind(store);
+    store.readBlob = (digest, options) => (reads.push(digest), readBlob(digest, options));
+    const image = await makeImage([[file("a", "1")], [file("b", "2")]]);
+    const rec = await store.writeImage(image, { names: ["w:1"] });
+    assert.equal(reads, []);
+    assert.is(rec.id, (await image.manifest()).config.digest);
+    store.readBlob = readBlob;
+    assert.equal(rec, (await store.listImages())[0]);
+    await store.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
 test.run();
