@@ -7,7 +7,7 @@
  * pid, which the next process that takes the lock (or `prune`) removes.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, type Stats } from "node:fs";
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, type Stats } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough, pipeline, Readable } from "node:stream";
@@ -19,7 +19,7 @@ import { parseReference, type Reference } from "../image/reference.js";
 import { Annotation, type Descriptor, type ImageConfig, type Index, type Manifest } from "../image/types.js";
 import { compressor } from "../image/formats/compression.js";
 import { KilnError } from "../util/errors.js";
-import { currentOwner, fsyncDir, fsyncDirSync, isErrno, ownerAlive, tempName, tempOwner, writeFileAtomic, writeFileAtomicSync, writeTempSync, type Owner } from "./fsutil.js";
+import { currentOwner, fsyncDir, fsyncDirSync, isErrno, ownerAlive, tempName, tempOwner, writeAllSync, writeFileAtomic, writeFileAtomicSync, type Owner } from "./fsutil.js";
 import { acquireLock, type HeldLock, type LockOptions } from "./lock.js";
 import { entryName, nameAnnotations, parseTagName } from "./names.js";
 import { storePaths, type StorePaths } from "./paths.js";
@@ -55,6 +55,21 @@ export interface OpenStoreOptions {
 
 type CompressedMap = { version: 1; layers: Record<string, BlobInfo> };
 
+/** An in-memory blob to store: its bytes, the digest they must have, its name for messages. */
+interface SmallBlob {
+  readonly data: Uint8Array;
+  readonly expected?: { digest: Digest; size?: number };
+  readonly what: string;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // gone already
+  }
+}
+
 /** What writing an image's or an index's blobs gives the commit. */
 interface WrittenRoot {
   readonly desc: Descriptor;
@@ -62,6 +77,8 @@ interface WrittenRoot {
   readonly blobs?: readonly Digest[];
   /** The image ID (config digest) of an image. */
   readonly id?: Digest;
+  /** Config and manifest, when the caller writes them itself (writeImage's commit batch). */
+  readonly small?: readonly SmallBlob[];
 }
 
 function statOrUndefined(path: string): Stats | undefined {
@@ -103,6 +120,8 @@ export class LayoutStore implements ImageStore {
   private readonly lockOptions: LockOptions;
   private readonly held = new AsyncLocalStorage<boolean>();
   private lease: { path: string; since: number } | undefined;
+  /** A blob was renamed into blobs/ with `deferDirSync`: blobs/ awaits its fsync (next commit or close()). */
+  private blobsDirDirty = false;
   private cleanedTemp = false;
   /** Temp files removed when the lock was first taken, reported by the next prune. */
   private unreportedTemp = 0;
@@ -227,6 +246,7 @@ export class LayoutStore implements ImageStore {
   }
 
   async close(): Promise<void> {
+    if (this.blobsDirDirty) this.syncBlobsDir();
     if (this.lease) {
       await unlink(this.lease.path).catch(() => {});
       if (this.exitHook) process.off("exit", this.exitHook);
@@ -328,55 +348,91 @@ export class LayoutStore implements ImageStore {
     return true;
   }
 
+  /** fsyncs blobs/: every rename into it so far (this process's deferred ones included) is then durable. */
+  private syncBlobsDir(): void {
+    fsyncDirSync(this.paths.blobs);
+    this.blobsDirDirty = false;
+  }
+
   /**
-   * Writes small in-memory blobs (an image's config and manifest, a small layer) together, with
-   * synchronous calls: each is checked against its expected digest and size, written to a temp
-   * file and fsynced; then all are renamed into blobs/ and the directory is fsynced once. A
-   * blob already stored only has its mtime refreshed. Returns each blob's info and whether it
-   * was written now. A failure removes the temp files; blobs renamed before it stay (complete).
+   * Temp files in tmp/ holding `datas`, written with synchronous calls and fsynced together: one
+   * wait for the disk (the fsyncs run at once on the thread pool) however many there are. On
+   * failure none is left.
    */
-  private putSmallBlobs(items: readonly { data: Uint8Array; expected?: { digest: Digest; size?: number }; what: string }[], created?: Digest[]): { info: BlobInfo; created: boolean }[] {
-    this.ensureLease();
-    const out: { info: BlobInfo; created: boolean }[] = [];
-    const temps: { tmp: string; target: string }[] = [];
+  private async writeTemps(datas: readonly { data: Uint8Array; kind: string }[]): Promise<string[]> {
+    const temps: string[] = [];
+    const fds: number[] = [];
+    let ok = false;
     try {
-      for (const item of items) {
-        const { data, expected, what } = item;
-        if (expected?.digest.startsWith("sha256:") && this.refreshBlobSync(expected)) {
-          out.push({ info: { digest: expected.digest, size: expected.size ?? data.byteLength }, created: false });
-          continue;
-        }
-        const algorithm = expected ? (expected.digest.slice(0, expected.digest.indexOf(":")) as "sha256") : "sha256";
-        const got: BlobInfo = { digest: digestOf(data, algorithm), size: data.byteLength };
-        if (expected) {
-          if (expected.size !== undefined && expected.size !== got.size) {
-            throw new KilnError("digest-mismatch", `${what}: expected ${expected.size} bytes (${expected.digest}), got ${got.size} bytes`);
-          }
-          if (expected.digest !== got.digest) throw new KilnError("digest-mismatch", `${what}: expected ${expected.digest}, got ${got.digest}`);
-        }
-        const target = this.blobPath(got.digest);
-        const tmp = tempName(this.paths.tmp, "blob");
-        writeTempSync(tmp, data);
-        temps.push({ tmp, target });
-        out.push({ info: got, created: true });
+      for (const { data, kind } of datas) {
+        const tmp = tempName(this.paths.tmp, kind);
+        fds.push(openSync(tmp, "wx", 0o644));
+        temps.push(tmp);
+        writeAllSync(fds[fds.length - 1]!, data);
       }
-      while (temps.length > 0) {
-        const { tmp, target } = temps[0]!;
-        renameSync(tmp, target);
-        temps.shift();
-        created?.push(`sha256:${target.slice(target.lastIndexOf("/") + 1)}` as Digest);
+      if (fds.length === 1) fsyncSync(fds[0]!);
+      else await Promise.all(fds.map((fd) => new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())))));
+      ok = true;
+      return temps;
+    } finally {
+      for (const fd of fds) {
+        try {
+          closeSync(fd);
+        } catch {
+          // closed
+        }
+      }
+      if (!ok) for (const t of temps) removeQuietly(t);
+    }
+  }
+
+  /**
+   * For a small in-memory blob about to be stored: undefined when the store already has it
+   * (mtime refreshed), else its checked digest (KilnError `digest-mismatch` against `expected`).
+   */
+  private checkSmallBlob(item: SmallBlob): BlobInfo | undefined {
+    const { data, expected, what } = item;
+    if (expected?.digest.startsWith("sha256:") && this.refreshBlobSync(expected)) return undefined;
+    const algorithm = expected ? (expected.digest.slice(0, expected.digest.indexOf(":")) as "sha256") : "sha256";
+    const got: BlobInfo = { digest: digestOf(data, algorithm), size: data.byteLength };
+    if (expected) {
+      if (expected.size !== undefined && expected.size !== got.size) {
+        throw new KilnError("digest-mismatch", `${what}: expected ${expected.size} bytes (${expected.digest}), got ${got.size} bytes`);
+      }
+      if (expected.digest !== got.digest) throw new KilnError("digest-mismatch", `${what}: expected ${expected.digest}, got ${got.digest}`);
+    }
+    return got;
+  }
+
+  /** Renames checked temp blobs into blobs/ in order, adding each to `created`; removes what is left on failure. */
+  private renameBlobs(temps: readonly string[], infos: readonly BlobInfo[], created?: Digest[]): void {
+    let i = 0;
+    try {
+      for (; i < temps.length; i++) {
+        renameSync(temps[i]!, this.blobPath(infos[i]!.digest));
+        created?.push(infos[i]!.digest);
       }
     } finally {
-      for (const { tmp } of temps) {
-        try {
-          unlinkSync(tmp);
-        } catch {
-          // gone already
-        }
-      }
+      for (; i < temps.length; i++) removeQuietly(temps[i]!);
     }
-    if (out.some((o) => o.created)) fsyncDirSync(this.paths.blobs);
-    return out;
+  }
+
+  /**
+   * Small in-memory blobs (a small layer; an index's images' configs and manifests), checked,
+   * written with synchronous calls and fsynced together, renamed, then blobs/ fsynced once (or
+   * later, with `deferDirSync`). A blob already stored only has its mtime refreshed.
+   */
+  private async putSmallBlobs(items: readonly SmallBlob[], created?: Digest[], deferDirSync = false): Promise<BlobInfo[]> {
+    this.ensureLease();
+    const infos = items.map((item) => this.checkSmallBlob(item));
+    const todo = items.flatMap((item, i) => (infos[i] ? [{ data: item.data, info: infos[i]! }] : []));
+    if (todo.length > 0) {
+      const temps = await this.writeTemps(todo.map((t) => ({ data: t.data, kind: "blob" })));
+      this.renameBlobs(temps, todo.map((t) => t.info), created);
+      if (deferDirSync) this.blobsDirDirty = true;
+      else this.syncBlobsDir();
+    }
+    return items.map((item, i) => infos[i] ?? { digest: item.expected!.digest, size: item.expected!.size ?? item.data.byteLength });
   }
 
   async putBlob(source: BlobSource, options: PutBlobOptions = {}): Promise<BlobInfo> {
@@ -384,7 +440,7 @@ export class LayoutStore implements ImageStore {
     const what = options.what ?? (expected ? `blob ${expected.digest}` : "blob");
     if ((typeof source === "string" || source instanceof Uint8Array) && !options.verify) {
       const data = typeof source === "string" ? Buffer.from(source, "utf8") : source;
-      if (data.byteLength <= SMALL_BLOB) return this.putSmallBlobs([{ data, ...(expected ? { expected } : {}), what }])[0]!.info;
+      if (data.byteLength <= SMALL_BLOB) return (await this.putSmallBlobs([{ data, ...(expected ? { expected } : {}), what }], undefined, options.deferDirSync))[0]!;
     }
     this.ensureLease();
     if (expected && expected.digest.startsWith("sha256:")) {
@@ -453,7 +509,8 @@ export class LayoutStore implements ImageStore {
       const target = this.blobPath(got.digest);
       await rename(tmp, target);
       ok = true;
-      await fsyncDir(this.paths.blobs);
+      if (options.deferDirSync) this.blobsDirDirty = true;
+      else await fsyncDir(this.paths.blobs);
       return got;
     } finally {
       if (!ok) {
@@ -547,9 +604,9 @@ export class LayoutStore implements ImageStore {
    * Writes every blob of an image (layers, config, manifest), checking media types first; blobs
    * this call created are added to `created`. Returns the manifest's descriptor, every blob the
    * commit must find (unless the manifest has a subject: then the commit walks it) and the image
-   * ID.
+   * ID. With `deferSmall`, config and manifest are returned (`small`) instead of written.
    */
-  private async writeImageBlobs(image: Image, created: Digest[]): Promise<WrittenRoot> {
+  private async writeImageBlobs(image: Image, created: Digest[], deferSmall = false): Promise<WrittenRoot> {
     const raw = await image.rawManifest();
     const mediaType = await image.mediaType();
     const manifest = parseJsonDocument<Manifest>(raw, "image manifest");
@@ -565,20 +622,18 @@ export class LayoutStore implements ImageStore {
     // Layers already stored (most of them, when a build re-tags or adds a layer) only get their
     // mtime refreshed (a stat and a utimes each, synchronous: ~1 ms per layer through the thread
     // pool). Missing layers are written one at a time (each is a stream, maybe from one archive),
-    // then config and manifest together: two temp files fsynced, two renames, one fsync of blobs/.
+    // then config and manifest together (their fsyncs at once, one fsync of blobs/).
     for (const [i, d] of manifest.layers.entries()) {
       if (this.refreshBlobSync(d)) continue;
       await this.putBlob(await layers[i]!.open(), { expected: d, what: `layer ${i + 1} (${d.digest})` });
       created.push(d.digest);
     }
     const rawConfig = await image.rawConfig();
-    this.putSmallBlobs(
-      [
-        { data: rawConfig, expected: manifest.config, what: `config ${manifest.config.digest}` },
-        { data: raw, expected: { digest, size: raw.byteLength }, what: `manifest ${digest}` },
-      ],
-      created,
-    );
+    const small: SmallBlob[] = [
+      { data: rawConfig, expected: manifest.config, what: `config ${manifest.config.digest}` },
+      { data: raw, expected: { digest, size: raw.byteLength }, what: `manifest ${digest}` },
+    ];
+    if (!deferSmall) await this.putSmallBlobs(small, created);
     const desc: Descriptor = { mediaType, digest, size: raw.byteLength };
     try {
       const config = parseJsonDocument<ImageConfig>(rawConfig, "image config");
@@ -589,7 +644,8 @@ export class LayoutStore implements ImageStore {
       // checked again when read
     }
     const id = parseDigest(manifest.config.digest);
-    return manifest.subject ? { desc, id } : { desc, id, blobs: [digest, id, ...manifest.layers.map((l) => parseDigest(l.digest))] };
+    const blobs = manifest.subject ? {} : { blobs: [digest, id, ...manifest.layers.map((l) => parseDigest(l.digest))] };
+    return { desc, id, ...blobs, ...(deferSmall ? { small } : {}) };
   }
 
   private async writeIndexBlobs(index: ImageIndex, created: Digest[]): Promise<WrittenRoot> {
@@ -611,8 +667,65 @@ export class LayoutStore implements ImageStore {
     return { desc: { mediaType, digest, size: raw.byteLength } };
   }
 
+  /**
+   * Layers first (before the lock), then one batch under the lock: the config, the manifest and
+   * the new index.json written to temp files and fsynced at once; the blobs renamed into place;
+   * blobs/ fsynced (so every blob index.json will name is durable, a build's deferred layers
+   * included); the image's blobs checked; index.json renamed over the old one; the root fsynced.
+   * Three waits for the disk where blobs and index one after the other took five.
+   */
   async writeImage(image: Image, options: WriteOptions = {}): Promise<ImageRecord> {
-    return this.writeRoot((created) => this.writeImageBlobs(image, created), options);
+    const names = checkedNames(options);
+    const created: Digest[] = [];
+    let written: WrittenRoot;
+    let entries: Descriptor[];
+    try {
+      written = await this.writeImageBlobs(image, created, true);
+      const { desc, blobs } = written;
+      const small = written.small!;
+      entries = await this.locked(async () => {
+        const doc = await this.readIndexFile();
+        const placed = placeNames(doc.manifests.map((d) => ({ ...d })), desc, names);
+        const next = Buffer.from(`${JSON.stringify({ ...doc, schemaVersion: 2, mediaType: doc.mediaType ?? MediaType.OciIndex, manifests: placed }, null, 2)}\n`);
+        this.ensureLease();
+        const infos = small.map((b) => this.checkSmallBlob(b));
+        const todo = small.flatMap((b, i) => (infos[i] ? [{ data: b.data, info: infos[i]! }] : []));
+        const temps = await this.writeTemps([...todo.map((t) => ({ data: t.data, kind: "blob" })), { data: next, kind: "write" }]);
+        const indexTemp = temps.pop()!;
+        try {
+          this.renameBlobs(temps, todo.map((t) => t.info), created);
+          this.syncBlobsDir();
+          // commit only what is all there (prune may have raced a deduplicated blob away)
+          await this.checkBlobs(desc, blobs);
+          renameSync(indexTemp, this.paths.indexFile);
+        } catch (err) {
+          removeQuietly(indexTemp);
+          throw err;
+        }
+        fsyncDirSync(this.paths.root);
+        return placed.filter((d) => d.digest === desc.digest);
+      });
+    } catch (err) {
+      await this.rollback(created).catch(() => {});
+      throw err;
+    }
+    return this.recordOf(entries, written);
+  }
+
+  /** KilnError `blob-missing` unless every blob of the entry exists: an image's known blobs by stat, an index's by walking it. */
+  private async checkBlobs(desc: Descriptor, blobs: readonly Digest[] | undefined): Promise<void> {
+    const missing = blobs ? blobs.find((d) => !statOrUndefined(this.blobPath(d))?.isFile()) : [...(await this.walk([desc])).missing][0];
+    if (missing !== undefined) {
+      throw new KilnError("blob-missing", `cannot record image ${desc.digest}: blob ${missing} vanished while it was written (a concurrent prune?); try again`);
+    }
+  }
+
+  /** The record from the index entries just written, without reading index.json (or the manifest) again. */
+  private async recordOf(entries: readonly Descriptor[], written: WrittenRoot): Promise<ImageRecord> {
+    const { desc, id } = written;
+    const record = (await this.recordsFrom(entries, id ? new Map([[desc.digest, id]]) : undefined))[0];
+    if (!record) throw notFound(desc.digest);
+    return record;
   }
 
   async writeIndex(index: ImageIndex, options: WriteOptions = {}): Promise<ImageRecord> {
@@ -620,10 +733,7 @@ export class LayoutStore implements ImageStore {
   }
 
   private async writeRoot(write: (created: Digest[]) => Promise<WrittenRoot>, options: WriteOptions): Promise<ImageRecord> {
-    const names = (options.names ?? []).map((n) => parseTagName(n));
-    names.forEach((n, i) => {
-      if (names.findIndex((m) => m.equals(n)) !== i) throw new KilnError("duplicate-name", `the name ${n.familiarName()} is given twice`);
-    });
+    const names = checkedNames(options);
     const created: Digest[] = [];
     let written: WrittenRoot;
     let entries: Descriptor[];
@@ -631,12 +741,9 @@ export class LayoutStore implements ImageStore {
       written = await write(created);
       const { desc, blobs } = written;
       entries = await this.updateIndex(async (manifests) => {
-        // commit only what is all there (prune may have raced a deduplicated blob away): an
-        // image's blobs are known (a stat each), an index's are found by walking it
-        const missing = blobs ? blobs.find((d) => !statOrUndefined(this.blobPath(d))?.isFile()) : [...(await this.walk([desc])).missing][0];
-        if (missing !== undefined) {
-          throw new KilnError("blob-missing", `cannot record image ${desc.digest}: blob ${missing} vanished while it was written (a concurrent prune?); try again`);
-        }
+        this.syncBlobsDir(); // every blob index.json will name is durable first
+        // commit only what is all there (prune may have raced a deduplicated blob away)
+        await this.checkBlobs(desc, blobs);
         const placed = placeNames(manifests, desc, names);
         return { manifests: placed, result: placed.filter((d) => d.digest === desc.digest) };
       });
@@ -644,11 +751,7 @@ export class LayoutStore implements ImageStore {
       await this.rollback(created).catch(() => {});
       throw err;
     }
-    const { desc, id } = written;
-    // the record from the index just written, without reading index.json (or the manifest) again
-    const record = (await this.recordsFrom(entries, id ? new Map([[desc.digest, id]]) : undefined))[0];
-    if (!record) throw notFound(desc.digest);
-    return record;
+    return this.recordOf(entries, written);
   }
 
   /** Deletes the given blobs unless something references them (undoing a failed operation's writes). */
@@ -1098,6 +1201,15 @@ export class LayoutStore implements ImageStore {
     const b = blob;
     return layerFromOpener(() => this.getBlob(b.digest, { size: b.size }), { mediaType, digest: b.digest, size: b.size, diffId: layer.diffId });
   }
+}
+
+/** The names to give an image, parsed; KilnError `duplicate-name` when one is given twice. */
+function checkedNames(options: WriteOptions): Reference[] {
+  const names = (options.names ?? []).map((n) => parseTagName(n));
+  names.forEach((n, i) => {
+    if (names.findIndex((m) => m.equals(n)) !== i) throw new KilnError("duplicate-name", `the name ${n.familiarName()} is given twice`);
+  });
+  return names;
 }
 
 /** A descriptor without names, platform kept. */

@@ -8,7 +8,9 @@ import type { LayerRef } from "./cache.js";
 
 /** Stores an uncompressed layer tar (a stream, or a small one whole); its digest is its diffId. */
 export async function putLayer(store: ImageStore, tar: Readable | Buffer, what: string): Promise<LayerRef> {
-  const blob = await store.putBlob(tar, { what });
+  // nothing names the layer until the image is written, whose commit fsyncs blobs/ before
+  // index.json: one wait for the disk less per step (a crash loses at most the step result)
+  const blob = await store.putBlob(tar, { what, deferDirSync: true });
   return { digest: blob.digest, size: blob.size, diffId: blob.digest, mediaType: MediaType.OciLayer };
 }
 

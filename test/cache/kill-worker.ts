@@ -27,7 +27,7 @@ for (let i = 0; ; i++) {
     const body = Buffer.alloc(100 + Math.floor(rand() * 20_000), Math.floor(rand() * 256));
     body.writeUInt32LE(Math.floor(rand() * 2 ** 32), 0);
     const layer = await tarBytes([{ type: "file", path: `s${i}`, body }]);
-    await store.putBlob(layer);
+    await store.putBlob(layer, { deferDirSync: true });
     let image = emptyImage({ os: "linux", architecture: "amd64" });
     image = await appendLayer(image, layerFromBytes(layer));
     await store.writeImage(image, { names: [`w:${Math.floor(rand() * 4)}`] });

@@ -128,4 +128,37 @@ test("writeImage commits from what it wrote: no blob is read back, not even its 
   }
 });
 
+test("deferDirSync: blobs/ is fsynced by the next commit, before index.json changes, or by close()", async () => {
+  const t = tempDir();
+  try {
+    const store = await openStore(t.dir);
+    const events: string[] = [];
+    const index = () => readFileSync(join(t.dir, "index.json"), "utf8");
+    const real = (store as unknown as { syncBlobsDir(): void }).syncBlobsDir.bind(store);
+    let before = index();
+    (store as unknown as { syncBlobsDir(): void }).syncBlobsDir = () => {
+      events.push(index() === before ? "blobs/ fsynced, index.json unchanged" : "blobs/ fsynced after index.json changed");
+      real();
+    };
+    const image = await makeImage([[file("deferred", "layer")]]);
+    const [layer] = await image.layers();
+    await store.putBlob(await layer!.open(), { deferDirSync: true });
+    await store.putBlob("a small one", { deferDirSync: true });
+    assert.equal(events, [], "no fsync of blobs/ for deferred blobs");
+    await store.writeImage(image, { names: ["d:1"] });
+    assert.equal(events, ["blobs/ fsynced, index.json unchanged"]);
+    assert.is((await store.resolve("d:1")).digest, await image.digest());
+    events.length = 0;
+    before = index();
+    await store.putBlob("another", { deferDirSync: true });
+    await store.close();
+    assert.equal(events, ["blobs/ fsynced, index.json unchanged"], "close() makes a pending rename durable");
+    events.length = 0;
+    await store.close();
+    assert.equal(events, [], "nothing pending, nothing to fsync");
+  } finally {
+    t.cleanup();
+  }
+});
+
 test.run();
