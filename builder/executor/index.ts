@@ -27,7 +27,8 @@ import type { ContainerConfig, History, ImageConfig, Platform } from "../../imag
 import { formatTimestamp } from "../../image/mutate.js";
 import type { IgnoreMatcher } from "../../parser/dockerignore.js";
 import type { SourceRange } from "../../parser/range.js";
-import type { Chain, Snapshotter } from "../../runtime/snapshots.js";
+import { existingChain, type Chain } from "../../runtime/chains.js";
+import type { Snapshotter } from "../../runtime/snapshots.js";
 import { KilnError } from "../../util/errors.js";
 import { buildId as codeBuildId } from "../../util/build-id.js";
 import { timingMark } from "../../util/timing.js";
@@ -354,8 +355,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
               const lines = prev ? explain(prev, record) : noCache && prevKey === key ? ["cache disabled (--no-cache)"] : ["no earlier build of this step"];
               emit({ type: "explain", id, lines: lines.length > 0 ? lines : ["same inputs; the cached result is gone (pruned)"] });
             }
-            chain ??= await prepareChain(layers);
-            layerRef = await applyEffect(effect, prepared, chain, id, stepName);
+            // COPY and WORKDIR read the parent's files through a view: the snapshots already
+            // unpacked do (no runtime to load); RUN, or a parent not unpacked yet, prepares the chain
+            const existing = effect.kind !== "run" ? existingChain(paths.snapshots, layers.map((l) => l.diffId)) : undefined;
+            const view = existing ? chainView(existing) : effect.kind !== "run" && layers.length === 0 ? chainView(null) : undefined;
+            if (!view) chain ??= await prepareChain(layers);
+            layerRef = await applyEffect(effect, prepared, chain, view ?? chainView(chain), id, stepName);
             created = formatTimestamp(epoch !== undefined ? buildTime : new Date());
             stepCache.put({ key, layer: layerRef, created }, record);
             stepsRun++;
@@ -448,17 +453,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     return putLayer(store, small ? await tarBuffer(entries, tarOptions) : createTar(entries, tarOptions), what);
   };
 
-  const applyEffect = async (effect: Exclude<Effect, { kind: "config" }>, prepared: PreparedCopy | undefined, chain: Chain, id: number, stepName: string): Promise<LayerRef | null> => {
+  const applyEffect = async (effect: Exclude<Effect, { kind: "config" }>, prepared: PreparedCopy | undefined, chain: Chain | null, view: RootView, id: number, stepName: string): Promise<LayerRef | null> => {
     switch (effect.kind) {
       case "copy":
-        return layerFromEntries(await prepared!.apply(chainView(chain)), stepName);
+        return layerFromEntries(await prepared!.apply(view), stepName);
       case "mkdir":
-        return layerFromEntries(mkdirEntries(effect, chainView(chain), buildTime), stepName);
+        return layerFromEntries(mkdirEntries(effect, view, buildTime), stepName);
       case "run": {
         const log = new StepLog(join(logDir, `${String(id).padStart(3, "0")}.log`), (data) => emit({ type: "step-log", id, stream: "stdout", data }));
         try {
           const { executeRun } = await import("./run.js");
-          const outcome = await executeRun(effect, env, await getSnapshotter(), chain, log, tarOptions, stepName);
+          const outcome = await executeRun(effect, env, await getSnapshotter(), chain!, log, tarOptions, stepName);
           if (outcome.result.exitCode !== 0) {
             if (options.signal?.aborted) throw new KilnError("canceled", "build canceled", { exitCode: 130 });
             const why = outcome.result.execError ? `${outcome.result.execError}: ` : "";
