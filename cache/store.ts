@@ -1229,22 +1229,33 @@ function bare(d: Descriptor): Descriptor {
  * per name, or a single unnamed entry when it has none at all.
  */
 function placeNames(manifests: Descriptor[], desc: Descriptor, names: readonly Reference[]): Descriptor[] {
-  let out = manifests.filter((d) => !names.some((n) => entryName(d)?.equals(n)));
+  // each entry's name parsed once, and the digests kept in a set: every rebuild with a change
+  // leaves a dangling entry, and this ran in time quadratic in their number
+  const parsed = new Map<Descriptor, Reference | undefined>();
+  const nameOf = (d: Descriptor): Reference | undefined => {
+    if (!parsed.has(d)) parsed.set(d, entryName(d));
+    return parsed.get(d);
+  };
+  let out = manifests.filter((d) => !names.some((n) => nameOf(d)?.equals(n)));
   // images that lost their last name stay, unnamed
+  const kept = new Set(out.map((d) => d.digest));
   for (const d of manifests) {
-    if (d.digest !== desc.digest && !out.some((o) => o.digest === d.digest) && classifyMediaType(d.mediaType).kind !== "other") out.push(bare(d));
+    if (d.digest !== desc.digest && !kept.has(d.digest) && classifyMediaType(d.mediaType).kind !== "other") {
+      out.push(bare(d));
+      kept.add(d.digest);
+    }
   }
-  const existingNamed = out.some((d) => d.digest === desc.digest && entryName(d) !== undefined);
+  const existingNamed = out.some((d) => d.digest === desc.digest && nameOf(d) !== undefined);
   if (names.length > 0) {
-    out = out.filter((d) => d.digest !== desc.digest || entryName(d) !== undefined); // drop its unnamed entry
+    out = out.filter((d) => d.digest !== desc.digest || nameOf(d) !== undefined); // drop its unnamed entry
     for (const n of names) out.push({ ...bare(desc), annotations: { ...(bare(desc).annotations ?? {}), ...nameAnnotations(n) } });
-  } else if (!existingNamed && !out.some((d) => d.digest === desc.digest)) {
+  } else if (!existingNamed && !kept.has(desc.digest)) {
     out.push(bare(desc));
   }
   // dedupe unnamed entries per digest
   const seen = new Set<string>();
   return out.filter((d) => {
-    const key = `${d.digest} ${entryName(d)?.toString() ?? ""}`;
+    const key = `${d.digest} ${nameOf(d)?.toString() ?? ""}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -161,4 +161,27 @@ test("deferDirSync: blobs/ is fsynced by the next commit, before index.json chan
   }
 });
 
+test("rebuilds under one name: each earlier image stays once, unnamed; the name and other names are kept", async () => {
+  const t = tempDir();
+  try {
+    const store = await openStore(t.dir);
+    const keep = await store.writeImage(await makeImage([[file("k", "keep")]]), { names: ["other:1"] });
+    const digests: string[] = [];
+    let last;
+    for (let i = 0; i < 30; i++) {
+      last = await makeImage([[file("f", String(i))]]);
+      digests.push((await store.writeImage(last, { names: ["app:dev"] })).digest);
+    }
+    await store.writeImage(last!, { names: ["app:dev"] }); // the same image again
+    const index = JSON.parse(readFileSync(join(t.dir, "index.json"), "utf8")) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+    assert.is(index.manifests.length, 31, "one entry per image");
+    const named = index.manifests.filter((d) => d.annotations?.["io.containerd.image.name"] !== undefined);
+    assert.equal(named.map((d) => [d.digest, d.annotations!["io.containerd.image.name"]]).sort(), [[keep.digest, "docker.io/library/other:1"], [digests[29]!, "docker.io/library/app:dev"]].sort());
+    assert.equal(new Set(index.manifests.map((d) => d.digest)).size, 31);
+    await store.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
 test.run();
