@@ -1,6 +1,6 @@
 /** Small filesystem helpers for crash-safe writes and for telling live processes from dead ones. */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { open, rename, unlink, type FileHandle } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,45 @@ export async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await fh?.close().catch(() => {});
   }
+}
+
+/** fsyncDir, synchronously: for the small writes of a commit, where a trip through the thread pool costs more than the call. */
+export function fsyncDirSync(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, "r");
+    fsyncSync(fd);
+  } catch {
+    // some filesystems refuse fsync on directories; the rename is still atomic
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Writes all of `data` to `fd` (short writes continued). */
+export function writeAllSync(fd: number, data: Uint8Array): void {
+  for (let off = 0; off < data.byteLength; ) off += writeSync(fd, data, off, data.byteLength - off);
+}
+
+/**
+ * Creates `tmp` (O_EXCL), writes `data` and fsyncs it; on failure the temp file is removed.
+ * The first half of an atomic write: rename it into place (then fsync the directory) when ready.
+ */
+export function writeTempSync(tmp: string, data: Uint8Array): void {
+  const fd = openSync(tmp, "wx", 0o644);
+  try {
+    writeAllSync(fd, data);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw err;
+  }
+  closeSync(fd);
 }
 
 /** The start time of a process (field 22 of /proc/PID/stat), or undefined when unknown. */
@@ -106,6 +145,23 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, t
     throw err;
   }
   await fsyncDir(targetDir);
+}
+
+/** writeFileAtomic, synchronously (small documents: index.json, the compression maps). */
+export function writeFileAtomicSync(path: string, data: Uint8Array | string, tmpDir: string, targetDir: string): void {
+  const tmp = tempName(tmpDir, "write");
+  writeTempSync(tmp, typeof data === "string" ? Buffer.from(data) : data);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw err;
+  }
+  fsyncDirSync(targetDir);
 }
 
 export function isErrno(err: unknown, code: string): boolean {

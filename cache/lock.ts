@@ -14,9 +14,10 @@
  *   as stale once it is older than `emptyGraceMs`.
  * - Locks held by processes on other hosts (a store on NFS) are never broken.
  */
+import { closeSync, openSync, readFileSync, unlinkSync } from "node:fs";
 import { open, readFile, stat, unlink } from "node:fs/promises";
 import { KilnError } from "../util/errors.js";
-import { currentOwner, isErrno, ownerAlive, randomToken, type Owner } from "./fsutil.js";
+import { currentOwner, isErrno, ownerAlive, randomToken, writeAllSync, type Owner } from "./fsutil.js";
 
 interface LockRecord extends Owner {
   token: string;
@@ -51,6 +52,37 @@ async function readRecord(path: string): Promise<LockRecord | null | "missing"> 
   } catch (err) {
     if (isErrno(err, "ENOENT")) return "missing";
     return null; // empty or half-written
+  }
+}
+
+/**
+ * tryCreate for the lock itself, synchronously: taking a free lock is then no trip through the
+ * thread pool (a build's commit takes it once; each async call costs more than the syscall).
+ */
+function tryCreateSync(path: string, record: LockRecord): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, "wx", 0o644);
+  } catch (err) {
+    if (isErrno(err, "EEXIST")) return false;
+    throw err;
+  }
+  try {
+    writeAllSync(fd, Buffer.from(JSON.stringify(record)));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function readRecordSync(path: string): LockRecord | null | "missing" {
+  try {
+    const rec = JSON.parse(readFileSync(path, "utf8")) as LockRecord;
+    if (typeof rec?.pid !== "number" || typeof rec.token !== "string") return null;
+    return rec;
+  } catch (err) {
+    if (isErrno(err, "ENOENT")) return "missing";
+    return null;
   }
 }
 
@@ -108,7 +140,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   const deadline = Date.now() + timeoutMs;
   let delay = 2;
   for (;;) {
-    if (await tryCreate(path, record)) break;
+    if (tryCreateSync(path, record)) break;
     const holder = await readRecord(path);
     if (holder !== "missing") {
       if (holder === null) {
@@ -133,8 +165,14 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     async release() {
       if (released) return;
       released = true;
-      const now = await readRecord(path);
-      if (now !== "missing" && now !== null && now.token === record.token) await unlink(path).catch(() => {});
+      const now = readRecordSync(path);
+      if (now !== "missing" && now !== null && now.token === record.token) {
+        try {
+          unlinkSync(path);
+        } catch {
+          // gone already
+        }
+      }
     },
   };
 }

@@ -21,6 +21,13 @@ export interface PutBlobOptions {
    * nothing. For checks made while the bytes streamed by (a pull's diff_id of a gzip layer).
    */
   verify?: () => void | Promise<void>;
+  /**
+   * The blob's own bytes are fsynced before its rename as always, but the fsync of blobs/ that
+   * makes the rename durable is left to the next image commit (which always fsyncs blobs/ before
+   * replacing index.json) or close(). For blobs nothing names until an image is written at the
+   * end: a build's step layers (a step result whose blob vanished in a crash is a cache miss).
+   */
+  deferDirSync?: boolean;
 }
 
 /** One stored image or index (one manifest digest) and every name that points at it. */

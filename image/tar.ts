@@ -25,7 +25,7 @@
  *   would not see the real names).
  */
 import { Readable } from "node:stream";
-import tarStream from "tar-stream";
+import type tarStream from "tar-stream";
 import { KilnError } from "../util/errors.js";
 import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from "./whiteout.js";
 
@@ -443,6 +443,8 @@ export function createTar(entries: Iterable<TarEntry>, options: TarOptions = {})
 }
 
 async function* generate(prepared: PreparedTarEntry[]): AsyncGenerator<Buffer> {
+  // tar-stream (and streamx under it) load with the first streamed archive: tarBuffer() needs neither
+  const { default: tarStream } = await import("tar-stream");
   const pack = tarStream.pack();
   const feeding = (async () => {
     for (const e of prepared) await writeEntry(pack, e);
@@ -468,6 +470,191 @@ export function parseSourceDateEpoch(value: string | undefined): number | undefi
   const n = Number(value);
   if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n)) {
     throw new KilnError("invalid-source-date-epoch", `SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------- the whole archive in memory
+
+const BLOCK = 512;
+const ZEROS = "0000000000000000000";
+const SEVENS = "7777777777777777777";
+const TYPEFLAG: Record<(typeof STREAM_TYPE)[TarEntryType] | "pax-header", number> = {
+  file: 0,
+  link: 1,
+  symlink: 2,
+  "character-device": 3,
+  "block-device": 4,
+  directory: 5,
+  fifo: 6,
+  "pax-header": 72,
+};
+
+/** tar-stream's octal field: `n` digits and a space, all 7s when the value does not fit. */
+function octal(value: number, n: number): string {
+  const v = value.toString(8);
+  return v.length > n ? `${SEVENS.slice(0, n)} ` : `${ZEROS.slice(0, n - v.length)}${v} `;
+}
+
+interface HeaderFields {
+  name: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  mtime: number;
+  type: keyof typeof TYPEFLAG;
+  linkname?: string | undefined;
+  devmajor?: number | undefined;
+  devminor?: number | undefined;
+}
+
+/**
+ * One ustar header block, byte for byte what tar-stream 3's `headers.encode` writes (uname and
+ * gname are always empty here), or null when the name or link target needs PAX (not ASCII, or
+ * too long for the name/prefix/link fields).
+ */
+function ustarHeader(h: HeaderFields): Buffer | null {
+  let name = h.name;
+  let prefix = "";
+  if (Buffer.byteLength(name) !== name.length) return null;
+  while (Buffer.byteLength(name) > 100) {
+    const i = name.indexOf("/");
+    if (i === -1) return null;
+    prefix += prefix ? `/${name.slice(0, i)}` : name.slice(0, i);
+    name = name.slice(i + 1);
+  }
+  if (Buffer.byteLength(name) > 100 || Buffer.byteLength(prefix) > 155) return null;
+  if (h.linkname && Buffer.byteLength(h.linkname) > 100) return null;
+  const buf = Buffer.alloc(BLOCK);
+  buf.write(name, 0);
+  buf.write(octal(h.mode & 0o7777, 6), 100);
+  buf.write(octal(h.uid, 6), 108);
+  buf.write(octal(h.gid, 6), 116);
+  if (h.size.toString(8).length > 11) {
+    buf[124] = 0x80;
+    let num = h.size;
+    for (let i = 11; i > 0; i--) {
+      buf[124 + i] = num & 0xff;
+      num = Math.floor(num / 0x100);
+    }
+  } else {
+    buf.write(octal(h.size, 11), 124);
+  }
+  buf.write(octal(h.mtime | 0, 11), 136);
+  buf[156] = 0x30 + TYPEFLAG[h.type];
+  if (h.linkname) buf.write(h.linkname, 157);
+  buf.write("ustar\u000000", 257, "latin1");
+  buf.write(octal(h.devmajor || 0, 6), 329);
+  buf.write(octal(h.devminor || 0, 6), 337);
+  if (prefix) buf.write(prefix, 345);
+  let sum = 8 * 32;
+  for (let i = 0; i < 148; i++) sum += buf[i]!;
+  for (let i = 156; i < BLOCK; i++) sum += buf[i]!;
+  buf.write(octal(sum, 6), 148);
+  return buf;
+}
+
+/** A PAX record `<length> key=value\n`, the length counting itself (tar-stream's addLength). */
+function paxRecord(key: string, value: string): string {
+  const str = ` ${key}=${value}\n`;
+  const len = Buffer.byteLength(str);
+  let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
+  if (len + digits >= Math.pow(10, digits)) digits++;
+  return `${len + digits}${str}`;
+}
+
+const padding = (size: number): Buffer | undefined => (size % BLOCK === 0 ? undefined : Buffer.alloc(BLOCK - (size % BLOCK)));
+
+/** The header blocks of an entry (a PAX header first when it needs one), as tar-stream's pack writes them. */
+function headerBlocks(e: PreparedTarEntry, out: Buffer[]): void {
+  const h = headerOf(e);
+  const fields: HeaderFields = {
+    name: h.name,
+    mode: h.mode!,
+    uid: h.uid!,
+    gid: h.gid!,
+    size: h.size ?? 0,
+    mtime: Math.trunc(h.mtime!.getTime() / 1000),
+    type: h.type as HeaderFields["type"],
+    linkname: h.linkname ?? undefined,
+    devmajor: h.devmajor,
+    devminor: h.devminor,
+  };
+  if (!h.pax) {
+    const plain = ustarHeader(fields);
+    if (plain) {
+      out.push(plain);
+      return;
+    }
+  }
+  let text = paxRecord("path", fields.name);
+  if (fields.linkname) text += paxRecord("linkpath", fields.linkname);
+  for (const [k, v] of Object.entries(h.pax ?? {})) text += paxRecord(k, v);
+  const pax = Buffer.from(text);
+  const named = { ...fields, name: "PaxHeader", linkname: fields.linkname ? "PaxHeader" : undefined };
+  out.push(ustarHeader({ ...named, size: pax.byteLength, type: "pax-header" })!, pax);
+  const pad = padding(pax.byteLength);
+  if (pad) out.push(pad);
+  out.push(ustarHeader(named)!);
+}
+
+async function bodyBytes(e: PreparedTarEntry): Promise<Buffer | undefined> {
+  const given = e.type === "file" && e.entry.type === "file" ? e.entry.body : undefined;
+  if (given === undefined) return undefined;
+  const got = typeof given === "function" ? given() : given;
+  const opened = got instanceof Uint8Array ? got : await got;
+  if (opened instanceof Uint8Array) {
+    if (opened.byteLength !== e.size) throw badEntry("tar-size-mismatch", `${e.path}: the body has ${opened.byteLength} bytes, the entry declared ${e.size}`);
+    return Buffer.from(opened.buffer, opened.byteOffset, opened.byteLength);
+  }
+  const chunks: Buffer[] = [];
+  let written = 0;
+  try {
+    for await (const chunk of opened) {
+      const buf = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      written += buf.byteLength;
+      if (written > e.size) throw badEntry("tar-size-mismatch", `${e.path}: the body has more than the declared ${e.size} bytes`);
+      chunks.push(buf);
+    }
+  } catch (err) {
+    if (opened instanceof Readable) opened.destroy();
+    throw err;
+  }
+  if (written !== e.size) throw badEntry("tar-size-mismatch", `${e.path}: the body has ${written} bytes, the entry declared ${e.size}`);
+  return Buffer.concat(chunks, written);
+}
+
+/**
+ * The archive createTar() would stream, byte for byte, built in memory: for small layers (a COPY
+ * of a few files, a WORKDIR), where tar-stream's streams cost several milliseconds and an
+ * event-loop turn per entry while the bytes are a few KB. Bodies are opened one after another
+ * (an opener that returns bytes costs no turn of the event loop). Throws what createTar's
+ * stream would fail with.
+ */
+export async function tarBuffer(entries: Iterable<TarEntry>, options: TarOptions = {}): Promise<Buffer> {
+  const prepared = prepareTarEntries(entries, options);
+  const out: Buffer[] = [];
+  for (const e of prepared) {
+    headerBlocks(e, out);
+    if (e.type !== "file") continue;
+    const body = await bodyBytes(e);
+    if (body && body.byteLength > 0) {
+      out.push(body);
+      const pad = padding(body.byteLength);
+      if (pad) out.push(pad);
+    }
+  }
+  out.push(Buffer.alloc(2 * BLOCK));
+  return Buffer.concat(out);
+}
+
+/** Bytes of file bodies in `entries` (Infinity when a body's size is unknown): whether tarBuffer() suits them. */
+export function tarBodyBytes(entries: Iterable<TarEntry>): number {
+  let n = 0;
+  for (const e of entries) {
+    if (e.type !== "file" || e.body === undefined) continue;
+    n += typeof e.body === "function" ? (e.size ?? Infinity) : e.body.byteLength;
   }
   return n;
 }

@@ -12,7 +12,6 @@
  * crash never leaves a half snapshot under a chain id; leftovers of dead kilns are removed when
  * a snapshotter is opened.
  */
-import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, type BigIntStats } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -27,8 +26,9 @@ import { onOverlayfs } from "./sandbox.js";
 import { processStartTime } from "./state.js";
 import { unpackLayer } from "./unpack.js";
 import { overlayOpaque, type OverlayMeta } from "./overlay-meta.js";
+import { chainIds, type Chain, type SnapshotterKind } from "./chains.js";
 
-export type SnapshotterKind = "overlay" | "copy";
+export type { SnapshotterKind } from "./chains.js";
 export const SNAPSHOTTER_KINDS: readonly SnapshotterKind[] = ["overlay", "copy"];
 
 /** A layer to unpack: its diffId and its bytes (a tar, gzip or zstd; recognised by content). */
@@ -40,23 +40,7 @@ export interface LayerSource {
   open(): Promise<Readable> | Readable;
 }
 
-/** OCI chain ids: chain(L1) = diffId(L1); chain(Ln) = sha256(chain(Ln-1) + " " + diffId(Ln)). */
-export function chainIds(diffIds: readonly Digest[]): Digest[] {
-  const out: Digest[] = [];
-  for (const d of diffIds) {
-    const prev = out[out.length - 1];
-    out.push(prev === undefined ? d : (`sha256:${createHash("sha256").update(`${prev} ${d}`).digest("hex")}` as Digest));
-  }
-  return out;
-}
-
-export interface Chain {
-  readonly kind: SnapshotterKind;
-  /** Chain ids, bottom first. */
-  readonly chainIds: readonly Digest[];
-  /** Snapshot `fs` directories, bottom first. */
-  readonly dirs: readonly string[];
-}
+export { chainIds, type Chain } from "./chains.js";
 
 export interface ActivateOptions {
   readonly existing?: boolean;

@@ -6,9 +6,11 @@ import { layerFromOpener, type Layer } from "../../image/layer.js";
 import type { Digest } from "../../image/digest.js";
 import type { LayerRef } from "./cache.js";
 
-/** Stores an uncompressed layer tar; its digest is its diffId. */
-export async function putLayer(store: ImageStore, tar: Readable, what: string): Promise<LayerRef> {
-  const blob = await store.putBlob(tar, { what });
+/** Stores an uncompressed layer tar (a stream, or a small one whole); its digest is its diffId. */
+export async function putLayer(store: ImageStore, tar: Readable | Buffer, what: string): Promise<LayerRef> {
+  // nothing names the layer until the image is written, whose commit fsyncs blobs/ before
+  // index.json: one wait for the disk less per step (a crash loses at most the step result)
+  const blob = await store.putBlob(tar, { what, deferDirSync: true });
   return { digest: blob.digest, size: blob.size, diffId: blob.digest, mediaType: MediaType.OciLayer };
 }
 

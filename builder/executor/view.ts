@@ -8,7 +8,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from "node:fs";
 import { join } from "node:path";
-import type { Chain } from "../../runtime/snapshots.js";
+import type { Chain } from "../../runtime/chains.js";
 import { overlayOpaque } from "../../runtime/overlay-meta.js";
 import { resolveComponents, type LinkProbe } from "../../runtime/resolve.js";
 import { KilnError } from "../../util/errors.js";
@@ -58,11 +58,34 @@ class DirView implements RootView {
   }
 }
 
-/** overlayfs's merge of layer dirs (top first), read with plain lstat. */
+/**
+ * The opaque directories of committed overlay snapshots, read once per process (a snapshot
+ * never changes once renamed into place).
+ */
+const opaqueOf = new Map<string, Set<string>>();
+
+/**
+ * overlayfs's merge of layer dirs (top first), read with plain lstat. Snapshot dirs do not change
+ * while a view is used, so every host lstat and every merged entry is looked up once: resolving
+ * a destination, its parents and `--chown` would otherwise repeat the same walk down the layers.
+ */
 class OverlayView implements RootView {
   private readonly opaque: Set<string>[];
+  private readonly hostStats = new Map<string, Stats | undefined>();
+  private readonly entries = new Map<string, ViewEntry | undefined>();
   constructor(private readonly lowers: readonly string[]) {
-    this.opaque = lowers.map((d) => overlayOpaque(d));
+    this.opaque = lowers.map((d) => {
+      let o = opaqueOf.get(d);
+      if (!o) opaqueOf.set(d, (o = overlayOpaque(d)));
+      return o;
+    });
+  }
+
+  private hostLstat(p: string): Stats | undefined {
+    if (this.hostStats.has(p)) return this.hostStats.get(p);
+    const st = lstatOrUndefined(p);
+    this.hostStats.set(p, st);
+    return st;
   }
 
   /** Whether layer `i` hides everything below it at `path` (an ancestor is a whiteout/non-dir), and whether it is opaque above. */
@@ -71,7 +94,7 @@ class OverlayView implements RootView {
     let opaque = this.opaque[i]!.has("");
     for (let j = 1; j < parts.length; j++) {
       const prefix = parts.slice(0, j).join("/");
-      const st = lstatOrUndefined(join(layer, prefix));
+      const st = this.hostLstat(join(layer, prefix));
       if (!st) return opaque ? "opaque" : "absent";
       if (isWhiteout(st) || !st.isDirectory()) return "hidden";
       if (this.opaque[i]!.has(prefix)) opaque = true;
@@ -80,6 +103,13 @@ class OverlayView implements RootView {
   }
 
   lstat(path: string): ViewEntry | undefined {
+    if (this.entries.has(path)) return this.entries.get(path);
+    const e = this.lookup(path);
+    this.entries.set(path, e);
+    return e;
+  }
+
+  private lookup(path: string): ViewEntry | undefined {
     if (path === "") {
       const host = this.lowers[0] ?? "/nonexistent-kiln-empty-root";
       return { st: lstatOrUndefined(host) ?? lstatSync("/"), host };
@@ -90,7 +120,7 @@ class OverlayView implements RootView {
       if (a === "hidden") return undefined;
       if (a !== "absent") {
         const host = join(this.lowers[i]!, path);
-        const st = lstatOrUndefined(host);
+        const st = this.hostLstat(host);
         if (st) return isWhiteout(st) ? undefined : { st, host };
       }
       if (a === "opaque") return undefined;

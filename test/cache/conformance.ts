@@ -4,7 +4,7 @@
  * empty directory. Faults are checked to leave the store exactly as before (listing compared).
  */
 import { executionAsyncId } from "node:async_hooks";
-import { writeFileSync, readdirSync } from "node:fs";
+import { writeFileSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { suite } from "uvu";
@@ -324,6 +324,40 @@ export function storeConformance(name: string, open: StoreOpener): void {
     await store.deleteImage(rec.digest);
     assert.not.ok(await store.hasBlob(await mine.digest()));
     assert.not.ok(await store.hasBlob(await other.digest()));
+  });
+
+  t("a blob that vanishes between writeImage's writes and its commit (a prune's race): blob-missing, nothing recorded", async () => {
+    const image = await makeImage([[file("racy", "gone soon")]]);
+    const [layer] = await image.layers();
+    // the layer is stored unreferenced (a build's step result): writeImage only refreshes it
+    await store.putBlob(await layer!.open(), { expected: { digest: layer!.digest, size: layer!.size } });
+    const index = readFileSync(store.paths.indexFile, "utf8");
+    // a prune that listed it before the refresh removes it before the commit
+    const racy = new Proxy(image, {
+      get(target, key) {
+        if (key === "rawConfig") {
+          return async () => {
+            unlinkSync(join(store.paths.blobs, digestHex(layer!.digest)));
+            return target.rawConfig();
+          };
+        }
+        const v = Reflect.get(target, key, target) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const err = await kilnError(() => store.writeImage(racy, { names: ["racy:1"] }));
+    assert.is(err.code, "blob-missing");
+    assert.match(err.message, new RegExp(layer!.digest));
+    assert.is(readFileSync(store.paths.indexFile, "utf8"), index, "index.json is unchanged");
+    assert.not.ok(await store.hasBlob(await image.digest()), "the manifest it wrote is rolled back");
+    assert.equal(readdirSync(store.paths.tmp), [], "no temp files are left");
+    assert.is((await kilnError(() => store.resolve("racy:1"))).code, "image-not-found");
+  });
+
+  t("writeImage inside withLock commits with the lock it already holds", async () => {
+    const image = await makeImage([[file("inside", "1")]]);
+    const rec = await store.withLock(() => store.writeImage(image, { names: ["inside:1"] }));
+    assert.is((await store.resolve("inside:1")).digest, rec.digest);
   });
 
   t("withLock is re-entrant and serialises", async () => {

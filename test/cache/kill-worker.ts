@@ -1,5 +1,6 @@
 /**
- * Child process for kill.test.ts: imports, tags, untags, deletes and prunes in a loop on the
+ * Child process for kill.test.ts: imports (layers streamed, or put whole first as a build does),
+ * tags, untags, deletes and prunes in a loop on the
  * store at argv[2] until it is killed. argv[3] is a seed. Prints "ready" once, then one line
  * per finished operation.
  */
@@ -21,7 +22,16 @@ const store = await openStore(root);
 process.stdout.write("ready\n");
 for (let i = 0; ; i++) {
   const op = rand();
-  if (op < 0.6) {
+  if (op < 0.25) {
+    // a build's way: the layer put whole first (a COPY's step result), then the image naming it
+    const body = Buffer.alloc(100 + Math.floor(rand() * 20_000), Math.floor(rand() * 256));
+    body.writeUInt32LE(Math.floor(rand() * 2 ** 32), 0);
+    const layer = await tarBytes([{ type: "file", path: `s${i}`, body }]);
+    await store.putBlob(layer, { deferDirSync: true });
+    let image = emptyImage({ os: "linux", architecture: "amd64" });
+    image = await appendLayer(image, layerFromBytes(layer));
+    await store.writeImage(image, { names: [`w:${Math.floor(rand() * 4)}`] });
+  } else if (op < 0.6) {
     const size = 1000 + Math.floor(rand() * 400_000);
     const body = Buffer.alloc(size, Math.floor(rand() * 256));
     body.writeUInt32LE(Math.floor(rand() * 2 ** 32), 0);

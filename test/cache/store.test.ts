@@ -109,4 +109,79 @@ test("writeImage reads no other image's manifest to make its record", async () =
   }
 });
 
+test("writeImage commits from what it wrote: no blob is read back, not even its own manifest", async () => {
+  const t = tempDir();
+  try {
+    const store = await openStore(t.dir);
+    const reads: string[] = [];
+    const readBlob = store.readBlob.bind(store);
+    store.readBlob = (digest, options) => (reads.push(digest), readBlob(digest, options));
+    const image = await makeImage([[file("a", "1")], [file("b", "2")]]);
+    const rec = await store.writeImage(image, { names: ["w:1"] });
+    assert.equal(reads, []);
+    assert.is(rec.id, (await image.manifest()).config.digest);
+    store.readBlob = readBlob;
+    assert.equal(rec, (await store.listImages())[0]);
+    await store.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("deferDirSync: blobs/ is fsynced by the next commit, before index.json changes, or by close()", async () => {
+  const t = tempDir();
+  try {
+    const store = await openStore(t.dir);
+    const events: string[] = [];
+    const index = () => readFileSync(join(t.dir, "index.json"), "utf8");
+    const real = (store as unknown as { syncBlobsDir(): void }).syncBlobsDir.bind(store);
+    let before = index();
+    (store as unknown as { syncBlobsDir(): void }).syncBlobsDir = () => {
+      events.push(index() === before ? "blobs/ fsynced, index.json unchanged" : "blobs/ fsynced after index.json changed");
+      real();
+    };
+    const image = await makeImage([[file("deferred", "layer")]]);
+    const [layer] = await image.layers();
+    await store.putBlob(await layer!.open(), { deferDirSync: true });
+    await store.putBlob("a small one", { deferDirSync: true });
+    assert.equal(events, [], "no fsync of blobs/ for deferred blobs");
+    await store.writeImage(image, { names: ["d:1"] });
+    assert.equal(events, ["blobs/ fsynced, index.json unchanged"]);
+    assert.is((await store.resolve("d:1")).digest, await image.digest());
+    events.length = 0;
+    before = index();
+    await store.putBlob("another", { deferDirSync: true });
+    await store.close();
+    assert.equal(events, ["blobs/ fsynced, index.json unchanged"], "close() makes a pending rename durable");
+    events.length = 0;
+    await store.close();
+    assert.equal(events, [], "nothing pending, nothing to fsync");
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("rebuilds under one name: each earlier image stays once, unnamed; the name and other names are kept", async () => {
+  const t = tempDir();
+  try {
+    const store = await openStore(t.dir);
+    const keep = await store.writeImage(await makeImage([[file("k", "keep")]]), { names: ["other:1"] });
+    const digests: string[] = [];
+    let last;
+    for (let i = 0; i < 30; i++) {
+      last = await makeImage([[file("f", String(i))]]);
+      digests.push((await store.writeImage(last, { names: ["app:dev"] })).digest);
+    }
+    await store.writeImage(last!, { names: ["app:dev"] }); // the same image again
+    const index = JSON.parse(readFileSync(join(t.dir, "index.json"), "utf8")) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+    assert.is(index.manifests.length, 31, "one entry per image");
+    const named = index.manifests.filter((d) => d.annotations?.["io.containerd.image.name"] !== undefined);
+    assert.equal(named.map((d) => [d.digest, d.annotations!["io.containerd.image.name"]]).sort(), [[keep.digest, "docker.io/library/other:1"], [digests[29]!, "docker.io/library/app:dev"]].sort());
+    assert.equal(new Set(index.manifests.map((d) => d.digest)).size, 31);
+    await store.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
 test.run();

@@ -12,6 +12,8 @@ import {
   normalizeTarPath,
   parseSourceDateEpoch,
   prepareTarEntries,
+  tarBodyBytes,
+  tarBuffer,
   type TarEntry,
 } from "../../image/tar.js";
 import { opaqueWhiteoutEntry, whiteoutEntry } from "../../image/whiteout.js";
@@ -433,5 +435,128 @@ if (gnuTarAvailable()) {
     }
   });
 }
+
+// ---------------------------------------------------------------- tarBuffer: the same archive in memory
+
+/** Names and link targets at the edges of the ustar fields (100 name, 155 prefix, 100 link). */
+function edgeSample(): TarEntry[] {
+  const p155 = `${"p".repeat(77)}/${"q".repeat(77)}`; // 155 bytes of prefix
+  return [
+    { type: "file", path: "n".repeat(100), body: Buffer.from("100") },
+    { type: "file", path: "n".repeat(101), body: Buffer.from("101") },
+    { type: "directory", path: "d".repeat(99) }, // 100 with its slash
+    { type: "directory", path: "D".repeat(100) }, // 101 with its slash: split or PAX
+    { type: "file", path: `${p155}/${"x".repeat(100)}`, body: Buffer.from("split") },
+    { type: "file", path: `${p155}x/${"x".repeat(100)}`, body: Buffer.from("too long prefix") },
+    { type: "symlink", path: "l100", target: "t".repeat(100) },
+    { type: "symlink", path: "l101", target: "t".repeat(101) },
+    { type: "symlink", path: "lutf", target: "ziel/ünï" }, // UTF-8 target that fits: no PAX
+    { type: "file", path: "empty" },
+    { type: "file", path: "exact-block", body: Buffer.alloc(512, 1) },
+    { type: "file", path: "opener", size: 3, body: () => Buffer.from("abc") },
+    { type: "file", path: "async-opener", size: 2, body: async () => Buffer.from("xy") },
+    { type: "file", path: "stream", size: 5, body: () => Readable.from([Buffer.from("str"), Buffer.from("ea")]) },
+    { type: "file", path: "big-mode", mode: 0o7777, uid: 262_143, gid: 262_143 },
+    { type: "char", path: "dev/big", devmajor: 262_143, devminor: 0 },
+    { type: "file", path: "pax-uid-and-long-name/".concat("z".repeat(200)), uid: 5_000_000, body: Buffer.from("both") },
+    { type: "hardlink", path: "hl-utf-ö", target: "empty" },
+  ];
+}
+
+/** Seeded random trees: every entry type, names of all lengths, UTF-8, ids and mtimes on both sides of the limits. */
+function randomEntries(seed: number): TarEntry[] {
+  let s = seed;
+  const rnd = (n: number) => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s % n;
+  };
+  const word = () => ["a", "bb", "ü", "x".repeat(1 + rnd(60)), "é".repeat(1 + rnd(30)), "name.txt", ".wh.gone", ".wh..wh..opq"][rnd(8)]!;
+  const ids = [0, 1, 1000, 262_143, 262_144, 3_000_000];
+  const times = [undefined, new Date(0), T, new Date("1950-06-01T00:00:00Z"), new Date("2200-01-01T00:00:00Z"), new Date(1_700_000_000_999)];
+  const out: TarEntry[] = [];
+  const seen = new Set<string>();
+  const n = 5 + rnd(40);
+  for (let i = 0; i < n; i++) {
+    const path = Array.from({ length: 1 + rnd(5) }, word).join("/");
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const common = { path, uid: ids[rnd(ids.length)]!, gid: ids[rnd(ids.length)]!, mode: rnd(0o10000), ...(times[rnd(times.length)] ? { mtime: times[rnd(times.length)]! } : {}) };
+    switch (rnd(6)) {
+      case 0:
+        out.push({ ...common, type: "directory" });
+        break;
+      case 1:
+        out.push({ ...common, type: "symlink", target: Array.from({ length: 1 + rnd(8) }, word).join("/") });
+        break;
+      case 2:
+        out.push({ ...common, type: "fifo" });
+        break;
+      case 3:
+        out.push({ ...common, type: "char", devmajor: rnd(300), devminor: rnd(300) });
+        break;
+      default: {
+        const body = Buffer.alloc(rnd(1500), 0x41 + rnd(26));
+        out.push(rnd(2) ? { ...common, type: "file", body } : { ...common, type: "file", size: body.byteLength, body: () => body });
+      }
+    }
+  }
+  const files = out.filter((e) => e.type === "file");
+  if (files.length > 0) out.push({ type: "hardlink", path: "zz-link", target: files[rnd(files.length)]!.path });
+  return out;
+}
+
+test("tarBuffer: byte for byte what createTar streams (every entry type, PAX, field edges, epochs)", async () => {
+  const cases: [string, () => TarEntry[], { sourceDateEpoch?: number }][] = [
+    ["sample", sample, {}],
+    ["sample, epoch", sample, { sourceDateEpoch: 1_700_000_000 }],
+    ["pax", paxSample, {}],
+    ["pax, epoch", paxSample, { sourceDateEpoch: 1_700_000_000 }],
+    ["edges", edgeSample, {}],
+    ["empty", () => [], {}],
+  ];
+  for (let seed = 1; seed <= 40; seed++) cases.push([`random ${seed}`, () => randomEntries(seed), seed % 3 === 0 ? { sourceDateEpoch: 1_600_000_000 } : {}]);
+  for (const [name, entries, options] of cases) {
+    const streamed = await collect(createTar(entries(), options));
+    const whole = await tarBuffer(entries(), options);
+    assert.ok(whole.equals(streamed), `${name}: ${whole.length} bytes in memory, ${streamed.length} streamed`);
+  }
+});
+
+test("tarBuffer: reads back with every entry and body", async () => {
+  const entries = await readTar(await tarBuffer(edgeSample()));
+  const by = new Map(entries.map((e) => [e.header.name, e]));
+  assert.is(by.get("n".repeat(101))!.body.toString(), "101");
+  assert.is(by.get("stream")!.body.toString(), "strea");
+  assert.is(by.get("async-opener")!.body.toString(), "xy");
+  assert.is(by.get("l101")!.header.linkname, "t".repeat(101));
+  assert.is(by.get("lutf")!.header.linkname, "ziel/ünï");
+  assert.is(entries.length, edgeSample().length);
+});
+
+test("tarBuffer: a body of the wrong size or a failing body fails it like createTar's stream", async () => {
+  for (const body of [() => Buffer.from("ab"), () => Buffer.from("abcd"), () => Readable.from([Buffer.from("ab")]), () => Readable.from([Buffer.from("abcd")])]) {
+    const err = await kilnError(() => tarBuffer([{ type: "file", path: "f", size: 3, body }]));
+    assert.is(err.code, "tar-size-mismatch");
+    assert.ok(err.message.startsWith("f:"), err.message);
+  }
+  try {
+    await tarBuffer([{ type: "file", path: "b", size: 10, body: () => new Readable({ read() { this.destroy(new Error("disk on fire")); } }) }]);
+    assert.unreachable("should fail");
+  } catch (err) {
+    assert.match(String(err), "disk on fire");
+  }
+  assert.is((await kilnError(() => tarBuffer([{ type: "file", path: "../x" }]))).code, "invalid-tar-path");
+});
+
+test("tarBuffer: each opener is called once", async () => {
+  let opened = 0;
+  await tarBuffer([{ type: "file", path: "f", size: 1, body: () => (opened++, Buffer.from("x")) }, { type: "file", path: "g", size: 1, body: async () => (opened++, Buffer.from("y")) }]);
+  assert.is(opened, 2);
+});
+
+test("tarBodyBytes: the bytes of the bodies, Infinity when an opener has no size", () => {
+  assert.is(tarBodyBytes([{ type: "file", path: "a", body: Buffer.alloc(3) }, { type: "file", path: "b", size: 4, body: () => Buffer.alloc(4) }, { type: "directory", path: "d" }, { type: "file", path: "e" }]), 7);
+  assert.is(tarBodyBytes([{ type: "file", path: "a", body: () => Buffer.alloc(3) } as TarEntry]), Infinity);
+});
 
 test.run();

@@ -43,6 +43,28 @@ RUN touch made-in-workdir
   assert.is(runIn(r, "esc1", "ls", `${host}/wd`), "made-in-workdir\n");
 });
 
+rootTest("a rebuild reads the parent's unpacked snapshots (no snapshotter) and still resolves COPY and WORKDIR through symlinks inside the rootfs", () => {
+  const ctx = r.context({
+    Dockerfile: `FROM ${BASE}
+RUN ln -s ../../../../../../../../..${host} /rel && ln -s ${host} /abs && mkdir /real && ln -s /real /inside
+COPY file.txt /rel/pwned-rel
+RUN true
+COPY file.txt /abs/pwned-abs
+COPY file.txt /inside/through-link
+WORKDIR /abs/wd
+`,
+    "file.txt": "first\n",
+  });
+  buildOk(r, ["-t", "esc-re"], ctx);
+  // every parent chain of the COPY steps is unpacked now; a changed file makes them run again
+  writeFileSync(join(ctx, "file.txt"), "second\n");
+  const out = buildOk(r, ["-t", "esc-re"], ctx);
+  assert.match(out.stderr, /CACHED/, "the RUN steps are cached");
+  untouched();
+  assert.is(runIn(r, "esc-re", "cat", `${host}/pwned-rel`, `${host}/pwned-abs`, "/real/through-link"), "second\nsecond\nsecond\n");
+  assert.is(runIn(r, "esc-re", "sh", "-c", "[ -L /inside ] && [ -d /abs/wd ] && [ -L /abs ] && echo ok"), "ok\n");
+});
+
 rootTest("a context symlink to a host file is copied as a link, and never followed out of the context", () => {
   const ctx = r.context({ Dockerfile: `FROM ${BASE}\nCOPY . /all/\n` });
   symlinkSync(secret, join(ctx, "leak"));
