@@ -59,6 +59,13 @@ export function compressor(compression: Compression, level = DEFAULT_GZIP_LEVEL)
 
 /** Input block size of ParallelGzip: part of the output format (changing it changes digests). */
 export const GZIP_BLOCK_SIZE = 1024 * 1024;
+/**
+ * zlib's memLevel for ParallelGzip (also part of the output format): 9, a hash table twice the
+ * default's, finds matches with fewer collisions. On the 509 MB bench image at level 4: 12%
+ * less CPU (median of 3 alternating runs, 8.56 → 7.55 s single-threaded) for 0.3% more bytes
+ * (195.3 → 195.9 MB; skopeo's pgzip writes 197.3 MB of the same layers).
+ */
+const GZIP_MEM_LEVEL = 9;
 const WINDOW = 32 * 1024;
 const deflateRaw = (data: Buffer, options: zlibTypes.ZlibOptions): Promise<Buffer> =>
   new Promise((resolve, reject) => zlib().deflateRaw(data, options, (err, out) => (err ? reject(err) : resolve(out))));
@@ -97,7 +104,7 @@ export class ParallelGzip extends Transform {
     this.length += block.byteLength;
     // an output buffer bigger than any block's deflate bound: one thread-pool job per block, not
     // one per 16 KiB of output (the bytes are the same: deflate's output ignores buffer sizes)
-    const options: zlibTypes.ZlibOptions = { level: this.level, finishFlush: zlib().constants.Z_SYNC_FLUSH, chunkSize: GZIP_BLOCK_SIZE + 64 * 1024 };
+    const options: zlibTypes.ZlibOptions = { level: this.level, memLevel: GZIP_MEM_LEVEL, finishFlush: zlib().constants.Z_SYNC_FLUSH, chunkSize: GZIP_BLOCK_SIZE + 64 * 1024 };
     if (this.previousTail) options.dictionary = this.previousTail;
     this.previousTail = Buffer.from(block.subarray(Math.max(0, block.byteLength - WINDOW)));
     const job = deflateRaw(block, options);
