@@ -66,6 +66,16 @@ async function tlsRegistry(tls: Tls): Promise<Served> {
   return listen(server, state);
 }
 
+/** The KilnError `promise` rejects with (fails the test when it resolves or rejects otherwise). */
+async function kilnErrorOf(promise: Promise<unknown>): Promise<KilnError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.instance(err, KilnError);
+  return err as KilnError;
+}
+
 let dir = "";
 let tls: Tls;
 
@@ -116,13 +126,9 @@ test("CA files are read on the first HTTPS request only; an unreadable one is na
   const transport = new Transport({ env: { KILN_EXTRA_CA_CERTS: missing } });
   try {
     assert.is((await transport.baseUrl(plain.host)).protocol, "http:");
-    const err = await transport.request({ method: "GET", url: new URL(`https://${secure.host}/v2/`), what: "ping" }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    assert.instance(err, KilnError);
-    assert.is((err as KilnError).code, "tls-ca-unreadable");
-    assert.match((err as Error).message, missing);
+    const err = await kilnErrorOf(transport.request({ method: "GET", url: new URL(`https://${secure.host}/v2/`), what: "ping" }));
+    assert.is(err.code, "tls-ca-unreadable");
+    assert.match(err.message, missing);
   } finally {
     transport.close();
     await plain.close();
@@ -137,13 +143,9 @@ test("a closed loopback port is reported as unreachable, naming the host", async
   const transport = new Transport({ env: {}, retries: 1 });
   try {
     const base = await transport.baseUrl(host);
-    const err = await transport.request({ method: "GET", url: new URL("/v2/", base), what: `registry ${host}` }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    assert.instance(err, KilnError);
-    assert.is((err as KilnError).code, "registry-unreachable");
-    assert.match((err as Error).message, host);
+    const err = await kilnErrorOf(transport.request({ method: "GET", url: new URL("/v2/", base), what: `registry ${host}` }));
+    assert.is(err.code, "registry-unreachable");
+    assert.match(err.message, host);
   } finally {
     transport.close();
   }
