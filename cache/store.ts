@@ -124,8 +124,6 @@ export class LayoutStore implements ImageStore {
    * process makes until it is disabled (~2% of a 500 MB pull's CPU, more in promise-heavy builds).
    */
   private readonly held = new AsyncLocalStorage<boolean>();
-  /** Flows inside `held.run` now. */
-  private holders = 0;
   private lease: { path: string; since: number } | undefined;
   /** A blob was renamed into blobs/ with `deferDirSync`: blobs/ awaits its fsync (next commit or close()). */
   private blobsDirDirty = false;
@@ -196,12 +194,12 @@ export class LayoutStore implements ImageStore {
     if (this.held.getStore()) return fn();
     const lock = await this.takeLock();
     try {
-      this.holders++;
       try {
         return await this.held.run(true, fn);
       } finally {
-        // work the holder left running in the background loses the mark with the lock
-        if (--this.holders === 0) this.held.disable();
+        // one flow holds the lock at a time; work it left running in the background loses the
+        // mark with the lock
+        this.held.disable();
       }
     } finally {
       await lock.release();
