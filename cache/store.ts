@@ -515,6 +515,7 @@ export class LayoutStore implements ImageStore {
         if (expected.digest !== got.digest) throw new KilnError("digest-mismatch", `${what}: expected ${expected.digest}, got ${got.digest}`);
       }
       await options.verify?.();
+      options.hashed?.(got);
       await fh.sync();
       await fh.close();
       const target = this.blobPath(got.digest);
@@ -1206,7 +1207,7 @@ export class LayoutStore implements ImageStore {
           if (!copy.writableEnded) copy.destroy(new KilnError("compression-failed", `compressing layer ${layer.diffId} stopped`));
         });
       }
-      blob = await this.putBlob(out, { what: `${compression} layer of ${layer.diffId}` });
+      blob = await this.putBlob(out, { what: `${compression} layer of ${layer.diffId}`, ...(options.onDigest ? { hashed: options.onDigest } : {}) });
       await this.recordCompressed(layer.diffId, compression, blob);
     }
     const b = blob;

@@ -22,6 +22,12 @@ export interface PutBlobOptions {
    */
   verify?: () => void | Promise<void>;
   /**
+   * Called with the digest and size once every byte is hashed and checked, before the blob is
+   * made durable: for a reader that needs only the digest (an upload's final PUT need not wait
+   * for the fsyncs). putBlob's own result still says whether the blob was kept.
+   */
+  hashed?: (blob: BlobInfo) => void;
+  /**
    * The blob's own bytes are fsynced before its rename as always, but the fsync of blobs/ that
    * makes the rename durable is left to the next image commit (which always fsyncs blobs/ before
    * replacing index.json) or close(). For blobs nothing names until an image is written at the
@@ -142,4 +148,9 @@ export interface CompressOptions {
    * the store's copy goes on. Not written to when a remembered copy is used.
    */
   copyTo?: NodeJS.WritableStream & { destroy(err?: Error): unknown; readonly writableEnded: boolean; readonly destroyed: boolean };
+  /**
+   * With `copyTo`: called with the compressed blob's digest and size as soon as the last byte is
+   * hashed, before the store's copy is durable and remembered (putBlob's `hashed`).
+   */
+  onDigest?: (blob: BlobInfo) => void;
 }

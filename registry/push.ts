@@ -124,7 +124,8 @@ export async function pushImage(client: RegistryClient, image: Image, reference:
 
 /**
  * Compresses `original` into the store and uploads the compressed bytes as they are made (no
- * second read of the blob, no wait for the whole layer); the digest goes with the final PUT.
+ * second read of the blob, no wait for the whole layer); the digest goes with the final PUT as
+ * soon as it is known, while the store's copy is fsynced and remembered.
  * When that upload fails, the stored copy is uploaded the ordinary way (HEAD, retries).
  */
 async function compressAndUpload(
@@ -138,11 +139,14 @@ async function compressAndUpload(
   emit: (e: TransferEvent) => void,
 ): Promise<Layer> {
   const body = new PassThrough();
-  const stored = store.compressLayer(original, compression, { copyTo: body });
+  // the final PUT needs only the digest: it goes while the store makes its copy durable
+  let hashed!: (digest: Digest) => void;
+  const digest = new Promise<Digest>((resolve) => (hashed = resolve));
+  const stored = store.compressLayer(original, compression, { copyTo: body, onDigest: (blob) => hashed(blob.digest) });
   stored.catch(() => {}); // awaited below
   let current = 0;
   let last = 0;
-  const upload = client.uploadStreaming(ref, body, async () => (await stored).digest, {
+  const upload = client.uploadStreaming(ref, body, () => Promise.race([digest, stored.then((l) => l.digest)]), {
     what,
     onBytes: (n) => {
       current += n;

@@ -296,6 +296,33 @@ export function storeConformance(name: string, open: StoreOpener): void {
     assert.equal(await store.compressedBlob(layer!.diffId, "gzip"), { digest: gz.digest, size: gz.size });
   });
 
+  t("compressLayer's onDigest names the gzip blob once, before compressLayer resolves", async () => {
+    // a streaming upload's final PUT waits for this, not for the fsyncs and the remembered map
+    const rec = await store.writeImage(await makeImage([[file("early", "y".repeat(50_000))]]), { names: ["gz-early"] });
+    const [layer] = await (await store.image(rec)).layers();
+    const seen: { digest: string; size: number }[] = [];
+    let resolved = false;
+    const copy = new PassThrough();
+    const copied = collect(copy);
+    const compressing = store.compressLayer(layer!, "gzip", {
+      copyTo: copy,
+      onDigest: (blob) => {
+        assert.not.ok(resolved);
+        seen.push(blob);
+      },
+    });
+    const gz = await compressing;
+    resolved = true;
+    assert.equal(seen, [{ digest: gz.digest, size: gz.size }]);
+    assert.is(digestOf(await copied), gz.digest, "the copy's bytes are the blob's");
+    // a remembered copy: nothing is compressed, nothing is announced
+    let again = 0;
+    const skipped = new PassThrough();
+    skipped.on("error", () => {});
+    await store.compressLayer(layer!, "gzip", { copyTo: skipped, onDigest: () => again++ });
+    assert.is(again, 0);
+  });
+
   t("concurrent writers on one root: every image lands", async () => {
     const other = await open(store.root);
     try {
