@@ -3,10 +3,13 @@
  * embedding) as well as from the `kiln` binary.
  */
 import type { Readable } from "node:stream";
+import { standardOut } from "./stdio.js";
 
 export interface OutStream {
   write(text: string): unknown;
   readonly isTTY?: boolean;
+  /** A terminal's width. */
+  readonly columns?: number;
   hasColors?(): boolean;
 }
 
@@ -25,8 +28,13 @@ export function processIo(): Io {
     get stdin() {
       return process.stdin;
     },
-    stdout: process.stdout,
-    stderr: process.stderr,
+    // made on first use too, and written with writeSync when not a terminal (bin/stdio.ts)
+    get stdout() {
+      return standardOut(1);
+    },
+    get stderr() {
+      return standardOut(2);
+    },
     cwd: process.cwd(),
     env: process.env,
   };

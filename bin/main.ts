@@ -26,7 +26,8 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
       .strict()
       .demandCommand(1, "no command given")
       .exitProcess(false)
-      .wrap(Math.min(100, process.stdout.columns || 80))
+      // the width of the terminal the help goes to; 80 for pipes and files (bin/stdio.ts)
+      .wrap(Math.min(100, io.stdout.columns || 80))
       .option("root", {
         type: "string",
         global: true,

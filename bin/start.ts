@@ -5,15 +5,19 @@
  */
 import { reportError } from "./errors.js";
 import { main } from "./main.js";
+import { handleStdoutErrors } from "./stdio.js";
 import { timingMark } from "../util/timing.js";
 
 export async function start(): Promise<void> {
   timingMark("cli start");
   // `kiln parse | head` closes our stdout early: stop quietly instead of crashing on EPIPE.
-  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
-    process.exit(reportError(err));
-  });
+  // Node's stdout stream is made only when needed (bin/stdio.ts), and gets this then.
+  handleStdoutErrors((out) =>
+    out.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+      process.exit(reportError(err));
+    }),
+  );
   process.exitCode = await main(process.argv.slice(2));
   timingMark("cli done");
 }

@@ -20,7 +20,8 @@ const shim = (name) => fileURLToPath(new URL(`./shims/${name}.mjs`, import.meta.
  * (every copy) and yargs' use of `assert` with small equivalents, see scripts/shims/; and stop
  * yargs from rendering a command's whole help text each time a handler starts (15-40 ms for
  * `kiln run`, measured in bench/runtime): it caches it for a failure after the handler, but
- * kiln's `.fail()` rethrows handler errors and never prints that help.
+ * kiln's `.fail()` rethrows handler errors and never prints that help; and make yargs read the
+ * terminal width only when it needs it.
  */
 const startupShims = {
   name: "kiln-startup-shims",
@@ -35,6 +36,14 @@ const startupShims = {
       // a yargs upgrade that moves this call must fail the build, not silently lose the trim
       if (source.split(call).length !== 2) throw new Error(`build: ${args.path} no longer has exactly one \`${call}\``);
       return { contents: source.replace(call, "/* kiln: help not cached, see scripts/build.mjs */"), loader: "js" };
+    });
+    // yargs' shim read process.stdout.columns when its module loaded, making Node's stdout
+    // stream (10-15 ms over a pipe) in every command: read it when yargs asks (bin/stdio.ts)
+    b.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const eager = "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null";
+      if (source.split(eager).length !== 2) throw new Error(`build: ${args.path} no longer has exactly one \`${eager}\``);
+      return { contents: source.replace(eager, "get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null; }"), loader: "js" };
     });
   },
 };

@@ -12,6 +12,7 @@
 import { defineCommand } from "../command.js";
 import type { Io } from "../io.js";
 import type { RootArgs } from "../store.js";
+import { streamOf } from "../stdio.js";
 import { registryOptions, type RegistryArgs } from "../transfer.js";
 
 export interface BuildArgs extends RootArgs, RegistryArgs {
@@ -179,7 +180,7 @@ async function runBuild(args: BuildArgs & { readonly context: string }, io: Io):
     const mode = args.quiet ? "quiet" : args.progress === "auto" ? (io.stderr.isTTY ? "tty" : "plain") : args.progress;
     const prog = await import("../build-progress.js");
     const progress =
-      mode === "quiet" ? prog.quietProgress() : mode === "json" ? prog.jsonProgress(io.stderr) : mode === "tty" ? await prog.ttyProgress(io.stderr as never) : prog.plainProgress(io.stderr);
+      mode === "quiet" ? prog.quietProgress() : mode === "json" ? prog.jsonProgress(io.stderr) : mode === "tty" ? await prog.ttyProgress(streamOf(io.stderr) as never) : prog.plainProgress(io.stderr);
 
     if (mode !== "quiet" && mode !== "json") await printLintWarnings(dockerfileText, dockerfileName, buildArgs, args, io);
 

@@ -5,6 +5,7 @@
  */
 import { defineCommand } from "../command.js";
 import type { RootArgs } from "../store.js";
+import { streamOf } from "../stdio.js";
 
 export interface ExportArgs extends RootArgs {
   readonly image: string;
@@ -47,13 +48,13 @@ export const exportCommand = defineCommand<ExportArgs>({
         }
         return;
       }
-      const out = io.stdout as unknown as NodeJS.WritableStream;
+      const out = streamOf(io.stdout) as unknown as NodeJS.WritableStream; // Node's stream: backpressure on any pipe
       if (typeof (out as { on?: unknown }).on === "function" && typeof (out as { once?: unknown }).once === "function") {
         for await (const chunk of tar) {
           if (!out.write(chunk as Buffer)) await new Promise((r) => out.once("drain", r));
         }
       } else {
-        for await (const chunk of tar) (io.stdout as { write(c: unknown): unknown }).write(chunk);
+        for await (const chunk of tar) (out as { write(c: unknown): unknown }).write(chunk);
       }
     });
     return 0;

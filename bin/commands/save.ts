@@ -12,6 +12,7 @@
  */
 import { defineCommand } from "../command.js";
 import type { RootArgs } from "../store.js";
+import { streamOf } from "../stdio.js";
 
 export const saveFormats = ["docker", "oci"] as const;
 export type SaveFormat = (typeof saveFormats)[number];
@@ -114,12 +115,12 @@ export const saveCommand = defineCommand<SaveArgs>({
       const pass = new PassThrough();
       const writing = write(pass);
       writing.catch(() => {}); // awaited below; a failure also ends `pass` with the error
-      const out = io.stdout as unknown as NodeJS.WritableStream;
+      const out = streamOf(io.stdout) as unknown as NodeJS.WritableStream; // Node's stream: backpressure on any pipe
       const streaming = typeof (out as { once?: unknown }).once === "function";
       for await (const chunk of pass) {
         if (streaming) {
           if (!out.write(chunk as Buffer)) await new Promise((r) => out.once("drain", r));
-        } else (io.stdout as { write(c: unknown): unknown }).write(chunk);
+        } else (out as { write(c: unknown): unknown }).write(chunk);
       }
       await writing;
     });
