@@ -14,7 +14,8 @@
 // version and Node's flags, so another build or Node never reads it. V8 rejects a cache made
 // by other flags; with --verify-snapshot-checksum it also checksums the cache, so a corrupt
 // file is rejected, not a crash. A missing or rejected cache is written after a successful run
-// (to a temp file, then renamed). Without a cache and a writable place for one, the ES module
+// (to a temp file, then renamed); a build that ran RUN steps writes a "broad" one, which a leaner
+// run later replaces (runCached). Without a cache and a writable place for one, the ES module
 // bundle (dist/kiln.mjs) runs as before. KILN_CODE_CACHE_LOG=1 says which path was taken.
 const fs = require("node:fs");
 const path = require("node:path");
@@ -62,16 +63,33 @@ function runEsm() {
   });
 }
 
+/**
+ * A run that ran RUN steps (a cold build) compiled the runtime too, so the cache made at its end
+ * is broad: ~1.3 MB against 0.8-0.9 MB for a rebuild's, and deserializing all of it cost every
+ * later no-op or one-file rebuild 3-5 ms. The CLI marks such a run (util/code-cache.ts); its cache
+ * goes to `<name>.broad.bin`, used only until a leaner run of the command ends: that run deletes
+ * it, and the next one, with no cache, writes `<name>.bin`, which is kept.
+ */
+const BROAD_RUN = Symbol.for("kiln.codeCache.broadRun");
+
 function runCached() {
   const args = process.argv.slice(2);
   const dir = setting && setting !== "on" ? path.resolve(setting) : path.join(__dirname, "code-cache");
   const key = commandKey(args);
-  const file = path.join(dir, `${BUNDLE_ID}-${process.versions.v8}-${flagsHash()}-${key}.bin`);
+  const name = path.join(dir, `${BUNDLE_ID}-${process.versions.v8}-${flagsHash()}-${key}`);
+  const lean = `${name}.bin`;
+  const broad = `${name}.broad.bin`;
   let cached;
+  let file = lean;
   try {
-    cached = fs.readFileSync(file);
+    cached = fs.readFileSync(lean);
   } catch {
-    if (!writable(dir)) return runEsm();
+    try {
+      cached = fs.readFileSync(broad);
+      file = broad;
+    } catch {
+      if (!writable(dir)) return runEsm();
+    }
   }
   const vm = require("node:vm");
   // checksums in code caches: made when written, verified when read (V8 skips both by default).
@@ -82,24 +100,32 @@ function runCached() {
   const source = fs.readFileSync(bundle, "latin1");
   const script = new vm.Script(require("node:module").wrap(source), { filename: bundle, cachedData: cached });
   const stale = cached === undefined || script.cachedDataRejected === true;
-  log(cached === undefined ? `none at ${file}` : stale ? `rejected ${file}` : `using ${file}`);
-  if (stale) {
-    process.once("exit", (status) => {
-      // a failed run may have compiled too little to be worth keeping; `kiln lint` exits 1 when
-      // it reports findings, after a whole run (without this its cache was never written)
-      if (status !== 0 && !(status === 1 && key === "lint")) return;
-      const temp = `${file}.${process.pid}.tmp`;
-      try {
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(temp, script.createCachedData());
-        fs.renameSync(temp, file);
-        log(`wrote ${file}`);
-      } catch (err) {
-        log(`not written: ${err.message}`);
-        fs.rmSync(temp, { force: true });
+  log(cached === undefined ? `none at ${lean}` : stale ? `rejected ${file}` : `using ${file}`);
+  process.once("exit", (status) => {
+    // a failed run may have compiled too little to be worth keeping; `kiln lint` exits 1 when
+    // it reports findings, after a whole run (without this its cache was never written)
+    if (status !== 0 && !(status === 1 && key === "lint")) return;
+    const wide = globalThis[BROAD_RUN] === true;
+    if (!stale) {
+      if (file === broad && !wide) {
+        fs.rmSync(broad, { force: true });
+        log(`dropped ${broad}`);
       }
-    });
-  }
+      return;
+    }
+    const target = wide ? broad : lean;
+    const temp = `${target}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(temp, script.createCachedData());
+      fs.renameSync(temp, target);
+      log(`wrote ${target}`);
+      if (file !== target) fs.rmSync(file, { force: true }); // a rejected cache, or the broad one a lean run replaces
+    } catch (err) {
+      log(`not written: ${err.message}`);
+      fs.rmSync(temp, { force: true });
+    }
+  });
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, require("node:module").createRequire(bundle), mod, bundle, __dirname);
   return mod.exports.start();

@@ -30,6 +30,7 @@ import type { LayerRef } from "./cache.js";
 import type { ExecEnv } from "./env.js";
 import { putLayer } from "./layers.js";
 import { resolveInView, type RootView } from "./view.js";
+import { markBroadRun } from "../../util/code-cache.js";
 
 /** What a RUN reads besides its parent: source stage keys, and a digest of context bind mounts. */
 /** Copies a subtree of a view into a host directory (owners, modes and times kept). */
@@ -83,6 +84,7 @@ export interface RunOutcome {
 }
 
 export async function executeRun(effect: RunEffect, env: ExecEnv, snap: Snapshotter, chain: Chain, out: Writable, tar: TarOptions, what: string): Promise<RunOutcome> {
+  markBroadRun();
   const dir = createRunDir(env.snapshotsDir);
   const releases: (() => Promise<void> | void)[] = [];
   try {

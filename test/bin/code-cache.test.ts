@@ -1,16 +1,20 @@
 /**
  * The launcher's V8 code cache (scripts/kiln-boot.cjs): written after a successful run, used by
  * the next run of the same command, and a corrupt, truncated or unwritable cache never breaks
- * a command: it is rejected and rewritten, or the ES module bundle runs instead. (`kiln
+ * a command: it is rejected and rewritten, or the ES module bundle runs instead. A build that ran
+ * RUN steps keeps its broad cache apart until a leaner run replaces it. (`kiln
  * --version` and `--help` always run the ES module bundle: see the launcher in scripts/build.mjs.)
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { version } from "../../bin/version.js";
 import { kiln } from "./helpers.js";
+import { changesToTar, treeChanges } from "../../runtime/index.js";
+import { collect } from "../image/helpers.js";
+import { busyboxRootfs, cleanupTemps, rootTest } from "../runtime/helpers.js";
 
 const dirs: string[] = [];
 const work = mkdtempSync(join(tmpdir(), "kiln-code-cache-work-"));
@@ -122,7 +126,46 @@ test("KILN_CODE_CACHE=off, --version and --help run the ES module bundle, writin
   assert.equal(readdirSync(dir), []);
 });
 
+rootTest("a build that ran RUN steps writes a broad cache; the next leaner build drops it and the one after writes the lean cache, kept", async () => {
+  const dir = cacheDir();
+  const store = join(cacheDir(), "root");
+  const tar = join(work, "busybox.tar");
+  const rootfs = busyboxRootfs();
+  writeFileSync(tar, await collect(changesToTar(treeChanges(rootfs), rootfs)));
+  assert.is(kiln(["--root", store, "import", tar, "busybox"], { env: { KILN_CODE_CACHE: "off" } }).status, 0);
+  const ctx = join(work, "ctx");
+  mkdirSync(ctx, { recursive: true });
+  writeFileSync(join(ctx, "Dockerfile"), "FROM busybox\nRUN echo ran > /ran\n");
+  const build = () => run(dir, ["--root", store, "build", "-q", "--network", "none", ctx]);
+  const files = () => readdirSync(dir).map((f) => f.replace(/^.*-build/, "build")).sort();
+
+  const cold = build();
+  assert.is(cold.status, 0, cold.stderr);
+  assert.match(cold.log, /wrote .*-build\.broad\.bin/);
+  assert.equal(files(), ["build.broad.bin"]);
+  const broadSize = statSync(join(dir, readdirSync(dir)[0]!)).size;
+
+  const noop = build(); // all CACHED: no RUN
+  assert.match(noop.log, /using .*-build\.broad\.bin/);
+  assert.match(noop.log, /dropped /);
+  assert.equal(files(), []);
+
+  const next = build();
+  assert.match(next.log, /none at .*-build\.bin/);
+  assert.match(next.log, /wrote .*-build\.bin/);
+  assert.equal(files(), ["build.bin"]);
+  assert.ok(statSync(join(dir, readdirSync(dir)[0]!)).size < broadSize, "the lean cache is smaller");
+
+  // RUN steps again (--no-cache): the lean cache serves them and stays
+  const again = run(dir, ["--root", store, "build", "-q", "--no-cache", "--network", "none", ctx]);
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.log, /using .*-build\.bin/);
+  assert.not.match(again.log, /wrote |dropped /);
+  assert.equal(files(), ["build.bin"]);
+});
+
 test.after(() => {
+  cleanupTemps();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
