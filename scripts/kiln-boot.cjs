@@ -108,8 +108,12 @@ function runCached() {
     const wide = globalThis[BROAD_RUN] === true;
     if (!stale) {
       if (file === broad && !wide) {
-        fs.rmSync(broad, { force: true });
-        log(`dropped ${broad}`);
+        try {
+          fs.rmSync(broad, { force: true });
+          log(`dropped ${broad}`);
+        } catch (err) {
+          log(`not dropped: ${err.message}`); // a read-only cache directory keeps what it has
+        }
       }
       return;
     }

@@ -5,7 +5,8 @@
  * RUN steps keeps its broad cache apart until a leaner run replaces it. (`kiln
  * --version` and `--help` always run the ES module bundle: see the launcher in scripts/build.mjs.)
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -144,6 +145,21 @@ rootTest("a build that ran RUN steps writes a broad cache; the next leaner build
   assert.match(cold.log, /wrote .*-build\.broad\.bin/);
   assert.equal(files(), ["build.broad.bin"]);
   const broadSize = statSync(join(dir, readdirSync(dir)[0]!)).size;
+
+  // a read-only cache directory: the broad cache is used and kept, the build succeeds
+  const readOnly = cacheDir();
+  copyFileSync(join(dir, readdirSync(dir)[0]!), join(readOnly, readdirSync(dir)[0]!));
+  assert.is(spawnSync("mount", ["--bind", readOnly, readOnly]).status, 0);
+  try {
+    assert.is(spawnSync("mount", ["-o", "remount,bind,ro", readOnly]).status, 0);
+    const kept = run(readOnly, ["--root", store, "build", "-q", "--network", "none", ctx]);
+    assert.is(kept.status, 0, kept.stderr);
+    assert.match(kept.log, /using .*-build\.broad\.bin/);
+    assert.match(kept.log, /not dropped: EROFS/);
+  } finally {
+    spawnSync("umount", [readOnly]);
+  }
+  assert.is(readdirSync(readOnly).length, 1);
 
   const noop = build(); // all CACHED: no RUN
   assert.match(noop.log, /using .*-build\.broad\.bin/);
