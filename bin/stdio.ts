@@ -19,30 +19,48 @@ function nodeStream(fd: Fd): NodeJS.WriteStream {
   return fd === 1 ? process.stdout : process.stderr;
 }
 
+/** Node's stdout and stderr streams made so far (by any code), once watchNodeStreams() runs. */
+const madeStreams: NodeJS.WriteStream[] = [];
+
 /**
- * Gives Node's stdout stream to `attach` (error handling) whenever it is made, by whatever code
- * (yargs' help, ora, console.log), not at once: `process.stdout`'s getter is wrapped.
+ * Watches for Node's stdout and stderr streams, made whenever some code first reads
+ * `process.stdout` or `process.stderr` (yargs' help, ora, console.log, this module), by wrapping
+ * those getters: stdout is given to `onStdout` (error handling) when it is made, and
+ * outputPending() can tell whether either still holds bytes.
  */
-export function handleStdoutErrors(attach: (out: NodeJS.WriteStream) => void): void {
-  const own = Object.getOwnPropertyDescriptor(process, "stdout");
+export function watchNodeStreams(onStdout: (out: NodeJS.WriteStream) => void): void {
+  watch("stdout", (out) => {
+    madeStreams.push(out);
+    onStdout(out);
+  });
+  watch("stderr", (out) => madeStreams.push(out));
+}
+
+function watch(name: "stdout" | "stderr", made: (out: NodeJS.WriteStream) => void): void {
+  const own = Object.getOwnPropertyDescriptor(process, name);
   if (!own?.get || !own.configurable) {
-    attach(process.stdout);
+    made(process[name]);
     return;
   }
   const make = own.get;
-  let attached = false;
-  Object.defineProperty(process, "stdout", {
+  let seen = false;
+  Object.defineProperty(process, name, {
     configurable: true,
     enumerable: own.enumerable ?? true,
     get() {
       const out = make.call(process) as NodeJS.WriteStream;
-      if (!attached) {
-        attached = true;
-        attach(out);
+      if (!seen) {
+        seen = true;
+        made(out);
       }
       return out;
     },
   });
+}
+
+/** Whether Node's stdout or stderr stream (where made) still holds bytes it has not written. */
+export function outputPending(): boolean {
+  return madeStreams.some((out) => out.writableLength > 0);
 }
 
 /** Pipes, regular files and sockets: the descriptors Node itself never treats as terminals. */

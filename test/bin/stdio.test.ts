@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -114,6 +114,57 @@ test("kiln's output to a pipe and to a file is the same bytes", () => {
     assert.is(viaFile.status, 0);
     assert.ok(viaPipe.stdout.length > 100);
     assert.is(readFileSync(file, "utf8"), viaPipe.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a pipe that fills up (a late reader): every byte arrives before kiln exits", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kiln-stdio-"));
+  try {
+    // ~1 MB of JSON, far more than a pipe holds
+    const lines = ["FROM busybox"];
+    for (let i = 0; i < 3000; i++) lines.push(`RUN echo line ${i} && touch /f${i}`);
+    writeFileSync(join(dir, "Dockerfile"), `${lines.join("\n")}\n`);
+    const args = ["parse", "--format", "json", "-f", join(dir, "Dockerfile")];
+    const file = join(dir, "expected.json");
+    const fileFd = openSync(file, "w");
+    assert.is(spawnSync(kilnLauncher, args, { cwd: repoRoot, stdio: ["ignore", fileFd, "ignore"] }).status, 0);
+    closeSync(fileFd);
+    const expected = readFileSync(file);
+    assert.ok(expected.length > 256 * 1024);
+
+    // a FIFO nobody reads for 300 ms: kiln's writes block once it is full, and its exit comes
+    // after the last one (spawn makes the child's descriptor blocking, so this is the common
+    // case; the EAGAIN fallback is tested on DescriptorOut above)
+    const fifo = join(dir, "out.fifo");
+    assert.is(spawnSync("mkfifo", [fifo]).status, 0);
+    const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+    try {
+      const child = spawn(kilnLauncher, args, { cwd: repoRoot, stdio: ["ignore", fd, "pipe"] });
+      let stderr = "";
+      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      await new Promise((r) => setTimeout(r, 300)); // let it fill the pipe
+      const got: Buffer[] = [];
+      let total = 0;
+      const buf = Buffer.alloc(64 * 1024);
+      const deadline = Date.now() + 20_000;
+      while (total < expected.length && Date.now() < deadline) {
+        try {
+          const n = readSync(fd, buf, 0, buf.length, null);
+          got.push(Buffer.from(buf.subarray(0, n)));
+          total += n;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      }
+      assert.is(await exited, 0, stderr);
+      assert.ok(Buffer.concat(got).equals(expected), `all ${expected.length} bytes arrived (got ${total})`);
+    } finally {
+      closeSync(fd);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
