@@ -9,7 +9,6 @@ import { outputPending, watchNodeStreams } from "./stdio.js";
 import { timingMark } from "../util/timing.js";
 
 export async function start(): Promise<void> {
-  timingMark("cli start");
   // `kiln parse | head` closes our stdout early: stop quietly instead of crashing on EPIPE.
   // Node's stdout stream is made only when needed (bin/stdio.ts), and gets this then.
   watchNodeStreams((out) =>
@@ -18,6 +17,7 @@ export async function start(): Promise<void> {
       process.exit(reportError(err));
     }),
   );
+  timingMark("cli start"); // (KILN_TIMING=1 writes to Node's stderr: watched from here on)
   process.exitCode = await main(process.argv.slice(2));
   timingMark("cli done");
   // The command is over. Node's own exit would now tear the heap down page by page (~2 ms of a
