@@ -9,7 +9,7 @@
  * them in memory. Hard links keep sharing their data: the paths of one inode that survive are
  * written as one file and links to it.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, unlinkSync } from "node:fs";
 import { open, unlink, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { KilnError } from "../util/errors.js";
@@ -178,7 +178,14 @@ export async function flattenLayers(layers: readonly Layer[], options: FlattenOp
     await unlink(options.spoolFile).catch(() => {});
     throw err;
   }
-  const cleanup = () => void unlink(options.spoolFile).catch(() => {});
+  // Synchronous, so the spool is gone by the time a reader sees the end of the stream.
+  const cleanup = () => {
+    try {
+      unlinkSync(options.spoolFile);
+    } catch {
+      // already removed (end and close both fire)
+    }
+  };
   tar.once("close", cleanup);
   tar.once("end", cleanup);
   return tar;
