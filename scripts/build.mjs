@@ -156,7 +156,7 @@ exec node --no-flush-bytecode --verify-snapshot-checksum "\${self%/*}/kiln-boot.
 );
 chmodSync("dist/kiln", 0o755);
 
-// The runtime's native helper (runtime/helper/kiln-sandbox.c → dist/kiln-sandbox), also built
-// by npm's postinstall: scripts/build-helper.mjs.
+// The native parts (dist/kiln-sandbox, the runtime's helper; dist/kiln-deflate.node, gzip with
+// libdeflate), also built by npm's postinstall: scripts/build-helper.mjs.
 buildHelper();
 

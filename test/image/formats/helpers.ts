@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
+import { inflateRawSync } from "node:zlib";
 import { newImage, type Image } from "../../../image/image.js";
 import { layerFromBytes, type Layer } from "../../../image/layer.js";
 import { MediaType } from "../../../image/media-types.js";
@@ -112,4 +113,20 @@ export function streamOfBuffer(buf: Buffer): Readable {
   const p = new PassThrough();
   p.end(buf);
   return p;
+}
+
+/**
+ * How many gzip members `gz` holds, each inflated on its own (headers without optional fields,
+ * as kiln's gzips write them). Throws on anything else.
+ */
+export function gzipMembers(gz: Buffer): number {
+  let offset = 0;
+  let count = 0;
+  while (offset < gz.length) {
+    if (gz[offset] !== 0x1f || gz[offset + 1] !== 0x8b || gz[offset + 3] !== 0) throw new Error(`no plain gzip member at byte ${offset}`);
+    const result = inflateRawSync(gz.subarray(offset + 10), { info: true }) as unknown as { engine: { bytesWritten: number } };
+    offset += 10 + result.engine.bytesWritten + 8;
+    count++;
+  }
+  return count;
 }

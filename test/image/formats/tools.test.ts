@@ -11,7 +11,8 @@ import { digestHex } from "../../../image/digest.js";
 import { readArchive, readOciLayout, writeDockerArchive, writeOciLayout } from "../../../image/formats/index.js";
 import type { Image } from "../../../image/image.js";
 import { parseReference } from "../../../image/reference.js";
-import { BUSYBOX, busyboxImage, diffIdsOf, hasTool, listDir, removeDir, run, smallImage, tempDir } from "./helpers.js";
+import { deflateAddon } from "../../../image/formats/native-gzip.js";
+import { BUSYBOX, busyboxImage, diffIdsOf, gzipMembers, hasTool, listDir, removeDir, run, smallImage, tempDir } from "./helpers.js";
 import { existsSync } from "node:fs";
 
 const skip = (what: string, tool: string): boolean => {
@@ -156,6 +157,12 @@ test("umoci unpack + runc run: the busybox image built with image/tar.ts prints 
   const dir = tempDir();
   try {
     await writeOciLayout(join(dir, "oci"), [{ image: await busyboxImage(), tags: ["bb"] }]);
+    // the busybox layer (~2 MB) is gzip'ed in 1 MiB blocks: with the libdeflate addon, one gzip
+    // member per block, which umoci (Go's gzip) must read as one stream
+    const layout = JSON.parse(readFileSync(join(dir, "oci", "index.json"), "utf8")) as { manifests: { digest: string }[] };
+    const manifest = JSON.parse(readFileSync(join(dir, "oci", "blobs", "sha256", digestHex(layout.manifests[0]!.digest as never)), "utf8")) as { layers: { digest: string }[] };
+    const layerBlob = readFileSync(join(dir, "oci", "blobs", "sha256", digestHex(manifest.layers[0]!.digest as never)));
+    assert.is(gzipMembers(layerBlob), deflateAddon() ? 2 : 1, "gzip members of the busybox layer");
     let r = run("umoci", ["unpack", "--image", `${join(dir, "oci")}:bb`, join(dir, "bundle")]);
     assert.is(r.status, 0, r.stderr);
     const configPath = join(dir, "bundle", "config.json");
