@@ -197,6 +197,24 @@ function kilnCli(root: string, ...args: string[]): void {
 
 const kilnMeasured = (root: string, ...args: string[]) => measure(KILN, ["--root", root, ...args]);
 
+/** The layer bytes a pushed manifest lists: the compressed sizes the two tools wrote (like with like). */
+function pushedLayerBytes(host: string, repository: string): Promise<number> {
+  const accept = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"].join(", ");
+  return new Promise((resolve, reject) => {
+    const req = http.get(`http://${host}/v2/${repository}/manifests/1`, { agent: false, headers: { Accept: accept } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => {
+        if (res.statusCode !== 200) return reject(new Error(`manifest of ${repository}: HTTP ${res.statusCode}`));
+        const manifest = JSON.parse(body) as { layers: { size: number }[] };
+        resolve(manifest.layers.reduce((n, l) => n + l.size, 0));
+      });
+    });
+    req.on("error", reject);
+  });
+}
+
 export async function runRegistryBench(options: RegistryBenchOptions, log: (line: string) => void = console.log): Promise<void> {
   const missing = ["docker-registry", "skopeo"].filter((c) => spawnSync("sh", ["-c", `command -v ${c}`]).status !== 0);
   if (missing.length > 0 || !existsSync("/usr/bin/time") || !existsSync(KILN)) {
@@ -211,6 +229,7 @@ export async function runRegistryBench(options: RegistryBenchOptions, log: (line
   const results = new Map<string, Measured[]>();
   const add = (k: string, m: Measured) => results.set(k, [...(results.get(k) ?? []), m]);
   const compressionState = join(root, "compression");
+  const pushed = { kiln: 0, skopeo: 0 };
   for (let round = 0; round < options.rounds; round++) {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
@@ -233,6 +252,8 @@ export async function runRegistryBench(options: RegistryBenchOptions, log: (line
         add("push, compressing: skopeo", measure("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${root}:${SOURCE_NAME}`, `docker://${skopeoReg.host}/bench/skopeo:1`]));
       const kilnFirst = round % 2 === 0;
       for (const step of kilnFirst ? [pushKilnCompressing, pushSkopeoCompressing] : [pushSkopeoCompressing, pushKilnCompressing]) step();
+      pushed.kiln = await pushedLayerBytes(kilnReg.host, "bench/kiln");
+      pushed.skopeo = await pushedLayerBytes(skopeoReg.host, "bench/skopeo");
 
       // push, layers already gzip
       const kilnReg2 = await fresh();
@@ -271,6 +292,7 @@ export async function runRegistryBench(options: RegistryBenchOptions, log: (line
   for (const p of pairs) {
     log(`${p.what}: kiln/skopeo throughput ${fmt(p.skopeo.s / p.kiln.s, 2)}x ${p.kiln.s <= p.skopeo.s ? "PASS" : "FAIL"} (goal ≥ 1); CPU kiln/skopeo ${fmt(p.kiln.cpu / p.skopeo.cpu, 2)}x`);
   }
+  log(`push, compressing: layers pushed kiln ${fmt(pushed.kiln / 1e6, 1)} MB, skopeo ${fmt(pushed.skopeo / 1e6, 1)} MB (kiln/skopeo ${fmt(pushed.kiln / pushed.skopeo, 3)})`);
   const worst = Math.max(...pairs.map((p) => p.kiln.rss));
   log(`kiln peak RSS ${fmt(worst, 0)} MB ${worst < RSS_GOAL_MB ? "PASS" : "FAIL"} (goal < ${RSS_GOAL_MB} MB)`);
 }

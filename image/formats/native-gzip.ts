@@ -39,7 +39,7 @@ export function deflateAddon(env: NodeJS.ProcessEnv = process.env): DeflateAddon
     try {
       addon = createRequire(import.meta.url)(path) as DeflateAddon;
     } catch (err) {
-      throw new KilnError("deflate-addon-failed", `the gzip addon ${path} did not load: ${(err as Error).message}; rebuild it with \`npm run build\` or set KILN_GZIP=zlib`);
+      throw new KilnError("deflate-addon-failed", `the gzip addon ${path} did not load: ${(err as Error).message.split("\n")[0]}; rebuild it with \`npm run build\` or set KILN_GZIP=zlib`);
     }
   }
   if (!addon && choice === "libdeflate") throw new KilnError("deflate-addon-missing", `KILN_GZIP=libdeflate, but ${ADDON_FILE} was not built (install libdeflate-dev and run \`npm run build\`)`);
