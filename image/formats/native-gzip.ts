@@ -32,19 +32,23 @@ export function deflateAddon(env: NodeJS.ProcessEnv = process.env): DeflateAddon
   const choice = env.KILN_GZIP ?? "";
   if (choice === "zlib") return undefined;
   if (choice !== "" && choice !== "libdeflate") throw new KilnError("invalid-argument", `KILN_GZIP: expected "zlib" or "libdeflate", got ${JSON.stringify(choice)}`);
-  if (loaded !== undefined && env === process.env) return loaded ?? undefined;
-  const path = env.KILN_DEFLATE_ADDON || findAddon();
-  let addon: DeflateAddon | null = null;
-  if (path) {
-    try {
-      addon = createRequire(import.meta.url)(path) as DeflateAddon;
-    } catch (err) {
-      throw new KilnError("deflate-addon-failed", `the gzip addon ${path} did not load: ${(err as Error).message.split("\n")[0]}; rebuild it with \`npm run build\` or set KILN_GZIP=zlib`);
-    }
+  let addon = env === process.env ? loaded : undefined;
+  if (addon === undefined) {
+    addon = loadAddon(env.KILN_DEFLATE_ADDON || findAddon());
+    if (env === process.env) loaded = addon;
   }
   if (!addon && choice === "libdeflate") throw new KilnError("deflate-addon-missing", `KILN_GZIP=libdeflate, but ${ADDON_FILE} was not built (install libdeflate-dev and run \`npm run build\`)`);
-  if (env === process.env) loaded = addon;
   return addon ?? undefined;
+}
+
+/** The addon at `path`; null when there is no file. */
+function loadAddon(path: string | undefined): DeflateAddon | null {
+  if (!path) return null;
+  try {
+    return createRequire(import.meta.url)(path) as DeflateAddon;
+  } catch (err) {
+    throw new KilnError("deflate-addon-failed", `the gzip addon ${path} did not load: ${(err as Error).message.split("\n")[0]}; rebuild it with \`npm run build\` or set KILN_GZIP=zlib`);
+  }
 }
 
 function findAddon(): string | undefined {
