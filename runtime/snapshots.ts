@@ -177,6 +177,24 @@ export function copyTree(from: string, to: string): Promise<void> {
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
 /**
+ * A time after every timestamp written in `dir` so far, on the filesystem's own clock: a new
+ * marker file's ctime + 1 ns. The copy snapshotter calls a directory born at or after `since`
+ * "made again during the run"; with `Date.now()` (milliseconds, truncated), directories `cp`
+ * made in the same millisecond counted as remade, and the step's layer had them opaque with
+ * their whole contents (a CI flake of the stacked-layers test). The kernel stamps files from a
+ * coarse clock, so a step's first entries may share the marker's tick and look older: then
+ * the walk reports their changes entry by entry, which is the same content.
+ */
+function fsClockAfter(dir: string): bigint {
+  const marker = join(dir, ".kiln-since");
+  writeFileSync(marker, "");
+  const st = lstatSync(marker, { bigint: true });
+  rmSync(marker);
+  const latest = st.birthtimeNs > st.ctimeNs ? st.birthtimeNs : st.ctimeNs;
+  return latest + 1n;
+}
+
+/**
  * What both snapshotters share: a directory per chain id under `root/<kind>/`, each unpacked in
  * a temp dir and renamed into place when complete, and leftovers of a dead kiln removed.
  */
@@ -272,7 +290,7 @@ class CopySnapshotter extends ChainSnapshotter implements Snapshotter {
       if (top) await copyTree(top, rootfs);
       else mkdirSync(lower);
     }
-    const since = options.since ?? nowNs();
+    const since = options.since ?? fsClockAfter(runDir);
     return {
       since,
       spec: { kind: "bind", dir: rootfs },

@@ -3,7 +3,7 @@
  * unpack into the view the OCI spec describes, a run's changes come out as the expected tar
  * entries, and a layer made from a run reproduces exactly what the run saw.
  */
-import { readdirSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -207,6 +207,23 @@ export function conformance(kind: SnapshotterKind): void {
     // deleting the only entry of a directory is a whiteout, not a replaced directory
     const r2 = await run(chain, "rm -rf /opt/old/z && echo ok");
     assert.is(formatChanges(r2.changes), "C /opt\nC /opt/old\nD /opt/old/z\n");
+  });
+
+  s("`since` is after every entry the activation itself made, so nothing it copied counts as made by the run", async () => {
+    const dir = createRunDir(state);
+    try {
+      const active = await snap.activate(baseChain, dir.path);
+      let latest = 0n;
+      const walk = (path: string): void => {
+        const st = lstatSync(path, { bigint: true });
+        for (const t of [st.birthtimeNs, st.ctimeNs]) if (t > latest) latest = t;
+        if (st.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+      };
+      walk(active.changedRoot);
+      assert.ok(active.since > latest, `since ${active.since} vs the newest entry ${latest}`);
+    } finally {
+      dir.remove();
+    }
   });
 
   s("snapshots are keyed by chain id and reused", async () => {
