@@ -78,6 +78,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     buildHelper({ onlyIfStale: process.argv.includes("--if-stale") });
   } catch (err) {
     // postinstall must not break `npm install`: the CLI reports the missing helper when needed
-    console.warn(`kiln: the sandbox helper did not compile: ${err.message}`);
+    console.warn(`kiln: a native part did not compile: ${err.message}`);
   }
 }

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
-import { inflateRawSync } from "node:zlib";
+import { crc32, inflateRawSync } from "node:zlib";
 import { newImage, type Image } from "../../../image/image.js";
 import { layerFromBytes, type Layer } from "../../../image/layer.js";
 import { MediaType } from "../../../image/media-types.js";
@@ -116,17 +116,20 @@ export function streamOfBuffer(buf: Buffer): Readable {
 }
 
 /**
- * How many gzip members `gz` holds, each inflated on its own (headers without optional fields,
- * as kiln's gzips write them). Throws on anything else.
+ * The gzip members of `gz`, each inflated on its own, with its CRC-32 and ISIZE checked
+ * (headers without optional fields, as kiln's gzips write them). Throws on anything else.
  */
-export function gzipMembers(gz: Buffer): number {
+export function gzipMembers(gz: Buffer): Buffer[] {
+  const members: Buffer[] = [];
   let offset = 0;
-  let count = 0;
   while (offset < gz.length) {
     if (gz[offset] !== 0x1f || gz[offset + 1] !== 0x8b || gz[offset + 3] !== 0) throw new Error(`no plain gzip member at byte ${offset}`);
-    const result = inflateRawSync(gz.subarray(offset + 10), { info: true }) as unknown as { engine: { bytesWritten: number } };
-    offset += 10 + result.engine.bytesWritten + 8;
-    count++;
+    const result = inflateRawSync(gz.subarray(offset + 10), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    const end = offset + 10 + result.engine.bytesWritten + 8;
+    if (gz.readUInt32LE(end - 8) !== crc32(result.buffer) >>> 0) throw new Error(`gzip member at byte ${offset}: wrong CRC-32`);
+    if (gz.readUInt32LE(end - 4) !== result.buffer.length % 2 ** 32) throw new Error(`gzip member at byte ${offset}: wrong ISIZE`);
+    members.push(result.buffer);
+    offset = end;
   }
-  return count;
+  return members;
 }

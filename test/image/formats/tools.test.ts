@@ -162,7 +162,7 @@ test("umoci unpack + runc run: the busybox image built with image/tar.ts prints 
     const layout = JSON.parse(readFileSync(join(dir, "oci", "index.json"), "utf8")) as { manifests: { digest: string }[] };
     const manifest = JSON.parse(readFileSync(join(dir, "oci", "blobs", "sha256", digestHex(layout.manifests[0]!.digest as never)), "utf8")) as { layers: { digest: string }[] };
     const layerBlob = readFileSync(join(dir, "oci", "blobs", "sha256", digestHex(manifest.layers[0]!.digest as never)));
-    assert.is(gzipMembers(layerBlob), deflateAddon() ? 2 : 1, "gzip members of the busybox layer");
+    assert.is(gzipMembers(layerBlob).length, deflateAddon() ? 2 : 1, "gzip members of the busybox layer");
     let r = run("umoci", ["unpack", "--image", `${join(dir, "oci")}:bb`, join(dir, "bundle")]);
     assert.is(r.status, 0, r.stderr);
     const configPath = join(dir, "bundle", "config.json");
