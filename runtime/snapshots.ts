@@ -174,8 +174,6 @@ export function copyTree(from: string, to: string): Promise<void> {
   });
 }
 
-const nowNs = () => BigInt(Date.now()) * 1_000_000n;
-
 /**
  * A time after every timestamp written in `dir` so far, on the filesystem's own clock: a new
  * marker file's ctime + 1 ns. The copy snapshotter calls a directory born at or after `since`
@@ -336,7 +334,7 @@ class OverlaySnapshotter extends ChainSnapshotter implements Snapshotter {
       for (const l of lowers) if (existsSync(join(l, path)) || lstatOrNull(join(l, path))) return join(l, path);
       return join(lowers[0]!, path);
     };
-    const since = options.since ?? nowNs();
+    const since = options.since ?? fsClockAfter(runDir); // the same clock as upper's ctimes
     const doubt = since - 1_000_000_000n; // ctime clocks are coarse: a second of doubt
     // relative lowerdirs from the snapshots root keep the mount options short (one page at most)
     const rel = lowers.map((d) => (d.startsWith(`${this.root}/`) ? d.slice(this.root.length + 1) : d));
