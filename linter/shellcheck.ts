@@ -8,11 +8,11 @@
  * SHELLs are skipped). Suppressions (`# hadolint ignore=SC2086`, global ignores), `ignored`
  * and `override` from the configuration apply as for any rule.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KilnError } from "../util/errors.js";
+import { childProcess } from "../util/lazy-builtins.js";
 import type { LintContext } from "./context.js";
 import { runs } from "./rules/hadolint/helpers.js";
 import { shellDialect, type ShellSource } from "./shell/index.js";
@@ -44,7 +44,7 @@ interface ShellcheckComment {
 
 /** Whether a shellcheck binary can be run. */
 export function shellcheckAvailable(binary = process.env.SHELLCHECK ?? "shellcheck"): boolean {
-  const r = spawnSync(binary, ["--version"], { encoding: "utf8" });
+  const r = childProcess().spawnSync(binary, ["--version"], { encoding: "utf8" });
   return r.status === 0;
 }
 
@@ -86,7 +86,7 @@ export function shellcheckRun(ctx: LintContext, options: ShellcheckOptions = {})
       }
     }
     for (const [dialect, list] of groups) {
-      const r = spawnSync(binary, ["-f", "json1", "-s", dialect, ...list.map((x) => x.file)], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const r = childProcess().spawnSync(binary, ["-f", "json1", "-s", dialect, ...list.map((x) => x.file)], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
       if (r.error || r.status === null || (r.status !== 0 && r.status !== 1)) {
         const why = r.error ? r.error.message : (r.stderr || `exit status ${r.status}`).trim();
         throw new KilnError("shellcheck-missing", `cannot run shellcheck (${binary}): ${why}`, { exitCode: 2, cause: r.error });

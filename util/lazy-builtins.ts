@@ -15,6 +15,7 @@ let workerThreadsModule: typeof import("node:worker_threads") | undefined;
 let netModule: typeof import("node:net") | undefined;
 let httpsModule: typeof import("node:https") | undefined;
 let tlsModule: typeof import("node:tls") | undefined;
+let cryptoModule: typeof import("node:crypto") | undefined;
 
 export function zlib(): typeof import("node:zlib") {
   return (zlibModule ??= load("node:zlib") as typeof import("node:zlib"));
@@ -39,4 +40,9 @@ export function https(): typeof import("node:https") {
 
 export function tls(): typeof import("node:tls") {
   return (tlsModule ??= load("node:tls") as typeof import("node:tls"));
+}
+
+/** node:crypto (~20 internal modules): `kiln lint` hashes only for the gitlab format. */
+export function crypto(): typeof import("node:crypto") {
+  return (cryptoModule ??= load("node:crypto") as typeof import("node:crypto"));
 }

@@ -1,5 +1,5 @@
 /** `--format gitlab`: GitLab Code Quality report (a JSON array of issues). */
-import { createHash } from "node:crypto";
+import { crypto } from "../../util/lazy-builtins.js";
 import type { LintSeverity } from "../types.js";
 import { itemsOf, type FileReport } from "./types.js";
 
@@ -11,7 +11,7 @@ export function formatGitlab(reports: readonly FileReport[]): string {
       description: i.message,
       check_name: i.ids.join(","),
       // Stable across runs and unrelated edits elsewhere in the file: file, rule, line text.
-      fingerprint: createHash("md5")
+      fingerprint: crypto().createHash("md5")
         .update(`${r.file}\0${i.ids.join(",")}\0${i.message}\0${r.text.slice(i.range.start.offset, i.range.end.offset)}`)
         .digest("hex"),
       severity: SEVERITY[i.severity],

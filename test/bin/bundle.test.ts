@@ -5,9 +5,11 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { kilnBin } from "./helpers.js";
+import { kilnBin, kilnLauncher } from "./helpers.js";
 
 /** dist/kiln.mjs plus every file it imports statically, transitively. */
 function staticClosure(entry: string): Map<string, string> {
@@ -51,6 +53,30 @@ test("the builder's chunk loads the parser only through import(): a cached Docke
     assert.not.match(text, /^\/\/ parser\/(parse|grammar)\.ts$/m, `${file} bundles the parser`);
     assert.not.match(text, /node_modules\/chevrotain\//, `${file} bundles chevrotain`);
   }
+});
+
+/** The Node builtins `kiln lint <args>` loads, through the launcher (the bundle, code cache on). */
+function builtinsOfLint(args: readonly string[]): Set<string> {
+  const dir = mkdtempSync(join(tmpdir(), "kiln-lint-builtins-"));
+  try {
+    writeFileSync(join(dir, "Dockerfile"), "FROM busybox:1.36\nRUN apt-get install curl\n");
+    // A preload that lists the builtins when the process exits (the launcher passes NODE_OPTIONS on).
+    writeFileSync(join(dir, "list.cjs"), `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(join(dir, "loaded"))}, process.moduleLoadList.join("\\n")));`);
+    const r = spawnSync(kilnLauncher, ["lint", ...args, "Dockerfile"], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: `--require ${join(dir, "list.cjs")}` } });
+    assert.is(r.status, 1, r.stderr); // the file has findings
+    const loaded = readFileSync(join(dir, "loaded"), "utf8").split("\n");
+    return new Set(loaded.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice("NativeModule ".length)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("kiln lint of one file loads no crypto, child_process or worker_threads (start-up for editors)", () => {
+  const loaded = builtinsOfLint([]);
+  assert.ok(loaded.has("fs"), "the preload saw no builtins");
+  for (const m of ["crypto", "child_process", "worker_threads"]) assert.not.ok(loaded.has(m), `kiln lint loaded node:${m}`);
+  // the formats that need one still load it
+  assert.ok(builtinsOfLint(["--format", "gitlab"]).has("crypto"), "--format gitlab did not hash");
 });
 
 test.run();
