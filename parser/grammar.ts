@@ -29,13 +29,15 @@ function firstCharsExcept(except: string): number[] {
   out.push(0xffff);
   return out;
 }
-const NOT_BLANK_OR_NEWLINE = firstCharsExcept(" \t\v\f\r\n");
+/** What separates words on a line, and what ends a line. */
+const BLANKS = " \t\v\f\r";
+const NOT_BLANK_OR_NEWLINE = firstCharsExcept(`${BLANKS}\n`);
 
 /**
  * Blanks only separate the other tokens (every other pattern stops at a blank or takes the rest
  * of the line), so the lexer drops them: the parser sees a third fewer tokens.
  */
-const Blank = createToken({ name: "Blank", pattern: /[ \t\v\f\r]+/, group: Lexer.SKIPPED, start_chars_hint: [" ", "\t", "\v", "\f", "\r"] });
+const Blank = createToken({ name: "Blank", pattern: /[ \t\v\f\r]+/, group: Lexer.SKIPPED, start_chars_hint: [...BLANKS] });
 /**
  * Separates logical lines; ends the flags/arguments mode of the line. A one-character string,
  * not a regex: the lexer compares it as a char code.
@@ -184,7 +186,7 @@ export function checkGrammar(): void {
   const text: string[] = [];
   for (let c = 0; c < 0x10000; c++) {
     const ch = String.fromCharCode(c);
-    if (!" \t\v\f\r\n".includes(ch)) text.push(`${ch} ${ch}`);
+    if (!`${BLANKS}\n`.includes(ch)) text.push(`${ch} ${ch}`);
   }
   const lexed = newLexer(false).tokenize(text.join("\n"));
   if (lexed.errors.length > 0) throw new Error(`the lexer cannot start a token at ${lexed.errors.length} characters, the first at offset ${lexed.errors[0]!.offset}`);
